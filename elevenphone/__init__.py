@@ -1,0 +1,94 @@
+"""elevenphone: an async client for the ElevenLabs Conversational AI
+phone-numbers API.
+
+::
+
+    async with ElevenPhone() as client:
+        number = await client.phone_numbers.update("phnum_...", agent_id="agent_...")
+"""
+
+from msgspec import UNSET as NOT_GIVEN
+from msgspec import UnsetType as NotGiven
+
+from ._client import REGIONS, ElevenPhone
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ElevenPhoneError,
+    InternalServerError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ValidationError,
+    ValidationErrorItem,
+)
+from ._models import (
+    ExotelPhoneNumber,
+    GenericPhoneNumber,
+    GetPhoneNumberInboundSIPTrunkConfig,
+    GetPhoneNumberOutboundSIPTrunkConfig,
+    InboundSIPTrunkConfig,
+    InboundSIPTrunkInfo,
+    LivekitStack,
+    OutboundSIPTrunkConfig,
+    OutboundSIPTrunkInfo,
+    PhoneNumber,
+    PhoneNumberAgentInfo,
+    SIPMediaEncryption,
+    SIPTrunkCredentials,
+    SIPTrunkPhoneNumber,
+    SIPTrunkTransport,
+    TwilioPhoneNumber,
+    UpdatePhoneNumberRequest,
+)
+from ._phone_numbers import PhoneNumbers
+from ._retry import RetryPolicy
+from ._version import __version__
+
+__all__ = [
+    "NOT_GIVEN",
+    "REGIONS",
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ElevenPhone",
+    "ElevenPhoneError",
+    "ExotelPhoneNumber",
+    "GenericPhoneNumber",
+    "GetPhoneNumberInboundSIPTrunkConfig",
+    "GetPhoneNumberOutboundSIPTrunkConfig",
+    "InboundSIPTrunkConfig",
+    "InboundSIPTrunkInfo",
+    "InternalServerError",
+    "InvalidRequestError",
+    "LivekitStack",
+    "NotFoundError",
+    "NotGiven",
+    "OutboundSIPTrunkConfig",
+    "OutboundSIPTrunkInfo",
+    "PermissionDeniedError",
+    "PhoneNumber",
+    "PhoneNumberAgentInfo",
+    "PhoneNumbers",
+    "RateLimitError",
+    "RetryPolicy",
+    "SIPMediaEncryption",
+    "SIPTrunkCredentials",
+    "SIPTrunkPhoneNumber",
+    "SIPTrunkTransport",
+    "TwilioPhoneNumber",
+    "UpdatePhoneNumberRequest",
+    "ValidationError",
+    "ValidationErrorItem",
+    "__version__",
+]

@@ -1,0 +1,206 @@
+"""The client: configuration, the session's lifetime, and sending one call
+with retries."""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Mapping
+from types import TracebackType
+
+import aiohttp
+from msgspec import UNSET, UnsetType
+from yarl import URL
+
+from ._phone_numbers import PhoneNumbers
+from ._retry import RetryPolicy
+from ._transport import HTTPTransport, RawResponse
+from ._version import __version__
+from ._wire import error_from_response
+
+__all__ = ["REGIONS", "ElevenPhone"]
+
+REGIONS: Mapping[str, str] = {
+    "default": "https://api.elevenlabs.io",
+    "us": "https://api.us.elevenlabs.io",
+    "eu": "https://api.eu.residency.elevenlabs.io",
+    "in": "https://api.in.residency.elevenlabs.io",
+    "sg": "https://api.sg.residency.elevenlabs.io",
+}
+
+_USER_AGENT = (
+    f"elevenphone/{__version__} python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
+)
+
+
+def _resolve_base_url(region: str, base_url: str | None) -> str:
+    if region not in REGIONS:
+        raise ValueError(f"region must be one of {', '.join(REGIONS)}, not {region!r}")
+    if base_url is None and region == "default":
+        base_url = os.environ.get("ELEVENLABS_BASE_URL") or None
+    url = base_url if base_url is not None else REGIONS[region]
+    parsed = URL(url)
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise ValueError(f"base_url must be an absolute http(s) URL, not {url!r}")
+    return url.rstrip("/")
+
+
+def _check_timeout(timeout: float | None) -> float | None:
+    if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}")
+    return None if timeout is None else float(timeout)
+
+
+class ElevenPhone:
+    """An async client for the ElevenLabs phone-numbers API.
+
+    Use it as ``async with ElevenPhone() as client:``, or call :meth:`close`
+    when done. Calls on it may run concurrently.
+
+    Args:
+        api_key: the API key, sent as ``xi-api-key``. Defaults to the
+            ``ELEVENLABS_API_KEY`` environment variable.
+        region: ``default``, ``us``, ``eu``, ``in`` or ``sg``: which servers to
+            call.
+        base_url: overrides ``region``. With neither given,
+            ``ELEVENLABS_BASE_URL`` is read.
+        timeout: seconds one attempt may take, reply included (None: no limit).
+        max_retries: retries after a first failed attempt; see
+            :class:`RetryPolicy`.
+        session: an aiohttp session to use. The client never closes a session
+            it was given; it creates and closes its own otherwise.
+        retry_policy: how retries wait and what they honour; its retry count
+            is always ``max_retries``.
+
+    Raises:
+        ValueError: an unknown region, a base URL that is not http(s), or a
+            timeout or retry count out of range.
+        TypeError: ``api_key`` is not a str.
+    """
+
+    phone_numbers: PhoneNumbers
+    """Calls on phone numbers: ``update``, ``get``, ``list``."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        region: str = "default",
+        base_url: str | None = None,
+        timeout: float | None = 60.0,
+        max_retries: int = 2,
+        session: aiohttp.ClientSession | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        if api_key is None:
+            api_key = os.environ.get("ELEVENLABS_API_KEY") or None
+        if api_key is not None and not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
+        policy = (retry_policy or RetryPolicy()).with_max_retries(max_retries)
+        self._api_key = api_key
+        self._region = region
+        self.base_url: str = _resolve_base_url(region, base_url)
+        self.timeout: float | None = _check_timeout(timeout)
+        self.retry_policy: RetryPolicy = policy
+        self._transport = HTTPTransport(session)
+        self._headers = self._build_headers()
+        self.phone_numbers = PhoneNumbers(self)
+
+    def _build_headers(self) -> dict[str, str]:
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": _USER_AGENT,
+        }
+        if self._api_key:
+            headers["xi-api-key"] = self._api_key
+        return headers
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after a first failed attempt."""
+        return self.retry_policy.max_retries
+
+    @property
+    def region(self) -> str:
+        """The region this client was configured with."""
+        return self._region
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None | UnsetType = UNSET,
+        max_retries: int | UnsetType = UNSET,
+        retry_policy: RetryPolicy | UnsetType = UNSET,
+    ) -> ElevenPhone:
+        """A client with other settings that shares this one's session.
+
+        Closing the returned client does not close the shared session; closing
+        this client does.
+
+        Raises:
+            ValueError: a timeout or retry count out of range.
+        """
+        clone = object.__new__(ElevenPhone)
+        clone.__dict__.update(self.__dict__)
+        if not isinstance(timeout, UnsetType):
+            clone.timeout = _check_timeout(timeout)
+        policy = self.retry_policy if isinstance(retry_policy, UnsetType) else retry_policy
+        if not isinstance(max_retries, UnsetType):
+            policy = policy.with_max_retries(max_retries)
+        clone.retry_policy = policy
+        clone._is_derived = True
+        clone.phone_numbers = PhoneNumbers(clone)
+        return clone
+
+    _is_derived: bool = False
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> RawResponse:
+        """Send one call with retries; return the 2xx reply or raise its error."""
+        # The path is already percent-encoded: keep yarl from decoding "%2E".
+        url = URL(self.base_url + path, encoded=True)
+        if query:
+            url = url.with_query(query)
+        headers = self._headers
+        if body is not None:
+            headers = {**headers, "Content-Type": "application/json"}
+        transport, timeout = self._transport, self.timeout
+
+        async def attempt() -> RawResponse:
+            reply = await transport.send(method, url, headers=headers, body=body, timeout=timeout)
+            if 200 <= reply.status < 300:
+                return reply
+            raise error_from_response(reply.status, reply.headers, reply.body)
+
+        return await self.retry_policy.call(attempt, description=f"{method} {path}")
+
+    async def close(self) -> None:
+        """Close the session if the client created it. Idempotent.
+
+        A client made by :meth:`with_options` leaves the shared session open.
+        """
+        if not self._is_derived:
+            await self._transport.close()
+
+    async def __aenter__(self) -> ElevenPhone:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"ElevenPhone(base_url={self.base_url!r}, timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries}, api_key={'set' if self._api_key else 'unset'})"
+        )

@@ -1,0 +1,268 @@
+"""Every error elevenphone raises.
+
+::
+
+    ElevenPhoneError
+    ├── InvalidRequestError         refused locally, before anything was sent
+    │                               (also a ValueError and a TypeError)
+    ├── APIConnectionError          connect failure, reset, truncated reply
+    │   └── APITimeoutError         no complete reply within the timeout
+    ├── APIResponseValidationError  a 2xx whose body does not decode
+    └── APIStatusError              any non-2xx reply (3xx included: redirects
+        │                           are never followed)
+        ├── BadRequestError         400
+        ├── AuthenticationError     401
+        ├── PermissionDeniedError   403
+        ├── NotFoundError           404
+        ├── ConflictError           409
+        ├── ValidationError         422, with ``.errors``
+        ├── RateLimitError          429, with ``.retry_after``
+        └── InternalServerError     >= 500
+
+No message, ``str`` or ``repr`` of these ever holds the API key: they are
+built from the reply, never from the request headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ElevenPhoneError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ValidationError",
+    "ValidationErrorItem",
+]
+
+
+class ElevenPhoneError(Exception):
+    """Base of every error raised by elevenphone."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequestError(ElevenPhoneError, ValueError, TypeError):
+    """A value was refused before any request was sent.
+
+    ``field`` names the offending argument or body field, dotted for nested
+    fields (``"outbound_trunk_config.transport"``). It is both a ``ValueError``
+    and a ``TypeError`` so that either ``except`` clause catches it.
+    """
+
+    field: str | None
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class APIConnectionError(ElevenPhoneError):
+    """The request did not get a complete reply: connect failure, reset, or a
+    reply cut short."""
+
+    def __init__(self, message: str = "Connection error.") -> None:
+        super().__init__(message)
+
+
+class APITimeoutError(APIConnectionError):
+    """No complete reply arrived within the timeout."""
+
+    def __init__(self, message: str = "Request timed out.") -> None:
+        super().__init__(message)
+
+
+class APIResponseValidationError(ElevenPhoneError):
+    """A successful (2xx) reply whose body does not decode into the expected
+    model. ``body`` holds the raw bytes."""
+
+    status_code: int
+    body: bytes
+
+    def __init__(self, message: str, *, status_code: int, body: bytes) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+
+
+class APIStatusError(ElevenPhoneError):
+    """The API answered with a non-2xx status.
+
+    Attributes:
+        status_code: the HTTP status.
+        headers: the reply's headers (case-insensitive mapping).
+        body: the reply decoded as JSON, else its text.
+        code: the error code the body gives (``detail.code``, else
+            ``detail.status``), if any.
+        message: a readable message, from the body where it has one.
+        request_id: the request id the body or headers give, if any.
+    """
+
+    status_code: int
+    headers: Mapping[str, str]
+    body: Any
+    code: str | None
+    request_id: str | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        headers: Mapping[str, str],
+        body: Any,
+        code: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.headers = headers
+        self.body = body
+        self.code = code
+        self.request_id = request_id
+        self.args = (str(self),)
+
+    def __str__(self) -> str:
+        phrase = _status_phrase(self.status_code)
+        code = f"{self.code}: " if self.code else ""
+        return f"{phrase}: {code}{self.message}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, "
+            f"code={self.code!r}, message={self.message!r})"
+        )
+
+
+def _status_phrase(status_code: int) -> str:
+    try:
+        return f"{status_code} {HTTPStatus(status_code).phrase}"
+    except ValueError:
+        return str(status_code)
+
+
+class BadRequestError(APIStatusError):
+    """400: the API refused the request."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, invalid, or lacks a permission."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such phone number (or path)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's state. Retried."""
+
+
+class ValidationErrorItem(msgspec.Struct, frozen=True):
+    """One item of a 422 reply: where (``loc``), what (``msg``), which rule
+    (``type``)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+    def where(self) -> str:
+        """``loc`` joined with dots, e.g. ``body.outbound_trunk_config.address``."""
+        return ".".join(str(part) for part in self.loc)
+
+
+class ValidationError(APIStatusError):
+    """422: the API found the request invalid. ``errors`` lists each problem."""
+
+    errors: list[ValidationErrorItem]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        headers: Mapping[str, str],
+        body: Any,
+        errors: Sequence[ValidationErrorItem] = (),
+        code: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status_code=status_code,
+            headers=headers,
+            body=body,
+            code=code,
+            request_id=request_id,
+        )
+        self.errors = list(errors)
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests, or too many in flight.
+
+    Attributes:
+        retry_after: seconds the server asked to wait, if it said.
+        current_concurrent_requests: from the header of that name, if present.
+        maximum_concurrent_requests: from the header of that name, if present.
+    """
+
+    retry_after: float | None
+    current_concurrent_requests: int | None
+    maximum_concurrent_requests: int | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        headers: Mapping[str, str],
+        body: Any,
+        code: str | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        current_concurrent_requests: int | None = None,
+        maximum_concurrent_requests: int | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status_code=status_code,
+            headers=headers,
+            body=body,
+            code=code,
+            request_id=request_id,
+        )
+        self.retry_after = retry_after
+        self.current_concurrent_requests = current_concurrent_requests
+        self.maximum_concurrent_requests = maximum_concurrent_requests
+
+    @property
+    def is_concurrency_limit(self) -> bool:
+        """True when the reply says too many requests are in flight (rather
+        than too many per unit of time)."""
+        return self.code in {"concurrent_limit_exceeded", "too_many_concurrent_requests"}
+
+
+class InternalServerError(APIStatusError):
+    """>= 500: the API or a proxy in front of it failed. Retried."""

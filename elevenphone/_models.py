@@ -1,0 +1,237 @@
+"""The API's request and response objects, as msgspec Structs.
+
+Names follow the OpenAPI schema in the API reference, without its
+``RequestModel``/``ResponseModel`` suffixes.
+
+Request Structs default every optional field to :data:`msgspec.UNSET`
+("not given"), which is never encoded: only the fields a caller set go on the
+wire, and ``None`` is sent as ``null`` (the API clears the field).
+
+Response Structs ignore fields they do not know, so a growing API does not
+break old clients. A provider the schema does not list decodes into
+:class:`GenericPhoneNumber` (see :mod:`elevenphone._wire`).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import ClassVar, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+__all__ = [
+    "KNOWN_PROVIDERS",
+    "ExotelPhoneNumber",
+    "GenericPhoneNumber",
+    "GetPhoneNumberInboundSIPTrunkConfig",
+    "GetPhoneNumberOutboundSIPTrunkConfig",
+    "InboundSIPTrunkConfig",
+    "InboundSIPTrunkInfo",
+    "LivekitStack",
+    "OutboundSIPTrunkConfig",
+    "OutboundSIPTrunkInfo",
+    "PhoneNumber",
+    "PhoneNumberAgentInfo",
+    "SIPMediaEncryption",
+    "SIPTrunkCredentials",
+    "SIPTrunkPhoneNumber",
+    "SIPTrunkTransport",
+    "TwilioPhoneNumber",
+    "UpdatePhoneNumberRequest",
+]
+
+
+class _StrEnum(str, enum.Enum):
+    """A str enum whose ``str()`` is its value, on every supported Python."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class SIPMediaEncryption(_StrEnum):
+    """Whether media (the data layer) of a SIP trunk is encrypted."""
+
+    DISABLED = "disabled"
+    ALLOWED = "allowed"
+    REQUIRED = "required"
+
+
+class SIPTrunkTransport(_StrEnum):
+    """The protocol used for SIP signalling."""
+
+    AUTO = "auto"
+    UDP = "udp"
+    TCP = "tcp"
+    TLS = "tls"
+
+
+class LivekitStack(_StrEnum):
+    """The LiveKit stack that serves a SIP trunk number."""
+
+    STANDARD = "standard"
+    STATIC = "static"
+
+
+# --- request --------------------------------------------------------------
+
+
+class _Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Base of request Structs: unknown keys are refused, UNSET is omitted."""
+
+
+class SIPTrunkCredentials(_Request):
+    """Digest credentials of a SIP trunk.
+
+    ``password`` left unset keeps the stored password unchanged.
+    """
+
+    username: str
+    password: str | None | UnsetType = UNSET
+
+
+class InboundSIPTrunkConfig(_Request):
+    """Inbound SIP trunk settings to apply to a number."""
+
+    allowed_addresses: list[str] | None | UnsetType = UNSET
+    allowed_numbers: list[str] | None | UnsetType = UNSET
+    media_encryption: SIPMediaEncryption | UnsetType = UNSET
+    credentials: SIPTrunkCredentials | None | UnsetType = UNSET
+    remote_domains: list[str] | None | UnsetType = UNSET
+    attributes_to_headers: dict[str, str] | UnsetType = UNSET
+
+
+class OutboundSIPTrunkConfig(_Request):
+    """Outbound SIP trunk settings to apply to a number. ``address`` is required."""
+
+    address: str
+    transport: SIPTrunkTransport | UnsetType = UNSET
+    media_encryption: SIPMediaEncryption | UnsetType = UNSET
+    headers: dict[str, str] | UnsetType = UNSET
+    attributes_to_headers: dict[str, str] | UnsetType = UNSET
+    credentials: SIPTrunkCredentials | None | UnsetType = UNSET
+
+
+class UpdatePhoneNumberRequest(_Request):
+    """The body of ``PATCH /v1/convai/phone-numbers/{phone_number_id}``.
+
+    Every field is optional. A field left unset is not sent and the API leaves
+    it unchanged; a field set to ``None`` is sent as ``null`` and the API
+    clears it (``agent_id=None`` unassigns the number).
+    """
+
+    agent_id: str | None | UnsetType = UNSET
+    label: str | None | UnsetType = UNSET
+    inbound_trunk_config: InboundSIPTrunkConfig | None | UnsetType = UNSET
+    outbound_trunk_config: OutboundSIPTrunkConfig | None | UnsetType = UNSET
+    livekit_stack: LivekitStack | None | UnsetType = UNSET
+    store_sip_messages: bool | None | UnsetType = UNSET
+    environment: str | None | UnsetType = UNSET
+    branch_id: str | None | UnsetType = UNSET
+
+
+UPDATE_FIELDS: tuple[str, ...] = UpdatePhoneNumberRequest.__struct_fields__
+
+
+# --- response -------------------------------------------------------------
+
+
+class _Response(msgspec.Struct, kw_only=True):
+    """Base of response Structs: unknown fields are ignored when decoding."""
+
+
+class PhoneNumberAgentInfo(_Response):
+    """The agent assigned to a phone number."""
+
+    agent_id: str
+    agent_name: str
+    environment: str | None = None
+    branch_id: str | None = None
+
+
+class GetPhoneNumberOutboundSIPTrunkConfig(_Response):
+    """Outbound SIP trunk of a number, as the API returns it (no password)."""
+
+    address: str
+    transport: SIPTrunkTransport
+    media_encryption: SIPMediaEncryption
+    has_auth_credentials: bool
+    headers: dict[str, str] = {}
+    attributes_to_headers: dict[str, str] = {}
+    username: str | None = None
+    has_outbound_trunk: bool = False
+    enabled_codecs: list[str] | None = None
+
+
+class GetPhoneNumberInboundSIPTrunkConfig(_Response):
+    """Inbound SIP trunk of a number, as the API returns it (no password)."""
+
+    allowed_addresses: list[str]
+    allowed_numbers: list[str] | None
+    media_encryption: SIPMediaEncryption
+    has_auth_credentials: bool
+    username: str | None = None
+    remote_domains: list[str] | None = None
+    attributes_to_headers: dict[str, str] = {}
+
+
+OutboundSIPTrunkInfo = GetPhoneNumberOutboundSIPTrunkConfig
+InboundSIPTrunkInfo = GetPhoneNumberInboundSIPTrunkConfig
+
+
+class _PhoneNumberBase(_Response, tag_field="provider"):
+    """Fields every provider's phone number has."""
+
+    phone_number: str
+    label: str
+    phone_number_id: str
+    supports_inbound: bool = True
+    supports_outbound: bool = True
+    assigned_agent: PhoneNumberAgentInfo | None = None
+
+
+class TwilioPhoneNumber(_PhoneNumberBase, tag="twilio"):
+    """A phone number provided by Twilio."""
+
+    provider: ClassVar[Literal["twilio"]] = "twilio"
+
+
+class ExotelPhoneNumber(_PhoneNumberBase, tag="exotel"):
+    """A phone number provided by Exotel."""
+
+    provider: ClassVar[Literal["exotel"]] = "exotel"
+
+
+class SIPTrunkPhoneNumber(_PhoneNumberBase, kw_only=True, tag="sip_trunk"):
+    """A phone number reached over a SIP trunk."""
+
+    provider: ClassVar[Literal["sip_trunk"]] = "sip_trunk"
+
+    livekit_stack: LivekitStack
+    store_sip_messages: bool = True
+    provider_config: GetPhoneNumberOutboundSIPTrunkConfig | None = None
+    outbound_trunk: GetPhoneNumberOutboundSIPTrunkConfig | None = None
+    inbound_trunk: GetPhoneNumberInboundSIPTrunkConfig | None = None
+
+
+class GenericPhoneNumber(_Response):
+    """A phone number from a provider this version of elevenphone does not know.
+
+    It keeps the fields every provider shares; the rest of the object is
+    ignored. ``provider`` holds the provider's name as the API sent it.
+    """
+
+    provider: str
+    phone_number: str
+    label: str
+    phone_number_id: str
+    supports_inbound: bool = True
+    supports_outbound: bool = True
+    assigned_agent: PhoneNumberAgentInfo | None = None
+
+
+KnownPhoneNumber = TwilioPhoneNumber | ExotelPhoneNumber | SIPTrunkPhoneNumber
+PhoneNumber = TwilioPhoneNumber | ExotelPhoneNumber | SIPTrunkPhoneNumber | GenericPhoneNumber
+"""A phone number as the API returns it, told apart by ``.provider``."""
+
+KNOWN_PROVIDERS: frozenset[str] = frozenset({"twilio", "exotel", "sip_trunk"})

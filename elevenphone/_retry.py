@@ -1,0 +1,164 @@
+"""When and how long to retry: the retry policy, on tenacity.
+
+Retried: connection errors and timeouts, and replies 408, 409, 429 and >= 500.
+Never: 400, 401, 403, 404, 422, a locally refused request, or cancellation.
+
+The first attempt runs without tenacity, so a call that succeeds pays nothing
+for retrying; only after a retryable failure does tenacity take over, replaying
+that failure as its own first attempt so that it counts, waits and logs every
+retry by the same rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity.wait import wait_base
+
+from ._exceptions import APIConnectionError, APIStatusError, ElevenPhoneError
+from ._wire import parse_retry_after
+
+__all__ = ["RetryPolicy", "logger"]
+
+logger = logging.getLogger("elevenphone")
+
+T = TypeVar("T")
+
+RETRYABLE_STATUSES = frozenset({408, 409, 429})
+
+
+async def _sleep(seconds: float) -> None:
+    # Looked up at call time, so tests can patch asyncio.sleep.
+    await asyncio.sleep(seconds)
+
+
+@dataclasses.dataclass(frozen=True)
+class RetryPolicy:
+    """How failed calls are retried.
+
+    Attributes:
+        max_retries: retries after the first attempt (0 disables retrying).
+        initial_delay: the first backoff delay, in seconds, before jitter.
+        max_delay: the cap on a backoff delay, in seconds.
+        jitter: the share of each backoff delay taken off at random
+            (0.25 means a delay lies in ``[0.75 * d, d]``).
+        max_retry_after: the longest server-requested wait (``retry-after-ms``
+            or ``Retry-After``) that is honoured; a longer or negative one falls
+            back to backoff.
+        sleep: the coroutine that waits between attempts.
+    """
+
+    max_retries: int = 2
+    initial_delay: float = 0.5
+    max_delay: float = 8.0
+    jitter: float = 0.25
+    max_retry_after: float = 60.0
+    sleep: Callable[[float], Awaitable[None]] = _sleep
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_retries, int) or self.max_retries < 0:
+            raise ValueError("max_retries must be a non-negative int")
+        if self.initial_delay < 0 or self.max_delay < 0:
+            raise ValueError("initial_delay and max_delay must be >= 0")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError("jitter must be between 0 and 1")
+
+    def with_max_retries(self, max_retries: int) -> RetryPolicy:
+        """A copy of this policy with another ``max_retries``."""
+        return dataclasses.replace(self, max_retries=max_retries)
+
+    @staticmethod
+    def is_retryable(error: BaseException) -> bool:
+        """Whether a failed attempt may be retried."""
+        if isinstance(error, APIStatusError):
+            return error.status_code in RETRYABLE_STATUSES or error.status_code >= 500
+        return isinstance(error, APIConnectionError)
+
+    def backoff(self, retry_number: int) -> float:
+        """The backoff before retry ``retry_number`` (1 for the first retry):
+        ``min(initial_delay * 2**(n-1), max_delay)``, less up to ``jitter`` of it."""
+        delay = min(self.initial_delay * 2.0 ** (retry_number - 1), self.max_delay)
+        return delay * (1.0 - self.jitter * random.random())
+
+    def delay_for(self, error: BaseException, retry_number: int) -> float:
+        """The wait before retry ``retry_number`` after ``error``: what the
+        server asked for when it said so within bounds, else :meth:`backoff`."""
+        if isinstance(error, APIStatusError):
+            asked = parse_retry_after(error.headers, max_seconds=self.max_retry_after)
+            if asked is not None:
+                return asked
+        return self.backoff(retry_number)
+
+    async def call(self, attempt: Callable[[], Awaitable[T]], *, description: str = "") -> T:
+        """Run ``attempt`` and retry it by this policy.
+
+        Raises:
+            ElevenPhoneError: the typed error of the last attempt, once retries
+                are exhausted or the error is not retryable (never tenacity's
+                ``RetryError``).
+            asyncio.CancelledError: at once, when the caller is cancelled.
+        """
+        try:
+            return await attempt()
+        except ElevenPhoneError as error:
+            if self.max_retries == 0 or not self.is_retryable(error):
+                raise
+            first_failure: ElevenPhoneError | None = error
+
+        async def replay_then_attempt() -> T:
+            nonlocal first_failure
+            if first_failure is not None:
+                failure, first_failure = first_failure, None
+                raise failure
+            return await attempt()
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=_PolicyWait(self),
+            retry=retry_if_exception(self.is_retryable),
+            before_sleep=_LogRetry(self, description),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        return await retrying(replay_then_attempt)
+
+
+class _PolicyWait(wait_base):
+    """tenacity's wait strategy, delegating to :meth:`RetryPolicy.delay_for`."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self._policy = policy
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if error is None:
+            return self._policy.backoff(retry_state.attempt_number)
+        return self._policy.delay_for(error, retry_state.attempt_number)
+
+
+class _LogRetry:
+    """Logs each retry at INFO, with its reason and delay (never a header)."""
+
+    def __init__(self, policy: RetryPolicy, description: str) -> None:
+        self._policy = policy
+        self._description = description
+
+    def __call__(self, retry_state: RetryCallState) -> None:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        delay = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        logger.info(
+            "retrying %s in %.2f s (retry %d of %d): %s",
+            self._description or "request",
+            delay,
+            retry_state.attempt_number,
+            self._policy.max_retries,
+            error,
+        )
