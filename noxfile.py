@@ -17,7 +17,7 @@ SOURCES = ["elevenphone", "tests", "noxfile.py"]
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the whole test suite (unit, integration, property tests)."""
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test,cli]")
     session.run("pytest", *session.posargs)
 
 
@@ -32,5 +32,19 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package."""
-    session.install("-e", ".[typecheck,test]")
+    session.install("-e", ".[typecheck,test,cli]")
     session.run("mypy", "--strict", "elevenphone")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site with mkdocs --strict."""
+    session.install("-e", ".[docs,cli]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against raw aiohttp and the official SDK; writes bench/results/."""
+    session.install("-e", ".[cli]", "elevenlabs>=2.0", "psutil>=5.9")
+    session.run("python", "bench/run.py", *session.posargs)
