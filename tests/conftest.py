@@ -1,0 +1,104 @@
+"""Fixtures shared by the unit and integration tests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from aioresponses import aioresponses
+
+from elevenphone import ElevenPhone, RetryPolicy
+
+API_KEY = "sk_test_secret_key_0123456789"
+BASE_URL = "https://api.test.invalid"
+NUMBERS_URL = f"{BASE_URL}/v1/convai/phone-numbers"
+
+
+def twilio_number(**overrides: Any) -> dict[str, Any]:
+    """A twilio phone number as the API returns it."""
+    number: dict[str, Any] = {
+        "provider": "twilio",
+        "phone_number": "+14155550100",
+        "label": "Sales",
+        "phone_number_id": "phnum_2701kacmjq23fzaacdgqwt0qty0b",
+        "supports_inbound": True,
+        "supports_outbound": True,
+        "assigned_agent": {
+            "agent_id": "agent_3701k3ttaq12ewp8b7qv5rfyszkz",
+            "agent_name": "Receptionist",
+        },
+    }
+    number.update(overrides)
+    return number
+
+
+def sip_trunk_number(**overrides: Any) -> dict[str, Any]:
+    """A sip_trunk phone number as the API returns it."""
+    number: dict[str, Any] = {
+        "provider": "sip_trunk",
+        "phone_number": "+442071838750",
+        "label": "Support",
+        "phone_number_id": "phnum_0001kacmjq23fzaacdgqwt0qty0c",
+        "assigned_agent": None,
+        "livekit_stack": "standard",
+        "store_sip_messages": False,
+        "outbound_trunk": {
+            "address": "sip.example.com",
+            "transport": "tls",
+            "media_encryption": "required",
+            "headers": {"X-Team": "support"},
+            "has_auth_credentials": True,
+            "username": "trunk-user",
+            "enabled_codecs": ["PCMU", "opus"],
+        },
+        "inbound_trunk": {
+            "allowed_addresses": ["203.0.113.0/24"],
+            "allowed_numbers": None,
+            "media_encryption": "allowed",
+            "has_auth_credentials": False,
+        },
+    }
+    number.update(overrides)
+    return number
+
+
+class RecordingSleep:
+    """A sleep that records each delay instead of waiting."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> RecordingSleep:
+    return RecordingSleep()
+
+
+@pytest.fixture
+def mocked() -> Iterator[aioresponses]:
+    with aioresponses() as m:
+        yield m
+
+
+@pytest.fixture
+async def client(sleeps: RecordingSleep) -> AsyncIterator[ElevenPhone]:
+    async with ElevenPhone(API_KEY, base_url=BASE_URL, retry_policy=RetryPolicy(sleep=sleeps)) as c:
+        yield c
+
+
+def sent_requests(m: aioresponses) -> list[tuple[str, str, Any]]:
+    """(method, url, kwargs) of every request aioresponses saw, in order."""
+    calls = []
+    for (method, url), requests in m.requests.items():
+        for call in requests:
+            calls.append((method, str(url), call.kwargs))
+    return calls
+
+
+def sent_json(kwargs: dict[str, Any]) -> Any:
+    return json.loads(kwargs["data"])
