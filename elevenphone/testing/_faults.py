@@ -1,0 +1,186 @@
+"""The faults the fake can inject, and the schedule that picks them.
+
+A fault replaces the normal answer to one request, before any state changes,
+so a failed update is never applied. ``Fault.delay`` is the exception: it only
+holds the answer back, then the request is handled normally.
+
+This module is pure: applying a fault to a socket is the server's job.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A scripted or random failure; build one with the static constructors below."""
+
+    kind: ClassVar[str] = "fault"
+
+    @staticmethod
+    def status(
+        status: int,
+        body: str | bytes | Mapping[str, Any] | Sequence[Any] = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> StatusFault:
+        """Answer with ``status``, ``headers`` and ``body``.
+
+        A mapping or list body is sent as JSON; a ``str`` is sent as
+        ``text/html`` when it starts with ``<`` and as ``text/plain`` otherwise,
+        unless ``headers`` sets ``Content-Type``.
+        """
+        content_type = "text/plain; charset=utf-8"
+        if isinstance(body, bytes):
+            raw = body
+        elif isinstance(body, str):
+            raw = body.encode()
+            if body.lstrip().startswith("<"):
+                content_type = "text/html; charset=utf-8"
+        else:
+            items = body if isinstance(body, Mapping) else list(body)
+            raw = json.dumps(items, separators=(",", ":")).encode()
+            content_type = "application/json"
+        merged = dict(headers or {})
+        if raw and not any(name.lower() == "content-type" for name in merged):
+            merged["Content-Type"] = content_type
+        return StatusFault(http_status=status, body=raw, headers=tuple(merged.items()))
+
+    @staticmethod
+    def rate_limited(retry_after: float | None = None) -> StatusFault:
+        """Answer 429 ``rate_limit_exceeded``, with ``Retry-After`` only if given."""
+        headers = {} if retry_after is None else {"Retry-After": f"{retry_after:g}"}
+        detail = {
+            "status": "rate_limit_exceeded",
+            "code": "rate_limit_exceeded",
+            "message": "You have exceeded the rate limit. Please slow down.",
+        }
+        return Fault.status(429, {"detail": detail}, headers)
+
+    @staticmethod
+    def server_error(status: int = 500) -> StatusFault:
+        """Answer ``status`` (5xx) with the API's JSON error body."""
+        detail = {"status": "internal_server_error", "message": "An internal error occurred."}
+        return Fault.status(status, {"detail": detail})
+
+    @staticmethod
+    def html_error(status: int = 502) -> StatusFault:
+        """Answer ``status`` with an HTML page, as a proxy in front of the API does."""
+        title = f"{status} {HTTPStatus(status).phrase}"
+        page = (
+            f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+            "</body>\r\n</html>\r\n"
+        )
+        return Fault.status(status, page)
+
+    @staticmethod
+    def reset() -> ResetFault:
+        """Reset the connection (TCP RST) without answering."""
+        return ResetFault()
+
+    @staticmethod
+    def truncate(
+        body: bytes = b'{"phone_number_id":"phnum_', *, missing: int = 64, status: int = 200
+    ) -> TruncateFault:
+        """Send headers announcing ``len(body) + missing`` bytes, send ``body``, then close."""
+        return TruncateFault(http_status=status, body=body, declared_length=len(body) + missing)
+
+    @staticmethod
+    def delay(seconds: float) -> DelayFault:
+        """Hold the answer back ``seconds``, then handle the request normally."""
+        return DelayFault(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class StatusFault(Fault):
+    """Answer with a fixed status, headers and body."""
+
+    kind: ClassVar[str] = "status"
+    http_status: int
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ResetFault(Fault):
+    """Reset the connection without answering."""
+
+    kind: ClassVar[str] = "reset"
+
+
+@dataclass(frozen=True)
+class TruncateFault(Fault):
+    """Announce ``declared_length`` body bytes, send only ``body``, then close."""
+
+    kind: ClassVar[str] = "truncate"
+    http_status: int
+    body: bytes
+    declared_length: int
+
+
+@dataclass(frozen=True)
+class DelayFault(Fault):
+    """Wait ``seconds``, then answer normally."""
+
+    kind: ClassVar[str] = "delay"
+    seconds: float
+
+
+#: The transient failures a random fault picks from unless told otherwise.
+DEFAULT_FAULT_MIX: tuple[Fault, ...] = (
+    Fault.server_error(500),
+    Fault.html_error(502),
+    Fault.server_error(503),
+    Fault.rate_limited(retry_after=1),
+    Fault.rate_limited(),
+    Fault.reset(),
+)
+
+
+class FaultSchedule:
+    """Decides, request by request, which fault (if any) replaces the answer.
+
+    Scripted faults come first, in order; otherwise a fault is drawn from the
+    mix with probability ``rate`` using a generator seeded with ``seed``.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self._scripted: deque[Fault] = deque()
+        self._rng = random.Random(f"faults-{seed}")
+
+    def script(self, *faults: Fault) -> None:
+        """Queue ``faults`` as the answers to the next requests, one each.
+
+        Raises ``TypeError`` for anything that is not a :class:`Fault`.
+        """
+        for fault in faults:
+            if not isinstance(fault, Fault):
+                raise TypeError(f"expected a Fault, got {fault!r}")
+        self._scripted.extend(faults)
+
+    @property
+    def pending(self) -> int:
+        """How many scripted faults are still queued."""
+        return len(self._scripted)
+
+    def clear(self) -> None:
+        """Drop the scripted faults not yet used."""
+        self._scripted.clear()
+
+    def next_scripted(self) -> Fault | None:
+        """Pop the next scripted fault, if any."""
+        return self._scripted.popleft() if self._scripted else None
+
+    def next_random(self, rate: float, mix: Sequence[Fault]) -> Fault | None:
+        """Return a fault from ``mix`` with probability ``rate``, else ``None``."""
+        draw = self._rng.random()
+        if draw >= rate or not mix:
+            return None
+        return self._rng.choice(mix)

@@ -1,0 +1,311 @@
+"""``FakeElevenLabs``: the phone-numbers API served on ``aiohttp.web`` at 127.0.0.1.
+
+This module is the I/O edge of the fake: it records requests, enforces the
+concurrency limit, adds latency and applies faults to the socket, then hands
+the request to the pure :class:`~elevenphone.testing._api.PhoneNumbersApi`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import socket
+import struct
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from ._api import ApiResponse, PhoneNumbersApi, concurrency_limited
+from ._faults import (
+    DEFAULT_FAULT_MIX,
+    DelayFault,
+    Fault,
+    FaultSchedule,
+    ResetFault,
+    StatusFault,
+    TruncateFault,
+)
+from ._state import PhoneNumberStore
+from ._stats import FakeStats
+
+Latency = float | tuple[float, float]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the fake received it.
+
+    Attributes:
+        method: the HTTP method, upper case.
+        path: the path, percent-decoded.
+        raw_path: the path as sent, still percent-encoded.
+        query: query parameters (the last value wins for a repeated name).
+        headers: request headers, looked up case-insensitively.
+        body: the raw body bytes.
+        json: the body decoded as JSON, or ``None`` if empty or not JSON.
+    """
+
+    method: str
+    path: str
+    raw_path: str
+    query: Mapping[str, str]
+    headers: CIMultiDictProxy[str]
+    body: bytes
+    json: Any
+
+
+def _decode_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+class FakeElevenLabs:
+    """An in-memory ElevenLabs phone-numbers API on a local port.
+
+    See the :mod:`elevenphone.testing` docstring for the whole API. ``latency``,
+    ``fault_rate``, ``fault_mix`` and ``concurrency_limit`` are plain attributes
+    and may be changed at any time, also while serving.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str = "test-key",
+        numbers: int = 0,
+        seed: int = 0,
+        agent_ids: Iterable[str] | Mapping[str, str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency: Latency = 0.0,
+        fault_rate: float = 0.0,
+        fault_mix: Sequence[Fault] | None = None,
+        concurrency_limit: int | None = None,
+    ) -> None:
+        """Build the fake (not yet serving; use ``async with`` or :meth:`start`).
+
+        Raises ``ValueError`` for a negative ``numbers``, a ``fault_rate``
+        outside [0, 1] or a ``concurrency_limit`` below 1.
+        """
+        if numbers < 0:
+            raise ValueError("numbers must be >= 0")
+        if not 0.0 <= fault_rate <= 1.0:
+            raise ValueError("fault_rate must be between 0 and 1")
+        if concurrency_limit is not None and concurrency_limit < 1:
+            raise ValueError("concurrency_limit must be >= 1 or None")
+        self.api_key = api_key
+        self.host = host
+        self.latency: Latency = latency
+        self.fault_rate = fault_rate
+        self.fault_mix: Sequence[Fault] = (
+            DEFAULT_FAULT_MIX if fault_mix is None else tuple(fault_mix)
+        )
+        self.concurrency_limit = concurrency_limit
+        self.requests: list[RecordedRequest] = []
+        self.stats = FakeStats()
+        self._store = PhoneNumberStore(numbers=numbers, seed=seed, agent_ids=agent_ids)
+        self._api = PhoneNumbersApi(self._store, api_key)
+        self._faults = FaultSchedule(seed)
+        self._latency_rng = random.Random(f"latency-{seed}")
+        self._requested_port = port
+        self._port: int | None = None
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def numbers(self) -> dict[str, dict[str, Any]]:
+        """Phone numbers by ID, each exactly as the API returns it (mutable)."""
+        return self._store.numbers
+
+    @property
+    def agents(self) -> dict[str, str]:
+        """The agent registry, ``{agent_id: agent_name}`` (mutable)."""
+        return self._store.agents
+
+    @property
+    def port(self) -> int:
+        """The port served on. Raises ``RuntimeError`` before :meth:`start`."""
+        if self._port is None:
+            raise RuntimeError("FakeElevenLabs is not started")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port``. Raises ``RuntimeError`` before :meth:`start`."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def add_number(
+        self,
+        *,
+        provider: str = "twilio",
+        phone_number: str | None = None,
+        label: str | None = None,
+        agent_id: str | None = None,
+        agent_name: str | None = None,
+        branch_id: str | None = None,
+        environment: str | None = None,
+        phone_number_id: str | None = None,
+    ) -> str:
+        """Add a phone number directly and return its ID.
+
+        ``agent_name`` registers a name for ``agent_id``; without it the
+        registry's name (or a derived one) is used. ``branch_id`` and
+        ``environment`` only apply with an ``agent_id``. Unset ``phone_number``,
+        ``label`` and ``phone_number_id`` get fresh values.
+        """
+        return self._store.add_number(
+            provider=provider,
+            phone_number=phone_number,
+            label=label,
+            agent_id=agent_id,
+            agent_name=agent_name,
+            branch_id=branch_id,
+            environment=environment,
+            phone_number_id=phone_number_id,
+        )
+
+    def script(self, *faults: Fault) -> None:
+        """Queue ``faults`` as the next answers, one per request, in order.
+
+        A scripted fault is the next answer whatever the request: it is used
+        before the concurrency limit and random faults are considered.
+        Raises ``TypeError`` for anything that is not a :class:`Fault`.
+        """
+        self._faults.script(*faults)
+
+    @property
+    def scripted_pending(self) -> int:
+        """How many scripted faults have not been used yet."""
+        return self._faults.pending
+
+    def clear_script(self) -> None:
+        """Drop the scripted faults not used yet."""
+        self._faults.clear()
+
+    async def start(self) -> None:
+        """Start serving. Raises ``RuntimeError`` if already started, ``OSError`` if the
+        port cannot be bound."""
+        if self._runner is not None:
+            raise RuntimeError("FakeElevenLabs is already started")
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self._requested_port)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self._port = int(runner.addresses[0][1])
+
+    async def close(self) -> None:
+        """Stop serving and drop open connections; calling it twice is harmless."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> FakeElevenLabs:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _next_latency(self) -> float:
+        latency = self.latency
+        if isinstance(latency, tuple):
+            low, high = latency
+            return self._latency_rng.uniform(low, high)
+        return float(latency)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        self.requests.append(
+            RecordedRequest(
+                method=request.method,
+                path=request.path,
+                raw_path=request.rel_url.raw_path,
+                query=dict(request.query),
+                headers=CIMultiDictProxy(CIMultiDict(request.headers)),
+                body=body,
+                json=_decode_json(body) if body else None,
+            )
+        )
+        stats = self.stats
+        stats.requests += 1
+        stats.in_flight += 1
+        stats.peak_in_flight = max(stats.peak_in_flight, stats.in_flight)
+        try:
+            fault = self._faults.next_scripted()
+            if fault is None:
+                limit = self.concurrency_limit
+                if limit is not None and stats.in_flight > limit:
+                    stats.concurrency_rejections += 1
+                    return self._respond(concurrency_limited(stats.in_flight, limit))
+                fault = self._faults.next_random(self.fault_rate, self.fault_mix)
+            delay = self._next_latency()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if fault is not None:
+                stats.faults[fault.kind] += 1
+                if isinstance(fault, DelayFault):
+                    await asyncio.sleep(fault.seconds)
+                else:
+                    return await self._inject(fault, request)
+            answer = self._api.handle(
+                request.method, request.rel_url.raw_path, request.query, request.headers, body
+            )
+            return self._respond(answer)
+        finally:
+            stats.in_flight -= 1
+
+    def _respond(self, answer: ApiResponse) -> web.Response:
+        self.stats.statuses[answer.status] += 1
+        # Starlette's JSONResponse encoding: compact, UTF-8.
+        payload = json.dumps(answer.body, ensure_ascii=False, separators=(",", ":"))
+        return web.Response(
+            status=answer.status,
+            body=payload.encode(),
+            content_type="application/json",
+            headers=answer.headers,
+        )
+
+    async def _inject(self, fault: Fault, request: web.Request) -> web.StreamResponse:
+        if isinstance(fault, StatusFault):
+            self.stats.statuses[fault.http_status] += 1
+            headers = CIMultiDict(fault.headers)
+            return web.Response(status=fault.http_status, body=fault.body, headers=headers)
+        transport = request.transport
+        if isinstance(fault, TruncateFault):
+            response = web.StreamResponse(status=fault.http_status)
+            response.content_type = "application/json"
+            response.content_length = fault.declared_length
+            response.force_close()
+            await response.prepare(request)
+            await response.write(fault.body)
+            if transport is not None:
+                transport.close()  # flushes what was written, then closes
+            return response
+        if not isinstance(fault, ResetFault):
+            raise TypeError(f"unknown fault {fault!r}")
+        if transport is not None:
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                # Linger 0: closing sends a TCP RST, as a crashed proxy would.
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            transport.abort()
+        # Never sent: writing to the aborted transport fails and aiohttp drops it quietly.
+        return web.Response(status=500)
