@@ -1,0 +1,1 @@
+"""Benchmarks of elevenphone against raw aiohttp and the official SDK (``nox -s bench``)."""

@@ -1,0 +1,154 @@
+"""One client's end-to-end run, in a process of its own.
+
+``python -m bench.clients CLIENT --url URL`` sends N updates at a given
+concurrency through one client and prints one JSON line: CPU (user + sys of
+this process) and wall time over the N updates, and the process's peak RSS.
+Warm-up calls (connections, first-call setup) run before the clock starts.
+
+Clients:
+
+* ``raw``: the floor. aiohttp with a pre-encoded body, the reply read with
+  ``json.loads``.
+* ``official``: the official ``elevenlabs`` SDK (httpx and pydantic).
+* ``elevenphone``: this SDK.
+
+Every reply is checked, so a client that fails fast is not mistaken for one
+that is fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from bench.fixtures import AGENT_ID, API_KEY, PHONE_NUMBER_ID, UPDATE_AGENT
+
+Update = Callable[[], Awaitable[None]]
+
+PATH = f"/v1/convai/phone-numbers/{PHONE_NUMBER_ID}"
+
+
+def _check(provider: str, agent_id: str) -> None:
+    if provider != "twilio" or agent_id != AGENT_ID:
+        raise AssertionError(f"unexpected reply: {provider=} {agent_id=}")
+
+
+@asynccontextmanager
+async def raw_client(base_url: str) -> AsyncIterator[Update]:
+    import aiohttp
+
+    body = json.dumps(UPDATE_AGENT).encode()
+    headers = {"xi-api-key": API_KEY, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as session:
+
+        async def update() -> None:
+            async with session.patch(f"{base_url}{PATH}", data=body, headers=headers) as reply:
+                payload = await reply.read()
+            if reply.status != 200:
+                raise AssertionError(f"status {reply.status}")
+            number = json.loads(payload)
+            _check(number["provider"], number["assigned_agent"]["agent_id"])
+
+        yield update
+
+
+@asynccontextmanager
+async def official_client(base_url: str) -> AsyncIterator[Update]:
+    from elevenlabs import AsyncElevenLabs
+
+    client = AsyncElevenLabs(api_key=API_KEY, base_url=base_url)
+    phone_numbers = client.conversational_ai.phone_numbers
+
+    async def update() -> None:
+        number = await phone_numbers.update(PHONE_NUMBER_ID, agent_id=AGENT_ID)
+        _check(number.provider, number.assigned_agent.agent_id)
+
+    try:
+        yield update
+    finally:
+        await client._client_wrapper.httpx_client.httpx_client.aclose()
+
+
+@asynccontextmanager
+async def elevenphone_client(base_url: str) -> AsyncIterator[Update]:
+    from elevenphone import ElevenPhone
+
+    async with ElevenPhone(api_key=API_KEY, base_url=base_url) as client:
+        phone_numbers = client.phone_numbers
+
+        async def update() -> None:
+            number = await phone_numbers.update(PHONE_NUMBER_ID, agent_id=AGENT_ID)
+            assert number.assigned_agent is not None
+            _check(number.provider, number.assigned_agent.agent_id)
+
+        yield update
+
+
+CLIENTS: dict[str, Callable[[str], AbstractAsyncContextManager[Update]]] = {
+    "raw": raw_client,
+    "official": official_client,
+    "elevenphone": elevenphone_client,
+}
+
+
+async def drive(update: Update, n: int, concurrency: int) -> None:
+    """Run ``update`` ``n`` times, ``concurrency`` at a time."""
+    remaining = n
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await update()
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def measure(
+    client: str, base_url: str, n: int, concurrency: int, warmup: int
+) -> dict[str, Any]:
+    async with CLIENTS[client](base_url) as update:
+        await drive(update, warmup, concurrency)
+        cpu, wall = _cpu(), time.perf_counter()
+        await drive(update, n, concurrency)
+        cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+    return {
+        "client": client,
+        "n": n,
+        "concurrency": concurrency,
+        "cpu_s": cpu,
+        "wall_s": wall,
+        "cpu_per_update_us": cpu / n * 1e6,
+        "updates_per_s": n / wall,
+        # ru_maxrss is in KiB on Linux.
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("client", choices=sorted(CLIENTS))
+    parser.add_argument("--url", required=True, help="the local server's base URL")
+    parser.add_argument("-n", type=int, default=5000, help="updates to measure")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--warmup", type=int, default=300)
+    args = parser.parse_args()
+    result = asyncio.run(measure(args.client, args.url, args.n, args.concurrency, args.warmup))
+    json.dump(result, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""The local API the end-to-end benchmarks call: aiohttp, on 127.0.0.1 only.
+
+``python -m bench.server`` binds a free port, prints ``READY <port>`` and serves
+``PATCH /v1/convai/phone-numbers/{id}`` until it is terminated. The reply body
+is encoded once, so the server spends as little CPU per call as it can: the
+clients, in other processes, are what is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import socket
+
+from aiohttp import web
+
+from bench.fixtures import REPLY_BODIES
+
+HOST = "127.0.0.1"
+
+
+def make_app(provider: str) -> web.Application:
+    """An app whose update route reads the body and sends ``provider``'s reply."""
+    body = REPLY_BODIES[provider]
+
+    async def update(request: web.Request) -> web.Response:
+        if not request.headers.get("xi-api-key"):
+            return web.json_response({"detail": "missing xi-api-key"}, status=401)
+        await request.read()
+        return web.Response(body=body, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_patch("/v1/convai/phone-numbers/{phone_number_id}", update)
+    return app
+
+
+async def serve(provider: str) -> None:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, 0))
+    runner = web.AppRunner(make_app(provider), access_log=None, handle_signals=True)
+    await runner.setup()
+    await web.SockSite(runner, sock, backlog=1024).start()
+    print(f"READY {sock.getsockname()[1]}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--provider", default="twilio", choices=sorted(REPLY_BODIES))
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args.provider))
+
+
+if __name__ == "__main__":
+    main()
