@@ -1,0 +1,197 @@
+"""Fault injection: scripted answers, random faults under a seed, latency, counters."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import aiohttp
+import pytest
+
+from elevenphone.testing import FakeElevenLabs, Fault, StatusFault
+from tests.testing.helpers import NUMBERS, Api, first_of
+
+
+async def test_scripted_status_sends_exact_status_headers_and_body(
+    api: Api, session: aiohttp.ClientSession
+) -> None:
+    page = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"
+    api.fake.script(Fault.status(503, body=page, headers={"Retry-After": "7", "X-Proxy": "edge"}))
+    async with session.get(api.fake.base_url + NUMBERS) as response:
+        assert response.status == 503
+        assert response.headers["Retry-After"] == "7"
+        assert response.headers["X-Proxy"] == "edge"
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert await response.read() == page.encode()
+    # The next request is answered normally again.
+    assert (await api.call("GET", NUMBERS))[0] == 200
+    assert api.fake.stats.faults == {"status": 1}
+
+
+async def test_rate_limited_with_and_without_retry_after(
+    api: Api, session: aiohttp.ClientSession
+) -> None:
+    api.fake.script(Fault.rate_limited(retry_after=2), Fault.rate_limited())
+    for expected in ("2", None):
+        async with session.get(api.fake.base_url + NUMBERS) as response:
+            assert response.status == 429
+            assert response.headers.get("Retry-After") == expected
+            body = await response.json()
+            assert body["detail"]["code"] == "rate_limit_exceeded"
+
+
+async def test_scripted_faults_are_used_in_order_and_never_apply_the_update(
+    api: Api, fake: FakeElevenLabs
+) -> None:
+    pid = first_of(fake, "twilio")
+    fake.script(Fault.server_error(500), Fault.html_error(502))
+    assert fake.scripted_pending == 2
+    status, body = await api.patch(pid, {"label": "one"})
+    assert status == 500
+    assert body["detail"]["status"] == "internal_server_error"
+    async with api.session.patch(
+        f"{fake.base_url}{NUMBERS}/{pid}", json={"label": "two"}, headers={"xi-api-key": "test-key"}
+    ) as response:
+        assert response.status == 502
+        assert b"<title>502 Bad Gateway</title>" in await response.read()
+    assert fake.numbers[pid]["label"] not in ("one", "two")
+    assert fake.scripted_pending == 0
+    assert [r.json for r in fake.requests] == [{"label": "one"}, {"label": "two"}]
+
+
+async def test_reset_is_a_connection_error(api: Api, fake: FakeElevenLabs) -> None:
+    pid = first_of(fake, "twilio")
+    fake.script(Fault.reset())
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await api.patch(pid, {"label": "lost"})
+    assert fake.numbers[pid]["label"] != "lost"
+    assert fake.stats.faults == {"reset": 1}
+    assert (await api.patch(pid, {"label": "kept"}))[0] == 200
+
+
+async def test_truncated_body_is_a_payload_error(api: Api, fake: FakeElevenLabs) -> None:
+    fake.script(Fault.truncate(b'{"phone_number_id":"phn', missing=40))
+    async with api.session.get(
+        f"{fake.base_url}{NUMBERS}", headers={"xi-api-key": "test-key"}
+    ) as response:
+        assert response.status == 200
+        assert response.headers["Content-Length"] == str(len(b'{"phone_number_id":"phn') + 40)
+        with pytest.raises(aiohttp.ClientPayloadError):
+            await response.read()
+    assert fake.stats.faults == {"truncate": 1}
+
+
+async def test_delay_then_normal_answer(api: Api, fake: FakeElevenLabs) -> None:
+    pid = first_of(fake, "exotel")
+    fake.script(Fault.delay(0.3))
+    started = time.perf_counter()
+    status, body = await api.patch(pid, {"label": "late"})
+    assert time.perf_counter() - started >= 0.3
+    assert (status, body["label"]) == (200, "late")
+    assert fake.stats.faults == {"delay": 1}
+
+
+async def test_script_rejects_non_faults(fake: FakeElevenLabs) -> None:
+    with pytest.raises(TypeError):
+        fake.script(503)  # type: ignore[arg-type]
+    fake.script(Fault.reset())
+    fake.clear_script()
+    assert fake.scripted_pending == 0
+
+
+def test_status_fault_body_encodings() -> None:
+    json_fault = Fault.status(500, {"detail": "x"})
+    assert json_fault == StatusFault(
+        http_status=500,
+        body=b'{"detail":"x"}',
+        headers=(("Content-Type", "application/json"),),
+    )
+    assert Fault.status(503).headers == ()
+    assert Fault.status(400, "oops", {"content-type": "text/csv"}).headers == (
+        ("content-type", "text/csv"),
+    )
+
+
+async def outcomes(fake: FakeElevenLabs, count: int) -> list[str]:
+    """PATCH ``count`` times, one by one; return each status, or "reset".
+
+    PATCH, because aiohttp silently retries GET, PUT and DELETE once after a reset.
+    """
+    url = f"{fake.base_url}{NUMBERS}/{next(iter(fake.numbers))}"
+    seen = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as session:
+        for _ in range(count):
+            try:
+                async with session.patch(
+                    url, json={}, headers={"xi-api-key": fake.api_key}
+                ) as response:
+                    await response.read()
+                    seen.append(str(response.status))
+            except aiohttp.ClientConnectionError:
+                seen.append("reset")
+    return seen
+
+
+async def test_fault_rate_is_deterministic_under_a_seed() -> None:
+    runs = []
+    for seed in (3, 3, 4):
+        async with FakeElevenLabs(numbers=2, seed=seed, fault_rate=0.3) as fake:
+            runs.append(await outcomes(fake, 60))
+            assert sum(fake.stats.faults.values()) == sum(s != "200" for s in runs[-1])
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+    failures = [s for s in runs[0] if s != "200"]
+    assert 6 <= len(failures) <= 30
+    # The default mix: 500, 502, 503, 429 and resets all show up.
+    assert {"429", "500", "502", "503", "reset"} <= set(runs[0] + runs[2])
+
+
+async def test_fault_settings_change_while_serving() -> None:
+    async with FakeElevenLabs(numbers=1, fault_rate=1.0, fault_mix=[Fault.status(418)]) as fake:
+        assert await outcomes(fake, 3) == ["418"] * 3
+        fake.fault_rate = 0.0
+        assert await outcomes(fake, 2) == ["200"] * 2
+        fake.fault_rate = 1.0
+        fake.fault_mix = [Fault.server_error(503)]
+        assert await outcomes(fake, 1) == ["503"]
+        assert fake.stats.statuses == {418: 3, 200: 2, 503: 1}
+
+
+async def test_fixed_and_random_latency() -> None:
+    async with FakeElevenLabs(numbers=1, latency=0.2) as fake:
+        started = time.perf_counter()
+        assert await outcomes(fake, 1) == ["200"]
+        assert time.perf_counter() - started >= 0.2
+        fake.latency = (0.05, 0.1)
+        started = time.perf_counter()
+        assert await outcomes(fake, 3) == ["200"] * 3
+        assert 0.15 <= time.perf_counter() - started < 1.0
+
+
+async def test_latency_draws_are_seeded() -> None:
+    draws = []
+    for _ in range(2):
+        fake = FakeElevenLabs(seed=5, latency=(0.0, 1.0))
+        draws.append([fake._next_latency() for _ in range(5)])
+    assert draws[0] == draws[1]
+    assert len(set(draws[0])) == 5
+
+
+async def test_aiohttp_retries_a_reset_get_once(api: Api, fake: FakeElevenLabs) -> None:
+    # Not the fake's doing, but what its users see: one reset is invisible to a GET.
+    fake.script(Fault.reset())
+    assert (await api.call("GET", NUMBERS))[0] == 200
+    assert fake.stats.requests == 2
+
+
+async def test_faulted_requests_still_count(api: Api, fake: FakeElevenLabs) -> None:
+    pid = first_of(fake, "twilio")
+    fake.script(Fault.rate_limited(), Fault.reset())
+    await api.patch(pid, {})
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await api.patch(pid, {})
+    await asyncio.sleep(0)
+    assert fake.stats.requests == 2
+    assert fake.stats.faults == {"status": 1, "reset": 1}
+    assert fake.stats.statuses == {429: 1}
+    assert fake.stats.in_flight == 0
