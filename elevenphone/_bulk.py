@@ -1,0 +1,563 @@
+"""Bulk updates: many phone numbers, bounded, rate-aware, resumable and undoable.
+
+A run pulls ``(phone_number_id, UpdatePhoneNumberRequest)`` items lazily and
+keeps a window of at most ``2 * concurrency`` items started; each finished item
+frees a place for the next one, so memory does not grow with the input.
+
+Every request of a run, retries included, passes two gates:
+
+- an :class:`~elevenphone._adaptive_limit.AdaptiveConcurrencyLimit` (never more
+  than ``concurrency`` in flight; lowered by 429 ``concurrent_limit_exceeded``,
+  raised again by successes);
+- with ``max_rate``, an :class:`aiolimiter.AsyncLimiter` (requests per second).
+
+Retries follow the client's :class:`~elevenphone.RetryPolicy`, but requests are
+sent one attempt at a time (the run's own attempt loop on top of the policy),
+so that the limit sees every 429 and every retry waits for a slot again. A
+concurrency 429 is not held against the retry budget: it means "wait for a
+slot", and up to ``_MAX_OVERLOAD_WAITS`` of them per attempt are absorbed with
+the policy's backoff before the attempt counts as failed.
+
+Failures of one item (422, 404, 400, retries exhausted) are recorded and the
+run goes on, unless ``stop_on_error``. A refused key (401, 403) ends the run:
+it would fail every item.
+
+With a journal (see :mod:`elevenphone._journal`), the state of each number is
+recorded before its update is sent and after it succeeds; a run with the same
+journal skips the numbers already done, and :func:`undo` puts numbers back.
+
+Cancellation (Ctrl-C, a cancelled task, leaving ``async with`` early) cancels
+the requests in flight, waits for them to end, and closes the journal: no task
+outlives the run and no record is torn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
+from types import TracebackType
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
+
+from aiolimiter import AsyncLimiter
+from msgspec import UNSET, UnsetType
+
+from ._adaptive_limit import AdaptiveConcurrencyLimit
+from ._bulk_result import BulkOutcome, BulkProgress, BulkResult
+from ._exceptions import (
+    AuthenticationError,
+    ElevenPhoneError,
+    InvalidRequestError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from ._journal import Journal, PhoneNumberState, read_journal
+from ._models import PhoneNumber, UpdatePhoneNumberRequest
+from ._retry import logger
+from ._wire import encode_update_request, phone_number_path
+
+if TYPE_CHECKING:
+    from ._client import ElevenPhone
+
+__all__ = [
+    "BulkRun",
+    "JournalArg",
+    "ProgressCallback",
+    "Updates",
+    "bulk_update",
+    "reassign_agent",
+    "undo",
+]
+
+T = TypeVar("T")
+
+Updates = (
+    Mapping[str, UpdatePhoneNumberRequest]
+    | Iterable[tuple[str, UpdatePhoneNumberRequest]]
+    | AsyncIterable[tuple[str, UpdatePhoneNumberRequest]]
+)
+"""What a bulk update takes: a mapping, or a sync or async iterable of pairs."""
+
+ProgressCallback = Callable[[BulkProgress], object]
+"""Called with a :class:`BulkProgress` after each item finishes."""
+
+JournalArg = str | os.PathLike[str] | Journal | None
+"""A journal: a path, a :class:`Journal`, or None for none."""
+
+_MAX_OVERLOAD_WAITS = 8
+_FATAL_ERRORS = (AuthenticationError, PermissionDeniedError)
+
+
+class _Item(NamedTuple):
+    phone_number_id: str
+    request: UpdatePhoneNumberRequest
+    before: PhoneNumberState | None  # known from a list snapshot, else fetched
+
+
+class _Tally:
+    """Requests sent for one item."""
+
+    __slots__ = ("requests",)
+
+    def __init__(self) -> None:
+        self.requests = 0
+
+
+def _signals_overload(error: RateLimitError) -> bool:
+    return error.is_concurrency_limit or error.maximum_concurrent_requests is not None
+
+
+def _check_options(concurrency: int, max_rate: float | None) -> None:
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise ValueError(f"concurrency must be an int >= 1, not {concurrency!r}")
+    if max_rate is not None and (isinstance(max_rate, bool) or not max_rate > 0):
+        raise ValueError(f"max_rate must be a positive number or None, not {max_rate!r}")
+
+
+def _rate_limiter(max_rate: float | None) -> AsyncLimiter | None:
+    if max_rate is None:
+        return None
+    if max_rate >= 1:
+        return AsyncLimiter(max_rate, 1.0)
+    # AsyncLimiter cannot hold less than one request: one per 1/rate seconds instead.
+    return AsyncLimiter(1, 1.0 / max_rate)
+
+
+def _as_item(pair: object) -> _Item:
+    if isinstance(pair, _Item):
+        return pair
+    if not isinstance(pair, tuple) or len(pair) != 2:
+        raise TypeError(
+            f"each update must be a (phone_number_id, UpdatePhoneNumberRequest) pair, not {pair!r}"
+        )
+    phone_number_id, request = pair
+    if not isinstance(phone_number_id, str):
+        raise TypeError(f"phone_number_id must be a str, not {type(phone_number_id).__name__}")
+    if not isinstance(request, UpdatePhoneNumberRequest):
+        raise TypeError(
+            f"the update of {phone_number_id!r} must be an UpdatePhoneNumberRequest,"
+            f" not {type(request).__name__}"
+        )
+    return _Item(phone_number_id, request, None)
+
+
+def _check_locally(item: _Item) -> None:
+    """Refuse what the API would refuse, before anything is sent for the item."""
+    try:
+        phone_number_path(item.phone_number_id)
+    except ValueError as error:
+        raise InvalidRequestError(str(error), field="phone_number_id") from None
+    encode_update_request(item.request)
+
+
+class _ItemSource:
+    """Pulls items one at a time from a mapping, an iterable or an async iterable."""
+
+    def __init__(self, updates: Updates | AsyncIterator[_Item] | Iterator[_Item]) -> None:
+        self._async: AsyncIterator[object] | None = None
+        self._sync: Iterator[object] | None = None
+        if isinstance(updates, Mapping):
+            self._sync = iter(updates.items())
+        elif isinstance(updates, AsyncIterable):
+            self._async = aiter(updates)
+        elif isinstance(updates, Iterable):
+            self._sync = iter(updates)
+        else:
+            raise TypeError(
+                "updates must be a mapping or an iterable of (id, request) pairs,"
+                f" not {type(updates).__name__}"
+            )
+
+    async def next(self) -> _Item | None:
+        """The next item, or None when there are no more."""
+        if self._async is not None:
+            try:
+                return _as_item(await anext(self._async))
+            except StopAsyncIteration:
+                return None
+        assert self._sync is not None
+        try:
+            return _as_item(next(self._sync))
+        except StopIteration:
+            return None
+
+
+async def _cancel_and_wait(tasks: set[asyncio.Task[BulkOutcome]]) -> None:
+    """Cancel ``tasks`` and wait until every one has ended, even if cancelled again."""
+    for task in tasks:
+        task.cancel()
+    pending = set(tasks)
+    interrupted = False
+    while pending:
+        try:
+            _, pending = await asyncio.wait(pending)
+        except asyncio.CancelledError:
+            interrupted = True
+    for task in tasks:
+        if not task.cancelled():
+            task.exception()  # retrieved: it was cancelled on purpose or ended with the run
+    if interrupted:
+        raise asyncio.CancelledError
+
+
+class BulkRun:
+    """A bulk update in progress: an async iterator of :class:`BulkOutcome`,
+    one per item, in the order items finish.
+
+    Nothing starts until iteration does. Iterate it to the end, or use
+    ``async with`` (or :meth:`aclose`) when you may stop early: that cancels
+    the requests still in flight and closes the journal.
+
+    Iterating raises:
+        AuthenticationError, PermissionDeniedError: the key was refused; the
+            run ends (the remaining items are not tried).
+        TypeError: an item is not a ``(str, UpdatePhoneNumberRequest)`` pair.
+        JournalError, OSError: the journal cannot be read or written.
+    """
+
+    def __init__(
+        self,
+        client: ElevenPhone,
+        updates: Updates | AsyncIterator[_Item] | Iterator[_Item],
+        *,
+        concurrency: int = 8,
+        max_rate: float | None = None,
+        stop_on_error: bool = False,
+        journal: JournalArg = None,
+        on_progress: ProgressCallback | None = None,
+        total: int | None = None,
+        undoing: bool = False,
+    ) -> None:
+        _check_options(concurrency, max_rate)
+        if journal is not None and not isinstance(journal, (Journal, str, os.PathLike)):
+            raise TypeError(f"journal must be a path or a Journal, not {type(journal).__name__}")
+        self._client = client
+        self._single_attempt = client.with_options(max_retries=0)
+        self._policy = client.retry_policy
+        self._source = _ItemSource(updates)
+        self._window = 2 * concurrency
+        self._limit = AdaptiveConcurrencyLimit(concurrency)
+        self._rate = _rate_limiter(max_rate)
+        self._stop_on_error = stop_on_error
+        self._journal_arg = journal
+        self._journal: Journal | None = None
+        self._on_progress = on_progress
+        self._undoing = undoing
+        self._total = total if total is not None else _length(updates)
+        self._started: float | None = None
+        self._ended: float | None = None
+        self._done = self._succeeded = self._failed = self._skipped = 0
+        self._requests = self._retries = self._rate_limited = 0
+        self.stopped_early = False
+        self._outcomes = self._run()
+
+    # --- the public face ------------------------------------------------------
+
+    def __aiter__(self) -> BulkRun:
+        return self
+
+    async def __anext__(self) -> BulkOutcome:
+        return await self._outcomes.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop the run: cancel requests in flight, wait for them, close the journal."""
+        await self._outcomes.aclose()
+
+    async def __aenter__(self) -> BulkRun:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    @property
+    def concurrency_limit(self) -> AdaptiveConcurrencyLimit:
+        """The adaptive in-flight limit of this run."""
+        return self._limit
+
+    def progress(self) -> BulkProgress:
+        """A snapshot of the run so far."""
+        end = self._ended if self._ended is not None else time.monotonic()
+        return BulkProgress(
+            total=self._total,
+            done=self._done,
+            succeeded=self._succeeded,
+            failed=self._failed,
+            skipped=self._skipped,
+            requests=self._requests,
+            retries=self._retries,
+            rate_limited=self._rate_limited,
+            in_flight=self._limit.in_flight,
+            concurrency_limit=self._limit.limit,
+            elapsed=0.0 if self._started is None else end - self._started,
+        )
+
+    # --- the run ----------------------------------------------------------------
+
+    def _open_journal(self) -> None:
+        arg = self._journal_arg
+        if arg is None:
+            return
+        journal = arg if isinstance(arg, Journal) else Journal(arg)
+        if not journal.is_open:
+            journal.open()
+        self._journal = journal
+
+    def _close_journal(self) -> None:
+        journal, self._journal = self._journal, None
+        # A Journal the caller opened stays open; one opened here is closed.
+        if journal is not None and journal is not self._journal_arg:
+            journal.close()
+
+    async def _run(self) -> AsyncGenerator[BulkOutcome, None]:
+        self._started = time.monotonic()
+        running: set[asyncio.Task[BulkOutcome]] = set()
+        try:
+            self._open_journal()
+            exhausted = False
+            while True:
+                while not exhausted and not self.stopped_early and len(running) < self._window:
+                    item = await self._source.next()
+                    if item is None:
+                        exhausted = True
+                    elif self._is_done(item.phone_number_id):
+                        yield self._count(BulkOutcome(item.phone_number_id, "skipped"))
+                    else:
+                        running.add(asyncio.ensure_future(self._process(item)))
+                if not running:
+                    break
+                finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in finished:
+                    outcome = self._count(task.result())
+                    if outcome.status == "failed" and self._stop_on_error and not exhausted:
+                        exhausted = True
+                        self.stopped_early = await self._source.next() is not None
+                    yield outcome
+        finally:
+            self._ended = time.monotonic()
+            try:
+                await _cancel_and_wait(running)
+            finally:
+                self._close_journal()
+
+    def _is_done(self, phone_number_id: str) -> bool:
+        journal = self._journal
+        return journal is not None and not self._undoing and journal.is_done(phone_number_id)
+
+    def _count(self, outcome: BulkOutcome) -> BulkOutcome:
+        self._done += 1
+        if outcome.status == "succeeded":
+            self._succeeded += 1
+        elif outcome.status == "failed":
+            self._failed += 1
+        else:
+            self._skipped += 1
+        if self._on_progress is not None:
+            self._on_progress(self.progress())
+        return outcome
+
+    async def _process(self, item: _Item) -> BulkOutcome:
+        pid, request = item.phone_number_id, item.request
+        tally = _Tally()
+        journal = self._journal
+        try:
+            _check_locally(item)
+            if journal is not None and not self._undoing and not journal.has_before(pid):
+                before = item.before
+                if before is None:
+                    current = await self._call(lambda c: c.phone_numbers.get(pid), tally)
+                    before = PhoneNumberState.of(current)
+                await journal.record_before(pid, before, request)
+            number = await self._call(lambda c: c.phone_numbers.update(pid, request), tally)
+        except _FATAL_ERRORS:
+            raise
+        except ElevenPhoneError as error:
+            if journal is not None:
+                await journal.record_failure(pid, error)
+            return BulkOutcome(pid, "failed", error=error, requests=tally.requests)
+        if journal is not None:
+            if self._undoing:
+                await journal.record_undone(pid)
+            else:
+                await journal.record_after(pid, number)
+        return BulkOutcome(pid, "succeeded", phone_number=number, requests=tally.requests)
+
+    async def _call(self, send: Callable[[ElevenPhone], Awaitable[T]], tally: _Tally) -> T:
+        """One call, retried by the client's policy, one gated request per attempt."""
+        policy = self._policy
+        sent = 0
+
+        async def attempt() -> T:
+            nonlocal sent
+            waits = 0
+            while True:
+                if sent:
+                    self._retries += 1
+                sent += 1
+                tally.requests += 1
+                try:
+                    return await self._send_once(send)
+                except RateLimitError as error:
+                    if not _signals_overload(error) or waits >= _MAX_OVERLOAD_WAITS:
+                        raise
+                    waits += 1
+                    delay = policy.delay_for(error, waits)
+                    logger.debug("too many requests in flight; waiting %.2f s for a slot", delay)
+                    await policy.sleep(delay)
+
+        return await policy.call(attempt, description="bulk request")
+
+    async def _send_once(self, send: Callable[[ElevenPhone], Awaitable[T]]) -> T:
+        permit = await self._limit.acquire()
+        try:
+            if self._rate is not None:
+                await self._rate.acquire()
+            self._requests += 1
+            result = await send(self._single_attempt)
+        except RateLimitError as error:
+            self._rate_limited += 1
+            if _signals_overload(error):
+                self._limit.record_overload(permit, error.maximum_concurrent_requests)
+            raise
+        else:
+            self._limit.record_success(permit)
+            return result
+        finally:
+            self._limit.release(permit)
+
+
+def _length(updates: object) -> int | None:
+    if isinstance(updates, (Mapping, list, tuple)):
+        return len(updates)
+    return None
+
+
+async def collect(run: BulkRun) -> BulkResult:
+    """Run ``run`` to the end and gather its outcomes into a :class:`BulkResult`."""
+    result = BulkResult()
+    async with run:
+        async for outcome in run:
+            if outcome.status == "succeeded":
+                assert outcome.phone_number is not None
+                result.succeeded[outcome.phone_number_id] = outcome.phone_number
+            elif outcome.status == "failed":
+                assert outcome.error is not None
+                result.failed[outcome.phone_number_id] = outcome.error
+            else:
+                result.skipped.append(outcome.phone_number_id)
+    progress = run.progress()
+    result.requests = progress.requests
+    result.retries = progress.retries
+    result.rate_limited = progress.rate_limited
+    result.elapsed = progress.elapsed
+    result.concurrency_limit = progress.concurrency_limit
+    result.stopped_early = run.stopped_early
+    return result
+
+
+async def bulk_update(
+    client: ElevenPhone,
+    updates: Updates,
+    *,
+    concurrency: int = 8,
+    max_rate: float | None = None,
+    stop_on_error: bool = False,
+    journal: JournalArg = None,
+    on_progress: ProgressCallback | None = None,
+) -> BulkResult:
+    """Apply many updates; see :meth:`PhoneNumbers.bulk_update`."""
+    run = BulkRun(
+        client,
+        updates,
+        concurrency=concurrency,
+        max_rate=max_rate,
+        stop_on_error=stop_on_error,
+        journal=journal,
+        on_progress=on_progress,
+    )
+    return await collect(run)
+
+
+async def numbers_on_agent(client: ElevenPhone, agent_id: str) -> list[PhoneNumber]:
+    """The numbers assigned to ``agent_id`` (the list filter, checked again here)."""
+    numbers = await client.phone_numbers.list(agent_id=agent_id)
+    return [n for n in numbers if n.assigned_agent and n.assigned_agent.agent_id == agent_id]
+
+
+async def reassign_agent(
+    client: ElevenPhone,
+    from_agent_id: str,
+    to_agent_id: str,
+    *,
+    branch_id: str | None | UnsetType = UNSET,
+    environment: str | None | UnsetType = UNSET,
+    concurrency: int = 8,
+    max_rate: float | None = None,
+    stop_on_error: bool = False,
+    journal: JournalArg = None,
+    on_progress: ProgressCallback | None = None,
+) -> BulkResult:
+    """Move every number of one agent to another; see :meth:`PhoneNumbers.reassign_agent`."""
+    for name, value in (("from_agent_id", from_agent_id), ("to_agent_id", to_agent_id)):
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidRequestError(f"{name} must be a non-empty str", field=name)
+    if from_agent_id == to_agent_id:
+        raise InvalidRequestError("from_agent_id and to_agent_id are the same agent")
+    _check_options(concurrency, max_rate)
+    request = UpdatePhoneNumberRequest(
+        agent_id=to_agent_id, branch_id=branch_id, environment=environment
+    )
+    encode_update_request(request)
+    numbers = await numbers_on_agent(client, from_agent_id)
+    items = (_Item(n.phone_number_id, request, PhoneNumberState.of(n)) for n in numbers)
+    run = BulkRun(
+        client,
+        items,
+        concurrency=concurrency,
+        max_rate=max_rate,
+        stop_on_error=stop_on_error,
+        journal=journal,
+        on_progress=on_progress,
+        total=len(numbers),
+    )
+    return await collect(run)
+
+
+async def undo(
+    client: ElevenPhone,
+    journal: str | os.PathLike[str] | Journal,
+    *,
+    concurrency: int = 8,
+    max_rate: float | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> BulkResult:
+    """Put back every number a journal changed; see :meth:`PhoneNumbers.undo`."""
+    _check_options(concurrency, max_rate)
+    path = journal.path if isinstance(journal, Journal) else journal
+    changes = read_journal(path).open_changes
+    items = (_Item(pid, state.restore_request(), None) for pid, state in changes.items())
+    run = BulkRun(
+        client,
+        items,
+        concurrency=concurrency,
+        max_rate=max_rate,
+        journal=journal,
+        on_progress=on_progress,
+        total=len(changes),
+        undoing=True,
+    )
+    return await collect(run)

@@ -1,0 +1,127 @@
+"""What a bulk run reports: one outcome per item, live progress, and the result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ._exceptions import ElevenPhoneError
+from ._models import PhoneNumber
+
+__all__ = ["BulkOutcome", "BulkProgress", "BulkResult", "BulkUpdateError"]
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """How one item of a bulk run ended.
+
+    Attributes:
+        phone_number_id: the number.
+        status: ``"succeeded"``, ``"failed"``, or ``"skipped"`` (the journal
+            says it was done already; nothing was sent).
+        phone_number: the number as updated, when it succeeded.
+        error: why it failed, when it failed.
+        requests: requests sent for this item (retries and a ``get`` of its
+            state before, for the journal, included).
+    """
+
+    phone_number_id: str
+    status: Literal["succeeded", "failed", "skipped"]
+    phone_number: PhoneNumber | None = None
+    error: Exception | None = None
+    requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the item needs no more work (succeeded or skipped)."""
+        return self.status != "failed"
+
+
+@dataclass(frozen=True)
+class BulkProgress:
+    """A snapshot of a running bulk job, given to ``on_progress``.
+
+    Attributes:
+        total: the number of items, when known in advance (else None).
+        done: items finished, whatever their outcome.
+        succeeded, failed, skipped: ``done`` by outcome.
+        requests: requests sent so far.
+        retries: requests sent again after a failed attempt.
+        rate_limited: 429 replies received.
+        in_flight: requests in flight now.
+        concurrency_limit: how many requests may be in flight now (adaptive).
+        elapsed: seconds since the run started.
+    """
+
+    total: int | None
+    done: int
+    succeeded: int
+    failed: int
+    skipped: int
+    requests: int
+    retries: int
+    rate_limited: int
+    in_flight: int
+    concurrency_limit: int
+    elapsed: float
+
+
+@dataclass
+class BulkResult:
+    """The result of a whole bulk run.
+
+    Attributes:
+        succeeded: each updated number, by id, as the API returned it.
+        failed: why each failed item failed, by id.
+        skipped: ids the journal says were done already (nothing sent).
+        requests: requests sent, retries included.
+        retries: requests sent again after a failed attempt.
+        rate_limited: 429 replies received.
+        elapsed: seconds the run took.
+        concurrency_limit: the adaptive in-flight limit at the end of the run.
+        stopped_early: ``stop_on_error`` stopped the run before every item ran.
+    """
+
+    succeeded: dict[str, PhoneNumber] = field(default_factory=dict)
+    failed: dict[str, Exception] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    elapsed: float = 0.0
+    concurrency_limit: int = 0
+    stopped_early: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether no item failed."""
+        return not self.failed
+
+    def raise_for_failures(self) -> None:
+        """Raise if any item failed.
+
+        Raises:
+            BulkUpdateError: with ``.failed``, when any item failed.
+        """
+        if self.failed:
+            raise BulkUpdateError(self.failed, total=len(self.succeeded) + len(self.failed))
+
+
+_SHOWN_FAILURES = 3
+
+
+class BulkUpdateError(ElevenPhoneError):
+    """Some items of a bulk run failed. ``failed`` maps each id to its error."""
+
+    failed: dict[str, Exception]
+
+    def __init__(self, failed: Mapping[str, Exception], *, total: int | None = None) -> None:
+        self.failed = dict(failed)
+        of = f" of {total}" if total is not None else ""
+        shown = "; ".join(
+            f"{pid}: {error}" for pid, error in list(self.failed.items())[:_SHOWN_FAILURES]
+        )
+        more = len(self.failed) - _SHOWN_FAILURES
+        rest = f"; and {more} more" if more > 0 else ""
+        super().__init__(f"{len(self.failed)}{of} updates failed: {shown}{rest}")

@@ -1,0 +1,366 @@
+"""The bulk journal: an append-only JSON Lines record of what a bulk run changed.
+
+Each line is one JSON object with ``v`` (format version, 1), ``op``, ``id``
+(the phone number) and ``at`` (UTC time, ISO 8601)::
+
+    {"v":1,"op":"before","id":"phnum_...","state":{...},"request":{...},"at":"..."}
+    {"v":1,"op":"after","id":"phnum_...","state":{...},"at":"..."}
+    {"v":1,"op":"failed","id":"phnum_...","error":"404 Not Found: ...","at":"..."}
+    {"v":1,"op":"undone","id":"phnum_...","at":"..."}
+
+``state`` holds what undo restores: ``agent_id``, ``branch_id``,
+``environment`` and ``label``. ``request`` holds the assignment fields the
+update set (``agent_id``, ``branch_id``, ``environment``, ``label``) and
+``fields`` names every field it set; trunk settings, and so SIP passwords, are
+never written.
+
+Replaying the lines gives each number's *open change*: a ``before`` opens it
+(a later ``before`` for a change still open is ignored, so the state kept is
+the one before the first attempt), ``after`` marks it done, ``undone`` closes
+it. ``failed`` is kept for the record only.
+
+Durability: every record is written with one ``write`` to a file opened with
+``O_APPEND``, and ``fsync`` runs before the write is acknowledged, once per
+batch of records written in the same turn of the event loop. A ``before`` is
+durable before its request is sent. So a crash loses at most the ``after``
+records of requests in flight; such an item, whose ``before`` is written but
+``after`` is not, is sent again on resume, which is harmless because PATCH sets
+values (it is idempotent). A crash in the middle of a write leaves a torn last
+line; reading ignores it, and reopening the file for appending cuts it off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+
+from ._exceptions import ElevenPhoneError
+from ._models import PhoneNumber, UpdatePhoneNumberRequest
+
+__all__ = [
+    "JOURNAL_VERSION",
+    "Journal",
+    "JournalError",
+    "JournalRecord",
+    "JournalState",
+    "PhoneNumberState",
+    "read_journal",
+]
+
+JOURNAL_VERSION = 1
+
+_ASSIGNMENT_FIELDS = ("agent_id", "branch_id", "environment", "label")
+
+
+class JournalError(ElevenPhoneError):
+    """The journal cannot be used: a damaged line before the last one, or a
+    record of an unknown format version. ``path`` and ``line`` say where."""
+
+    def __init__(self, message: str, *, path: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+
+
+class PhoneNumberState(msgspec.Struct, frozen=True, kw_only=True):
+    """What undo restores of a phone number: its agent, branch, environment and label."""
+
+    agent_id: str | None
+    branch_id: str | None = None
+    environment: str | None = None
+    label: str = ""
+
+    @classmethod
+    def of(cls, number: PhoneNumber) -> PhoneNumberState:
+        """The state of ``number`` as the API returned it."""
+        agent = number.assigned_agent
+        if agent is None:
+            return cls(agent_id=None, label=number.label)
+        return cls(
+            agent_id=agent.agent_id,
+            branch_id=agent.branch_id,
+            environment=agent.environment,
+            label=number.label,
+        )
+
+    def restore_request(self) -> UpdatePhoneNumberRequest:
+        """The update that puts a number back into this state."""
+        if self.agent_id is None:
+            return UpdatePhoneNumberRequest(agent_id=None, label=self.label)
+        return UpdatePhoneNumberRequest(
+            agent_id=self.agent_id,
+            branch_id=self.branch_id,
+            environment=self.environment,
+            label=self.label,
+        )
+
+
+class JournalRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One line of the journal."""
+
+    op: Literal["before", "after", "failed", "undone"]
+    id: str
+    at: str = ""
+    state: PhoneNumberState | None = None
+    request: dict[str, Any] | None = None
+    fields: list[str] | None = None
+    error: str | None = None
+    v: int = JOURNAL_VERSION
+
+
+@dataclass
+class JournalState:
+    """What a journal says, replayed.
+
+    Attributes:
+        open_changes: for each number with an open change, its state before
+            the change (what undo restores), in the order the changes began.
+        done: numbers whose open change succeeded.
+        torn_tail: whether the last line was torn (and ignored).
+    """
+
+    open_changes: dict[str, PhoneNumberState] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
+    torn_tail: bool = False
+
+    def apply(self, record: JournalRecord) -> None:
+        """Replay one record."""
+        if record.op == "before":
+            if record.id not in self.open_changes and record.state is not None:
+                self.open_changes[record.id] = record.state
+        elif record.op == "after":
+            if record.id in self.open_changes:
+                self.done.add(record.id)
+        elif record.op == "undone":
+            self.open_changes.pop(record.id, None)
+            self.done.discard(record.id)
+
+
+_record_decoder = msgspec.json.Decoder(JournalRecord)
+_encoder = msgspec.json.Encoder()
+
+
+def _records(path: Path) -> Iterator[tuple[int, JournalRecord | None, int]]:
+    """Yield ``(line number, record, end offset)``; the record is None for a torn
+    last line. Raises JournalError for a bad line that is not the last."""
+    with path.open("rb") as file:
+        offset = 0
+        pending: tuple[int, bytes, Exception] | None = None
+        for number, line in enumerate(file, start=1):
+            if pending is not None:
+                bad_line, _, error = pending
+                raise JournalError(f"damaged record: {error}", path=str(path), line=bad_line)
+            offset += len(line)
+            if not line.strip():
+                continue
+            try:
+                record = _record_decoder.decode(line)
+            except msgspec.DecodeError as error:
+                pending = (number, line, error)
+                continue
+            if record.v != JOURNAL_VERSION:
+                raise JournalError(
+                    f"record of format version {record.v}; this version reads {JOURNAL_VERSION}",
+                    path=str(path),
+                    line=number,
+                )
+            yield number, record, offset
+        if pending is not None:
+            yield pending[0], None, offset
+
+
+def read_journal(path: str | os.PathLike[str]) -> JournalState:
+    """Replay the journal at ``path``. A torn last line is ignored.
+
+    Raises:
+        FileNotFoundError, OSError: the file cannot be read.
+        JournalError: a damaged line before the last, or an unknown version.
+    """
+    state = JournalState()
+    for _, record, _ in _records(Path(path)):
+        if record is None:
+            state.torn_tail = True
+        else:
+            state.apply(record)
+    return state
+
+
+def _good_length(path: Path) -> int:
+    """The length of the file without its torn last line, if any."""
+    good = 0
+    for _, record, end in _records(path):
+        if record is not None:
+            good = end
+    return good
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+class Journal:
+    """An append-only journal file for one bulk job (see the module docstring).
+
+    :meth:`open` replays what the file already holds and opens it for
+    appending; the ``record_*`` methods append, and return once the record is
+    durable. Memory holds what the file held at open plus the changes still
+    open, not every item completed in this run.
+
+    Args:
+        path: the file; created (mode 0600) if missing.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._fd: int | None = None
+        self._state = JournalState()
+        self._batch: asyncio.Future[None] | None = None
+        self._sync_error: OSError | None = None
+
+    @property
+    def state(self) -> JournalState:
+        """The replayed state, kept current as records are appended."""
+        return self._state
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the file is open for appending."""
+        return self._fd is not None
+
+    def open(self) -> None:
+        """Replay the file, cut off a torn last line, and open it for appending.
+
+        Raises:
+            JournalError: the file holds a damaged line before the last.
+            OSError: the file cannot be read, created or written.
+            RuntimeError: already open.
+        """
+        if self._fd is not None:
+            raise RuntimeError(f"journal {self.path} is already open")
+        if self.path.exists():
+            self._state = read_journal(self.path)
+            if self._state.torn_tail:
+                with self.path.open("r+b") as file:
+                    file.truncate(_good_length(self.path))
+                    os.fsync(file.fileno())
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def is_done(self, phone_number_id: str) -> bool:
+        """Whether the journal holds a completed change of this number."""
+        return phone_number_id in self._state.done
+
+    def has_before(self, phone_number_id: str) -> bool:
+        """Whether an open change of this number already has its ``before``."""
+        return phone_number_id in self._state.open_changes
+
+    async def record_before(
+        self, phone_number_id: str, state: PhoneNumberState, request: UpdatePhoneNumberRequest
+    ) -> None:
+        """Append the state of a number before ``request`` is sent; durable on return.
+
+        Raises:
+            OSError: the write or fsync failed.
+            RuntimeError: the journal is not open.
+        """
+        given = {name: getattr(request, name) for name in request.__struct_fields__}
+        given = {name: value for name, value in given.items() if value is not msgspec.UNSET}
+        assignment = {name: given[name] for name in _ASSIGNMENT_FIELDS if name in given}
+        await self._append(
+            JournalRecord(
+                op="before",
+                id=phone_number_id,
+                state=state,
+                request=assignment,
+                fields=sorted(given),
+            )
+        )
+
+    async def record_after(self, phone_number_id: str, number: PhoneNumber) -> None:
+        """Append the state of a number after its update succeeded; durable on return."""
+        await self._append(
+            JournalRecord(op="after", id=phone_number_id, state=PhoneNumberState.of(number))
+        )
+
+    async def record_failure(self, phone_number_id: str, error: BaseException) -> None:
+        """Append that the update of a number failed; durable on return."""
+        await self._append(JournalRecord(op="failed", id=phone_number_id, error=str(error)))
+
+    async def record_undone(self, phone_number_id: str) -> None:
+        """Append that a number was put back into its state before; durable on return."""
+        await self._append(JournalRecord(op="undone", id=phone_number_id))
+
+    async def _append(self, record: JournalRecord) -> None:
+        if self._fd is None:
+            raise RuntimeError(f"journal {self.path} is not open")
+        if self._sync_error is not None:
+            raise self._sync_error
+        record.at = _now()
+        data = _encoder.encode(record) + b"\n"
+        written = os.write(self._fd, data)
+        while written < len(data):  # regular files rarely write short; be exact anyway
+            written += os.write(self._fd, data[written:])
+        if record.op == "after":
+            # Kept for undo in the file only, so a run's memory does not grow
+            # with the items it completes.
+            self._state.open_changes.pop(record.id, None)
+        else:
+            self._state.apply(record)
+        batch = self._batch
+        if batch is None:
+            loop = asyncio.get_running_loop()
+            batch = self._batch = loop.create_future()
+            loop.call_soon(self._sync_batch, batch)
+        # Shielded: a cancelled writer must not cancel the batch other writers wait on.
+        await asyncio.shield(batch)
+
+    def _sync_batch(self, batch: asyncio.Future[None]) -> None:
+        if self._batch is batch:
+            self._batch = None
+        if batch.done():
+            return
+        try:
+            if self._fd is not None:
+                os.fsync(self._fd)
+        except OSError as error:
+            self._sync_error = error
+            batch.set_exception(error)
+            batch.exception()  # retrieved: each waiter gets it re-raised
+            return
+        batch.set_result(None)
+
+    def close(self) -> None:
+        """Make every record durable and close the file. Idempotent.
+
+        Raises:
+            OSError: the final fsync failed.
+        """
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            batch, self._batch = self._batch, None
+            if batch is not None and not batch.done():
+                batch.set_result(None)
+
+    def __enter__(self) -> Journal:
+        self.open()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        with contextlib.suppress(OSError):
+            self.close()
+
+    def __repr__(self) -> str:
+        return f"Journal({str(self.path)!r}, open={self.is_open})"
