@@ -10,6 +10,9 @@ phone-numbers API.
 from msgspec import UNSET as NOT_GIVEN
 from msgspec import UnsetType as NotGiven
 
+from ._adaptive_limit import AdaptiveConcurrencyLimit
+from ._bulk import BulkRun
+from ._bulk_result import BulkOutcome, BulkProgress, BulkResult, BulkUpdateError
 from ._client import REGIONS, ElevenPhone
 from ._exceptions import (
     APIConnectionError,
@@ -28,6 +31,7 @@ from ._exceptions import (
     ValidationError,
     ValidationErrorItem,
 )
+from ._journal import Journal, JournalError, PhoneNumberState
 from ._models import (
     ExotelPhoneNumber,
     GenericPhoneNumber,
@@ -58,8 +62,14 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AdaptiveConcurrencyLimit",
     "AuthenticationError",
     "BadRequestError",
+    "BulkOutcome",
+    "BulkProgress",
+    "BulkResult",
+    "BulkRun",
+    "BulkUpdateError",
     "ConflictError",
     "ElevenPhone",
     "ElevenPhoneError",
@@ -71,6 +81,8 @@ __all__ = [
     "InboundSIPTrunkInfo",
     "InternalServerError",
     "InvalidRequestError",
+    "Journal",
+    "JournalError",
     "LivekitStack",
     "NotFoundError",
     "NotGiven",
@@ -79,6 +91,7 @@ __all__ = [
     "PermissionDeniedError",
     "PhoneNumber",
     "PhoneNumberAgentInfo",
+    "PhoneNumberState",
     "PhoneNumbers",
     "RateLimitError",
     "RetryPolicy",

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import builtins
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET, UnsetType
 
+from . import _bulk
+from ._bulk import BulkRun, JournalArg, ProgressCallback, Updates
+from ._bulk_result import BulkResult
+from ._journal import Journal
 from ._models import (
     InboundSIPTrunkConfig,
     LivekitStack,
@@ -30,7 +35,12 @@ __all__ = ["PhoneNumbers"]
 
 
 class PhoneNumbers:
-    """Calls on ``/v1/convai/phone-numbers``. Reached as ``client.phone_numbers``."""
+    """Calls on ``/v1/convai/phone-numbers``. Reached as ``client.phone_numbers``.
+
+    Single numbers: :meth:`update`, :meth:`get`, :meth:`list`. Many at once:
+    :meth:`bulk_update`, :meth:`iter_bulk_update`, :meth:`reassign_agent`,
+    :meth:`undo`.
+    """
 
     def __init__(self, client: ElevenPhone) -> None:
         self._client = client
@@ -148,3 +158,159 @@ class PhoneNumbers:
             query[name] = str(value)
         reply = await self._client._request("GET", PHONE_NUMBERS_PATH, query=query)
         return decode_phone_number_list(reply.body, status_code=reply.status)
+
+    # --- bulk (see elevenphone._bulk) --------------------------------------------
+
+    def iter_bulk_update(
+        self,
+        updates: Updates,
+        *,
+        concurrency: int = 8,
+        max_rate: float | None = None,
+        stop_on_error: bool = False,
+        journal: JournalArg = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkRun:
+        """Apply many updates, yielding a :class:`BulkOutcome` as each item finishes.
+
+        Takes the same arguments as :meth:`bulk_update`. Items are pulled
+        lazily and no list of items or results is kept, so any number of items
+        runs in constant memory. Use it as
+        ``async with client.phone_numbers.iter_bulk_update(...) as run:
+        async for outcome in run: ...`` so that stopping early cancels the
+        requests in flight and closes the journal.
+
+        Raises:
+            ValueError: ``concurrency`` or ``max_rate`` out of range.
+            TypeError: ``updates`` or ``journal`` of the wrong type.
+            While iterating: see :class:`BulkRun`.
+        """
+        return BulkRun(
+            self._client,
+            updates,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            stop_on_error=stop_on_error,
+            journal=journal,
+            on_progress=on_progress,
+        )
+
+    async def bulk_update(
+        self,
+        updates: Updates,
+        *,
+        concurrency: int = 8,
+        max_rate: float | None = None,
+        stop_on_error: bool = False,
+        journal: JournalArg = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkResult:
+        """Apply many updates concurrently, within the account's limits.
+
+        Args:
+            updates: ``{phone_number_id: UpdatePhoneNumberRequest}``, or a sync
+                or async iterable of such pairs; consumed lazily.
+            concurrency: the most requests in flight. The run lowers its own
+                limit when the API answers 429 ``concurrent_limit_exceeded``
+                and raises it again as requests succeed.
+            max_rate: the most requests per second (None: no cap).
+            stop_on_error: start no new item once one has failed.
+            journal: a path (or :class:`Journal`) of an append-only record of
+                each number's state before and after its update. Running again
+                with the same journal skips the numbers done already;
+                :meth:`undo` puts them back. Without a journal, nothing is
+                fetched before an update; with one, the state before is fetched
+                with a ``get`` per number.
+            on_progress: called with a :class:`BulkProgress` after each item.
+
+        Transient failures are retried by the client's :class:`RetryPolicy`;
+        an item that still fails, or fails for good (422, 404, 400), is put in
+        ``BulkResult.failed`` and the run goes on. Call
+        :meth:`BulkResult.raise_for_failures` to turn failures into an error.
+
+        Raises:
+            ValueError: ``concurrency`` or ``max_rate`` out of range.
+            TypeError: an item is not a ``(str, UpdatePhoneNumberRequest)`` pair.
+            AuthenticationError, PermissionDeniedError: the key was refused (the
+                run stops).
+            JournalError, OSError: the journal cannot be read or written.
+        """
+        return await _bulk.bulk_update(
+            self._client,
+            updates,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            stop_on_error=stop_on_error,
+            journal=journal,
+            on_progress=on_progress,
+        )
+
+    async def reassign_agent(
+        self,
+        from_agent_id: str,
+        to_agent_id: str,
+        *,
+        branch_id: str | None | UnsetType = UNSET,
+        environment: str | None | UnsetType = UNSET,
+        concurrency: int = 8,
+        max_rate: float | None = None,
+        stop_on_error: bool = False,
+        journal: JournalArg = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkResult:
+        """Move every number assigned to ``from_agent_id`` to ``to_agent_id``.
+
+        Lists the numbers on the old agent (the ``agent_id`` list filter), then
+        runs :meth:`bulk_update` with ``agent_id=to_agent_id`` and, when given,
+        ``branch_id`` and ``environment``. The list gives each number's state
+        before, for the journal, so nothing else is fetched. The other keyword
+        arguments are those of :meth:`bulk_update`.
+
+        Raises:
+            InvalidRequestError: an agent id is empty, both are the same, or
+                ``branch_id``/``environment`` is not a str or None.
+            As :meth:`list` (for the listing) and :meth:`bulk_update`.
+        """
+        return await _bulk.reassign_agent(
+            self._client,
+            from_agent_id,
+            to_agent_id,
+            branch_id=branch_id,
+            environment=environment,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            stop_on_error=stop_on_error,
+            journal=journal,
+            on_progress=on_progress,
+        )
+
+    async def undo(
+        self,
+        journal: str | os.PathLike[str] | Journal,
+        *,
+        concurrency: int = 8,
+        max_rate: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkResult:
+        """Put back every number a bulk run's journal changed.
+
+        Each number gets back the agent, branch, environment and label it had
+        before its first update under this journal (other fields, such as
+        trunk settings, are not restored). Numbers whose update may or may not
+        have reached the API (interrupted runs) are restored too, which is
+        harmless. Each restored number is recorded as ``undone`` in the
+        journal, so running undo again restores only what is left, and a bulk
+        run with the journal afterwards starts afresh for those numbers.
+
+        Raises:
+            FileNotFoundError, OSError: the journal cannot be read or written.
+            JournalError: the journal is damaged before its last line.
+            AuthenticationError, PermissionDeniedError: the key was refused.
+        """
+        return await _bulk.undo(
+            self._client,
+            journal,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            on_progress=on_progress,
+        )
