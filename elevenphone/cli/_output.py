@@ -1,0 +1,148 @@
+"""What commands print: phone numbers and bulk results, as tables or JSON."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+from rich.console import Console
+from rich.table import Table
+
+from .._bulk_result import BulkResult
+from .._exceptions import APIStatusError
+from .._models import PhoneNumber, SIPTrunkPhoneNumber
+
+_WIDE = 200  # when stdout is not a terminal: never squeeze IDs into 80 columns
+
+
+def stdout_console() -> Console:
+    """The console for results (stdout), without colour when piped."""
+    return Console(width=None if sys.stdout.isatty() else _WIDE, highlight=False)
+
+
+def stderr_console() -> Console:
+    """The console for progress and notes (stderr)."""
+    return Console(stderr=True, highlight=False)
+
+
+def print_json(value: Any) -> None:
+    """Print ``value`` (Structs included) as indented JSON on stdout."""
+    encoded = msgspec.json.format(msgspec.json.encode(value), indent=2)
+    sys.stdout.write(encoded.decode() + "\n")
+    sys.stdout.flush()
+
+
+def _agent(number: PhoneNumber) -> tuple[str, str, str]:
+    agent = number.assigned_agent
+    if agent is None:
+        return "-", "-", "-"
+    return (
+        f"{agent.agent_name} ({agent.agent_id})",
+        agent.branch_id or "-",
+        agent.environment or "-",
+    )
+
+
+def number_table(number: PhoneNumber) -> Table:
+    """One phone number as a two-column table."""
+    agent, branch, environment = _agent(number)
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    rows = [
+        ("id", number.phone_number_id),
+        ("number", number.phone_number),
+        ("provider", number.provider),
+        ("label", number.label),
+        ("agent", agent),
+        ("branch", branch),
+        ("environment", environment),
+    ]
+    if isinstance(number, SIPTrunkPhoneNumber):
+        rows.append(("livekit stack", str(number.livekit_stack)))
+        rows.append(("store SIP messages", "yes" if number.store_sip_messages else "no"))
+        if number.outbound_trunk is not None:
+            trunk = number.outbound_trunk
+            rows.append(("outbound trunk", f"{trunk.address} ({trunk.transport})"))
+        if number.inbound_trunk is not None:
+            allowed = ", ".join(number.inbound_trunk.allowed_addresses) or "any address"
+            rows.append(("inbound trunk", allowed))
+    for name, value in rows:
+        table.add_row(name, value)
+    return table
+
+
+def numbers_table(numbers: Iterable[PhoneNumber], *, title: str) -> Table:
+    """Phone numbers as a table, one row each."""
+    table = Table(title=title, title_justify="left")
+    for column in ("ID", "Number", "Provider", "Label", "Agent", "Branch", "Environment"):
+        table.add_column(column, overflow="fold")
+    for number in numbers:
+        agent, branch, environment = _agent(number)
+        table.add_row(
+            number.phone_number_id,
+            number.phone_number,
+            number.provider,
+            number.label,
+            agent,
+            branch,
+            environment,
+        )
+    return table
+
+
+def _error_json(error: Exception) -> dict[str, Any]:
+    status = error.status_code if isinstance(error, APIStatusError) else None
+    return {"error": str(error), "type": type(error).__name__, "status": status}
+
+
+def result_json(result: BulkResult, *, journal: str | None) -> dict[str, Any]:
+    """A bulk result for machines."""
+    return {
+        "ok": result.ok,
+        "succeeded": sorted(result.succeeded),
+        "failed": {pid: _error_json(error) for pid, error in sorted(result.failed.items())},
+        "skipped": sorted(result.skipped),
+        "requests": result.requests,
+        "retries": result.retries,
+        "rate_limited": result.rate_limited,
+        "elapsed": round(result.elapsed, 3),
+        "concurrency_limit": result.concurrency_limit,
+        "stopped_early": result.stopped_early,
+        "journal": journal,
+    }
+
+
+_SHOWN_FAILURES = 20
+
+
+def print_summary(console: Console, result: BulkResult, *, title: str) -> None:
+    """A summary table of a bulk run, and its first failures."""
+    rate = result.requests / result.elapsed if result.elapsed > 0 else 0.0
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_row("succeeded", str(len(result.succeeded)))
+    table.add_row("failed", str(len(result.failed)), style="red" if result.failed else None)
+    table.add_row("skipped (done already)", str(len(result.skipped)))
+    table.add_row("requests", str(result.requests))
+    table.add_row("retries", str(result.retries))
+    table.add_row("429 replies", str(result.rate_limited))
+    table.add_row("final concurrency limit", str(result.concurrency_limit))
+    table.add_row("elapsed", f"{result.elapsed:.2f} s")
+    table.add_row("requests per second", f"{rate:.0f}")
+    if result.stopped_early:
+        table.add_row("stopped early", "yes (--stop-on-error)")
+    console.print(table)
+    if result.failed:
+        failures = Table(title="failures", title_justify="left")
+        failures.add_column("ID", no_wrap=True)
+        failures.add_column("error", overflow="fold")
+        for pid, error in list(result.failed.items())[:_SHOWN_FAILURES]:
+            failures.add_row(pid, str(error))
+        console.print(failures)
+        more = len(result.failed) - _SHOWN_FAILURES
+        if more > 0:
+            console.print(f"... and {more} more (--json lists them all)")

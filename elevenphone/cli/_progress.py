@@ -1,0 +1,72 @@
+"""The live progress bar of bulk commands: done/total, rate, ETA, retries,
+failures and the current concurrency limit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from .._bulk_result import BulkProgress
+
+
+class BulkProgressBar:
+    """A rich progress bar fed by ``on_progress``; use it as a context manager."""
+
+    def __init__(self, console: Console, description: str) -> None:
+        self.last: BulkProgress | None = None
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:>6.0f}/s"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TextColumn(
+                "retries {task.fields[retries]}  failed {task.fields[failed]}"
+                "  limit {task.fields[limit]}"
+            ),
+            console=console,
+            refresh_per_second=8,
+            # Live only on a terminal: piped stderr gets the summary, not frames.
+            disable=not console.is_terminal,
+        )
+        self._task: TaskID = self._progress.add_task(
+            description, total=None, rate=0.0, retries=0, failed=0, limit="-"
+        )
+
+    def update(self, progress: BulkProgress) -> None:
+        """Show ``progress``; pass this method as ``on_progress``."""
+        self.last = progress
+        rate = progress.done / progress.elapsed if progress.elapsed > 0 else 0.0
+        self._progress.update(
+            self._task,
+            total=progress.total,
+            completed=progress.done,
+            rate=rate,
+            retries=progress.retries,
+            failed=progress.failed,
+            limit=progress.concurrency_limit,
+        )
+
+    def __enter__(self) -> BulkProgressBar:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._progress.stop()
