@@ -107,6 +107,7 @@ class PhoneNumberState(msgspec.Struct, frozen=True, kw_only=True):
 class JournalRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One line of the journal."""
 
+    v: int
     op: Literal["before", "after", "failed", "undone"]
     id: str
     at: str = ""
@@ -114,7 +115,6 @@ class JournalRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     request: dict[str, Any] | None = None
     fields: list[str] | None = None
     error: str | None = None
-    v: int = JOURNAL_VERSION
 
 
 @dataclass
@@ -276,6 +276,7 @@ class Journal:
         assignment = {name: given[name] for name in _ASSIGNMENT_FIELDS if name in given}
         await self._append(
             JournalRecord(
+                v=JOURNAL_VERSION,
                 op="before",
                 id=phone_number_id,
                 state=state,
@@ -287,16 +288,20 @@ class Journal:
     async def record_after(self, phone_number_id: str, number: PhoneNumber) -> None:
         """Append the state of a number after its update succeeded; durable on return."""
         await self._append(
-            JournalRecord(op="after", id=phone_number_id, state=PhoneNumberState.of(number))
+            JournalRecord(
+                v=JOURNAL_VERSION, op="after", id=phone_number_id, state=PhoneNumberState.of(number)
+            )
         )
 
     async def record_failure(self, phone_number_id: str, error: BaseException) -> None:
         """Append that the update of a number failed; durable on return."""
-        await self._append(JournalRecord(op="failed", id=phone_number_id, error=str(error)))
+        await self._append(
+            JournalRecord(v=JOURNAL_VERSION, op="failed", id=phone_number_id, error=str(error))
+        )
 
     async def record_undone(self, phone_number_id: str) -> None:
         """Append that a number was put back into its state before; durable on return."""
-        await self._append(JournalRecord(op="undone", id=phone_number_id))
+        await self._append(JournalRecord(v=JOURNAL_VERSION, op="undone", id=phone_number_id))
 
     async def _append(self, record: JournalRecord) -> None:
         if self._fd is None:
