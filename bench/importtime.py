@@ -6,15 +6,22 @@ interpreter's own start-up is not counted. A ``-X importtime`` run then names
 the modules ``import elevenphone`` loads beyond its three dependencies, and
 the heaviest of them, and flags any that only the CLI may load.
 
+Bytecode is cached for both sides (in ``bench/results/pycache``, written by a
+warm-up run), as it is for any installed package: the environment may set
+``PYTHONDONTWRITEBYTECODE``, and an editable checkout would then be compiled
+afresh on every import while the installed dependencies would not.
+
 ``python -m bench.importtime`` prints one JSON object.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 STATEMENTS = {
@@ -24,7 +31,15 @@ STATEMENTS = {
 CLI_ONLY = ("click", "rich", "elevenphone.cli")
 """Packages that ``import elevenphone`` must leave to the CLI."""
 
+PYCACHE = Path(__file__).resolve().parent / "results" / "pycache"
+
 _TIMED = "import time; _t = time.perf_counter(); {statement}; print(time.perf_counter() - _t)"
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
 
 
 def _timed_import(statement: str) -> float:
@@ -33,6 +48,7 @@ def _timed_import(statement: str) -> float:
         check=True,
         capture_output=True,
         text=True,
+        env=_env(),
     ).stdout
     return float(out) * 1000
 
@@ -44,6 +60,7 @@ def _imported(statement: str) -> dict[str, tuple[int, int]]:
         check=True,
         capture_output=True,
         text=True,
+        env=_env(),
     ).stderr
     modules = {}
     for line in err.splitlines():
@@ -55,6 +72,8 @@ def _imported(statement: str) -> dict[str, tuple[int, int]]:
 
 
 def run(repeats: int = 15) -> dict[str, Any]:
+    for statement in STATEMENTS.values():  # warm-up: write the bytecode cache
+        _timed_import(statement)
     times: dict[str, list[float]] = {name: [] for name in STATEMENTS}
     for _ in range(repeats):
         for name, statement in STATEMENTS.items():

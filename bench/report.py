@@ -1,0 +1,202 @@
+"""Ratios, targets and the Markdown tables of one benchmark run.
+
+Pure functions over the results dict that :mod:`bench.run` gathers; the same
+text goes to the terminal, to ``bench/results/`` and into
+``docs/performance.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CLIENT_LABELS = {
+    "raw": "raw aiohttp (floor)",
+    "official": "official `elevenlabs` SDK",
+    "elevenphone": "elevenphone",
+}
+
+
+def ratios(results: dict[str, Any]) -> dict[str, float]:
+    """The ratios the targets are stated in, from the medians of one run."""
+    out: dict[str, float] = {}
+    e2e = results.get("end_to_end", {}).get("median")
+    if e2e:
+        ours = e2e["elevenphone"]["cpu_per_update_us"]
+        out["cpu_vs_floor"] = ours / e2e["raw"]["cpu_per_update_us"]
+        out["cpu_official_over_ours"] = e2e["official"]["cpu_per_update_us"] / ours
+    codec = results.get("codec")
+    if codec:
+        decode = codec["decode_us"]
+        out["decode_speedup_min"] = min(d["official"] / d["elevenphone"] for d in decode.values())
+        out["decode_speedup_validated_min"] = min(
+            d["official_validated"] / d["elevenphone"] for d in decode.values()
+        )
+        out["encode_speedup_min"] = min(
+            e["official"] / e["elevenphone"] for e in codec["encode_us"].values()
+        )
+    imports = results.get("imports")
+    if imports:
+        ms = imports["ms"]
+        out["import_ratio_median"] = ms["elevenphone"]["median"] / ms["dependencies"]["median"]
+        out["import_ratio_min"] = ms["elevenphone"]["min"] / ms["dependencies"]["min"]
+    bulk = results.get("bulk", {})
+    if "ratio" in bulk:
+        out["bulk_rss_ratio"] = bulk["ratio"]
+    return out
+
+
+# name, ratio key, how it is met, the target as read by a person
+TARGETS = [
+    ("CPU per update vs the floor", "cpu_vs_floor", "le", 1.10, "<= 1.10x"),
+    ("official SDK CPU per update / ours", "cpu_official_over_ours", "ge", 15.0, ">= 15x"),
+    ("decode speed-up (SDK's own path, worst variant)", "decode_speedup_min", "ge", 10.0, ">= 10x"),
+    (
+        "decode speed-up (validated pydantic, worst variant)",
+        "decode_speedup_validated_min",
+        "ge",
+        10.0,
+        ">= 10x",
+    ),
+    (
+        "import elevenphone / import its 3 deps (median)",
+        "import_ratio_median",
+        "le",
+        1.10,
+        "<= 1.10x",
+    ),
+    ("bulk peak RSS, 100,000 / 1,000 items", "bulk_rss_ratio", "le", 1.20, "<= 1.20x"),
+]
+
+
+def target_rows(found: dict[str, float]) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for name, key, how, bound, text in TARGETS:
+        if key not in found:
+            rows.append((name, "n/a", text, "skipped"))
+            continue
+        value = found[key]
+        met = value <= bound if how == "le" else value >= bound
+        rows.append((name, f"{value:.2f}x", text, "met" if met else "NOT met"))
+    return rows
+
+
+def _table(header: list[str], rows: list[list[str]] | list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render(results: dict[str, Any]) -> str:
+    """The whole run as Markdown: machine, tables, ratios against targets."""
+    parts = [_machine(results["machine"])]
+    e2e = results.get("end_to_end")
+    if e2e:
+        parts.append(_end_to_end(e2e))
+    if results.get("codec"):
+        parts.append(_codec(results["codec"]))
+    if results.get("imports"):
+        parts.append(_imports(results["imports"]))
+    if results.get("bulk"):
+        parts.append(_bulk(results["bulk"]))
+    parts.append(
+        "### Targets\n\n" + _table(["ratio", "value", "target", ""], target_rows(ratios(results)))
+    )
+    return "\n\n".join(parts) + "\n"
+
+
+def _machine(machine: dict[str, Any]) -> str:
+    versions = ", ".join(f"{name} {version}" for name, version in machine["versions"].items())
+    return (
+        f"Run {machine['date']} on {machine['nproc']} CPUs ({machine['cpu']}), "
+        f"Python {machine['python']} ({machine['platform']}).\n"
+        f"Versions: {versions}."
+    )
+
+
+def _end_to_end(e2e: dict[str, Any]) -> str:
+    params = e2e["params"]
+    floor = e2e["median"]["raw"]["cpu_per_update_us"]
+    rows = []
+    for client, label in CLIENT_LABELS.items():
+        m = e2e["median"][client]
+        rows.append(
+            [
+                label,
+                f"{m['cpu_per_update_us']:.1f}",
+                f"{m['cpu_per_update_us'] / floor:.2f}x",
+                f"{m['updates_per_s']:,.0f}",
+                f"{m['peak_rss_mib']:.1f}",
+            ]
+        )
+    header = ["client", "CPU per update (us)", "vs floor", "updates/s", "peak RSS (MiB)"]
+    return (
+        f"### End to end: {params['n']:,} updates, concurrency {params['concurrency']}, "
+        f"median of {params['rounds']} rounds\n\n" + _table(header, rows)
+    )
+
+
+def _codec(codec: dict[str, Any]) -> str:
+    rows = []
+    for provider, d in codec["decode_us"].items():
+        rows.append(
+            [
+                f"decode {provider}",
+                f"{d['elevenphone']:.2f}",
+                f"{d['official']:.1f}",
+                f"{d['official'] / d['elevenphone']:.0f}x",
+                f"{d['official_validated']:.1f}",
+                f"{d['official_validated'] / d['elevenphone']:.0f}x",
+            ]
+        )
+    for name, e in codec["encode_us"].items():
+        rows.append(
+            [
+                f"encode {name}",
+                f"{e['elevenphone']:.2f}",
+                f"{e['official']:.1f}",
+                f"{e['official'] / e['elevenphone']:.0f}x",
+                "",
+                "",
+            ]
+        )
+    header = [
+        "per call (us)",
+        "elevenphone",
+        "official SDK",
+        "speed-up",
+        "pydantic validate_json",
+        "speed-up",
+    ]
+    return "### Decode and encode, per call\n\n" + _table(header, rows)
+
+
+def _imports(imports: dict[str, Any]) -> str:
+    ms = imports["ms"]
+    rows = [
+        [statement, f"{ms[key]['median']:.1f}", f"{ms[key]['min']:.1f}"]
+        for key, statement in (
+            ("elevenphone", "`import elevenphone`"),
+            ("dependencies", "`import aiohttp, msgspec, tenacity`"),
+        )
+    ]
+    top = ", ".join(f"`{m['module']}` {m['self_ms']:.1f}" for m in imports["top_extra"][:5])
+    cli = ", ".join(imports["cli_only_loaded"]) or "none"
+    return (
+        f"### Import, fresh interpreter, {imports['repeats']} runs each (ms)\n\n"
+        + _table(["statement", "median", "min"], rows)
+        + f"\n\nBeyond its dependencies `import elevenphone` loads {imports['extra_modules']} "
+        f"modules, {imports['extra_self_ms']:.1f} ms self time under `-X importtime`; "
+        f"heaviest (self ms): {top}. CLI-only modules loaded: {cli}."
+    )
+
+
+def _bulk(bulk: dict[str, Any]) -> str:
+    if "skipped" in bulk:
+        return f"### Bulk streaming peak RSS\n\nSkipped: {bulk['skipped']}."
+    rows = [
+        [f"{run['count']:,}", f"{run['peak_rss_mib']:.1f}", f"{run['count'] / run['wall_s']:,.0f}"]
+        for run in bulk["runs"]
+    ]
+    return "### Bulk streaming peak RSS (`iter_bulk_update`)\n\n" + _table(
+        ["updates", "peak RSS (MiB)", "updates/s"], rows
+    )

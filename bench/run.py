@@ -1,0 +1,182 @@
+"""Run every benchmark and report: ``nox -s bench`` or ``python bench/run.py``.
+
+One run starts the local server (:mod:`bench.server`) in its own process, then
+measures each client in a fresh process of its own, alternating the clients
+over several rounds, then the codec, import and bulk benchmarks. It prints
+the tables and ratios, writes the raw results as JSON to ``bench/results/``,
+and with ``--update-docs`` rewrites the results block of
+``docs/performance.md``. It reports; it never fails on a missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):  # run as a script: make ``bench`` importable
+    sys.path.insert(0, str(REPO))
+
+from bench import report  # noqa: E402
+
+RESULTS = REPO / "bench" / "results"
+DOC = REPO / "docs" / "performance.md"
+DOC_BEGIN, DOC_END = "<!-- bench:begin -->", "<!-- bench:end -->"
+CLIENT_ORDER = ("raw", "official", "elevenphone")
+PACKAGES = ("elevenphone", "aiohttp", "msgspec", "tenacity", "elevenlabs", "httpx", "pydantic")
+
+
+def _child(module: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m module args`` in a fresh interpreter; its stdout is JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+@contextlib.contextmanager
+def local_server() -> Iterator[str]:
+    """Start :mod:`bench.server` in its own process; yield its base URL."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.server"], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        if not line.startswith("READY "):
+            raise RuntimeError(f"the bench server did not start: {line!r}")
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def end_to_end(url: str, n: int, concurrency: int, rounds: int) -> dict[str, Any]:
+    """Each client in a fresh process per round; the order rotates every round."""
+    runs: dict[str, list[dict[str, Any]]] = {client: [] for client in CLIENT_ORDER}
+    for round_number in range(rounds):
+        shift = round_number % len(CLIENT_ORDER)
+        for client in CLIENT_ORDER[shift:] + CLIENT_ORDER[:shift]:
+            args = ("--url", url, "-n", str(n), "--concurrency", str(concurrency))
+            result = _child("bench.clients", client, *args)
+            runs[client].append(result)
+            print(
+                f"  round {round_number + 1} {client:12} "
+                f"{result['cpu_per_update_us']:8.1f} us/update "
+                f"{result['updates_per_s']:8,.0f}/s",
+                file=sys.stderr,
+            )
+    metrics = ("cpu_per_update_us", "updates_per_s", "peak_rss_mib")
+    median = {
+        client: {m: statistics.median(r[m] for r in client_runs) for m in metrics}
+        for client, client_runs in runs.items()
+    }
+    params = {"n": n, "concurrency": concurrency, "rounds": rounds}
+    return {"params": params, "median": median, "runs": runs}
+
+
+def bulk(url: str, counts: tuple[int, int]) -> dict[str, Any]:
+    runs = [_child("bench.bulk_rss", "--url", url, "--count", str(c)) for c in counts]
+    if "skipped" in runs[0]:
+        return {"skipped": runs[0]["skipped"]}
+    return {"runs": runs, "ratio": runs[1]["peak_rss_mib"] / runs[0]["peak_rss_mib"]}
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "versions": {package: _version(package) for package in PACKAGES},
+    }
+
+
+def update_docs(markdown: str) -> None:
+    """Replace the results block of docs/performance.md with this run's."""
+    text = DOC.read_text()
+    head, found, rest = text.partition(DOC_BEGIN)
+    _, found_end, tail = rest.partition(DOC_END)
+    if not (found and found_end):
+        raise RuntimeError(f"{DOC} has no {DOC_BEGIN} ... {DOC_END} block")
+    DOC.write_text(f"{head}{DOC_BEGIN}\n{markdown}{DOC_END}{tail}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=5000, help="updates per end-to-end run")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3, help="end-to-end rounds")
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["e2e", "codec", "imports", "bulk"]
+    )
+    parser.add_argument("--bulk-counts", type=int, nargs=2, default=(1_000, 100_000))
+    parser.add_argument("--update-docs", action="store_true", help="rewrite docs/performance.md")
+    args = parser.parse_args()
+
+    results: dict[str, Any] = {"machine": machine()}
+    with local_server() as url:
+        if "e2e" not in args.skip:
+            print("end to end ...", file=sys.stderr)
+            results["end_to_end"] = end_to_end(url, args.n, args.concurrency, args.rounds)
+        if "codec" not in args.skip:
+            print("decode and encode ...", file=sys.stderr)
+            results["codec"] = _child("bench.codec")
+        if "imports" not in args.skip:
+            print("imports ...", file=sys.stderr)
+            results["imports"] = _child("bench.importtime")
+        if "bulk" not in args.skip:
+            print("bulk ...", file=sys.stderr)
+            results["bulk"] = bulk(url, tuple(args.bulk_counts))
+    results["ratios"] = report.ratios(results)
+
+    markdown = report.render(results)
+    print(markdown)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "latest.md").write_text(markdown)
+    if args.update_docs:
+        update_docs(markdown)
+    print(f"results: {RESULTS / f'bench-{stamp}.json'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
