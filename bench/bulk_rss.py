@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import sys
 import time
@@ -70,7 +71,10 @@ def main() -> None:
     parser.add_argument("--url", required=True, help="the local server's base URL")
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--cpu", type=int, help="pin this process to one CPU")
     args = parser.parse_args()
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
     if not available():
         result: dict[str, Any] = {"count": args.count, "skipped": MISSING}
     else:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import sys
 import time
@@ -144,7 +145,10 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=5000, help="updates to measure")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--cpu", type=int, help="pin this process to one CPU")
     args = parser.parse_args()
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
     result = asyncio.run(measure(args.client, args.url, args.n, args.concurrency, args.warmup))
     json.dump(result, sys.stdout)
     print()

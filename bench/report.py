@@ -19,11 +19,10 @@ CLIENT_LABELS = {
 def ratios(results: dict[str, Any]) -> dict[str, float]:
     """The ratios the targets are stated in, from the medians of one run."""
     out: dict[str, float] = {}
-    e2e = results.get("end_to_end", {}).get("median")
-    if e2e:
-        ours = e2e["elevenphone"]["cpu_per_update_us"]
-        out["cpu_vs_floor"] = ours / e2e["raw"]["cpu_per_update_us"]
-        out["cpu_official_over_ours"] = e2e["official"]["cpu_per_update_us"] / ours
+    paired = results.get("end_to_end", {}).get("cpu_vs_floor")
+    if paired:
+        out["cpu_vs_floor"] = paired["elevenphone"]
+        out["cpu_official_over_ours"] = paired["official"] / paired["elevenphone"]
     codec = results.get("codec")
     if codec:
         decode = codec["decode_us"]
@@ -76,7 +75,7 @@ def target_rows(found: dict[str, float]) -> list[tuple[str, str, str, str]]:
             continue
         value = found[key]
         met = value <= bound if how == "le" else value >= bound
-        rows.append((name, f"{value:.2f}x", text, "met" if met else "NOT met"))
+        rows.append((name, f"{value:.3g}x", text, "met" if met else "NOT met"))
     return rows
 
 
@@ -115,23 +114,26 @@ def _machine(machine: dict[str, Any]) -> str:
 
 def _end_to_end(e2e: dict[str, Any]) -> str:
     params = e2e["params"]
-    floor = e2e["median"]["raw"]["cpu_per_update_us"]
     rows = []
     for client, label in CLIENT_LABELS.items():
         m = e2e["median"][client]
+        cpu = [run["cpu_per_update_us"] for run in e2e["runs"][client]]
         rows.append(
             [
                 label,
-                f"{m['cpu_per_update_us']:.1f}",
-                f"{m['cpu_per_update_us'] / floor:.2f}x",
+                f"{m['cpu_per_update_us']:.1f} ({min(cpu):.0f}-{max(cpu):.0f})",
+                f"{e2e['cpu_vs_floor'][client]:.2f}x",
                 f"{m['updates_per_s']:,.0f}",
                 f"{m['peak_rss_mib']:.1f}",
             ]
         )
-    header = ["client", "CPU per update (us)", "vs floor", "updates/s", "peak RSS (MiB)"]
+    header = ["client", "CPU per update, us (range)", "vs floor", "updates/s", "peak RSS, MiB"]
+    pinned = "; client and server pinned to separate CPUs" if params.get("pinned") else ""
     return (
         f"### End to end: {params['n']:,} updates, concurrency {params['concurrency']}, "
-        f"median of {params['rounds']} rounds\n\n" + _table(header, rows)
+        f"median of {params['rounds']} rounds{pinned}\n\n"
+        + _table(header, rows)
+        + "\n\n*vs floor* is the median over rounds of the ratio within each round."
     )
 
 
@@ -179,14 +181,18 @@ def _imports(imports: dict[str, Any]) -> str:
             ("dependencies", "`import aiohttp, msgspec, tenacity`"),
         )
     ]
-    top = ", ".join(f"`{m['module']}` {m['self_ms']:.1f}" for m in imports["top_extra"][:5])
+    foreign = ", ".join(
+        f"`{m['module']}` {m['cumulative_ms']:.1f}" for m in imports["top_foreign"][:5]
+    )
+    own = ", ".join(f"`{m['module']}` {m['self_ms']:.1f}" for m in imports["top_own"][:5])
     cli = ", ".join(imports["cli_only_loaded"]) or "none"
     return (
         f"### Import, fresh interpreter, {imports['repeats']} runs each (ms)\n\n"
         + _table(["statement", "median", "min"], rows)
         + f"\n\nBeyond its dependencies `import elevenphone` loads {imports['extra_modules']} "
-        f"modules, {imports['extra_self_ms']:.1f} ms self time under `-X importtime`; "
-        f"heaviest (self ms): {top}. CLI-only modules loaded: {cli}."
+        f"modules, {imports['extra_self_ms']:.1f} ms self time under `-X importtime`. "
+        f"Other packages' modules (cumulative ms): {foreign or 'none'}. "
+        f"Its own, heaviest (self ms): {own}. CLI-only modules loaded: {cli}."
     )
 
 
@@ -194,9 +200,15 @@ def _bulk(bulk: dict[str, Any]) -> str:
     if "skipped" in bulk:
         return f"### Bulk streaming peak RSS\n\nSkipped: {bulk['skipped']}."
     rows = [
-        [f"{run['count']:,}", f"{run['peak_rss_mib']:.1f}", f"{run['count'] / run['wall_s']:,.0f}"]
+        [
+            f"{run['count']:,}",
+            f"{run['peak_rss_mib']:.1f}",
+            f"{run['count'] / run['wall_s']:,.0f}",
+            f"{run['cpu_per_update_us']:.1f}",
+        ]
         for run in bulk["runs"]
     ]
-    return "### Bulk streaming peak RSS (`iter_bulk_update`)\n\n" + _table(
-        ["updates", "peak RSS (MiB)", "updates/s"], rows
+    concurrency = bulk["runs"][0]["concurrency"]
+    return f"### Bulk streaming (`iter_bulk_update`, concurrency {concurrency})\n\n" + _table(
+        ["updates", "peak RSS, MiB", "updates/s", "CPU per update, us"], rows
     )

@@ -34,6 +34,18 @@ RESULTS = REPO / "bench" / "results"
 DOC = REPO / "docs" / "performance.md"
 DOC_BEGIN, DOC_END = "<!-- bench:begin -->", "<!-- bench:end -->"
 CLIENT_ORDER = ("raw", "official", "elevenphone")
+
+
+def _pinning() -> tuple[list[str], list[str]]:
+    """CPU pins for the server and for the measured clients: apart, when there
+    are two CPUs to spare, so neither migrates onto the other's."""
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cpus) < 2:
+        return [], []
+    return ["--cpu", str(cpus[0])], ["--cpu", str(cpus[1])]
+
+
+SERVER_PIN, CLIENT_PIN = _pinning()
 PACKAGES = ("elevenphone", "aiohttp", "msgspec", "tenacity", "elevenlabs", "httpx", "pydantic")
 
 
@@ -56,7 +68,10 @@ def _child(module: str, *args: str) -> dict[str, Any]:
 def local_server() -> Iterator[str]:
     """Start :mod:`bench.server` in its own process; yield its base URL."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "bench.server"], cwd=REPO, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "bench.server", *SERVER_PIN],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None
@@ -79,7 +94,7 @@ def end_to_end(url: str, n: int, concurrency: int, rounds: int) -> dict[str, Any
     for round_number in range(rounds):
         shift = round_number % len(CLIENT_ORDER)
         for client in CLIENT_ORDER[shift:] + CLIENT_ORDER[:shift]:
-            args = ("--url", url, "-n", str(n), "--concurrency", str(concurrency))
+            args = ("--url", url, "-n", str(n), "--concurrency", str(concurrency), *CLIENT_PIN)
             result = _child("bench.clients", client, *args)
             runs[client].append(result)
             print(
@@ -93,12 +108,22 @@ def end_to_end(url: str, n: int, concurrency: int, rounds: int) -> dict[str, Any
         client: {m: statistics.median(r[m] for r in client_runs) for m in metrics}
         for client, client_runs in runs.items()
     }
-    params = {"n": n, "concurrency": concurrency, "rounds": rounds}
-    return {"params": params, "median": median, "runs": runs}
+    # Ratios are taken within each round, then their median: slow drift of the
+    # machine (other load, clock) then cancels instead of landing on one client.
+    cpu = {
+        client: [r["cpu_per_update_us"] for r in client_runs]
+        for client, client_runs in runs.items()
+    }
+    paired = {
+        client: statistics.median(c / f for c, f in zip(cpu[client], cpu["raw"], strict=True))
+        for client in CLIENT_ORDER
+    }
+    params = {"n": n, "concurrency": concurrency, "rounds": rounds, "pinned": bool(CLIENT_PIN)}
+    return {"params": params, "median": median, "cpu_vs_floor": paired, "runs": runs}
 
 
 def bulk(url: str, counts: tuple[int, int]) -> dict[str, Any]:
-    runs = [_child("bench.bulk_rss", "--url", url, "--count", str(c)) for c in counts]
+    runs = [_child("bench.bulk_rss", "--url", url, "--count", str(c), *CLIENT_PIN) for c in counts]
     if "skipped" in runs[0]:
         return {"skipped": runs[0]["skipped"]}
     return {"runs": runs, "ratio": runs[1]["peak_rss_mib"] / runs[0]["peak_rss_mib"]}
@@ -142,7 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-n", type=int, default=5000, help="updates per end-to-end run")
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=3, help="end-to-end rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="end-to-end rounds")
     parser.add_argument(
         "--skip", action="append", default=[], choices=["e2e", "codec", "imports", "bulk"]
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import socket
 
 from aiohttp import web
@@ -52,7 +53,10 @@ async def serve(provider: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--provider", default="twilio", choices=sorted(REPLY_BODIES))
+    parser.add_argument("--cpu", type=int, help="pin this process to one CPU")
     args = parser.parse_args()
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args.provider))
 
