@@ -3,8 +3,10 @@ with retries."""
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
+import time
 from collections.abc import Mapping
 from types import TracebackType
 
@@ -13,7 +15,7 @@ from msgspec import UNSET, UnsetType
 from yarl import URL
 
 from ._phone_numbers import PhoneNumbers
-from ._retry import RetryPolicy
+from ._retry import RetryPolicy, logger
 from ._transport import HTTPTransport, RawResponse
 from ._version import __version__
 from ._wire import error_from_response
@@ -104,6 +106,7 @@ class ElevenPhone:
         self.retry_policy: RetryPolicy = policy
         self._transport = HTTPTransport(session)
         self._headers = self._build_headers()
+        self._json_headers = {**self._headers, "Content-Type": "application/json"}
         self.phone_numbers = PhoneNumbers(self)
 
     def _build_headers(self) -> dict[str, str]:
@@ -167,13 +170,16 @@ class ElevenPhone:
         url = URL(self.base_url + path, encoded=True)
         if query:
             url = url.with_query(query)
-        headers = self._headers
-        if body is not None:
-            headers = {**headers, "Content-Type": "application/json"}
+        headers = self._headers if body is None else self._json_headers
         transport, timeout = self._transport, self.timeout
 
         async def attempt() -> RawResponse:
+            debug = logger.isEnabledFor(logging.DEBUG)
+            started = time.perf_counter() if debug else 0.0
             reply = await transport.send(method, url, headers=headers, body=body, timeout=timeout)
+            if debug:
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                logger.debug("%s %s -> %d in %.1f ms", method, path, reply.status, elapsed_ms)
             if 200 <= reply.status < 300:
                 return reply
             raise error_from_response(reply.status, reply.headers, reply.body)

@@ -27,6 +27,7 @@ from ._wire import parse_retry_after
 __all__ = ["RetryPolicy", "logger"]
 
 logger = logging.getLogger("elevenphone")
+logger.addHandler(logging.NullHandler())
 
 T = TypeVar("T")
 
