@@ -15,13 +15,14 @@ break old clients. A provider the schema does not list decodes into
 from __future__ import annotations
 
 import enum
-from typing import ClassVar, Literal
+from typing import Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 __all__ = [
     "KNOWN_PROVIDERS",
+    "PHONE_NUMBER_TYPES",
     "ExotelPhoneNumber",
     "GenericPhoneNumber",
     "GetPhoneNumberInboundSIPTrunkConfig",
@@ -179,47 +180,8 @@ OutboundSIPTrunkInfo = GetPhoneNumberOutboundSIPTrunkConfig
 InboundSIPTrunkInfo = GetPhoneNumberInboundSIPTrunkConfig
 
 
-class _PhoneNumberBase(_Response, tag_field="provider"):
+class _PhoneNumberBase(_Response):
     """Fields every provider's phone number has."""
-
-    phone_number: str
-    label: str
-    phone_number_id: str
-    supports_inbound: bool = True
-    supports_outbound: bool = True
-    assigned_agent: PhoneNumberAgentInfo | None = None
-
-
-class TwilioPhoneNumber(_PhoneNumberBase, tag="twilio"):
-    """A phone number provided by Twilio."""
-
-    provider: ClassVar[Literal["twilio"]] = "twilio"
-
-
-class ExotelPhoneNumber(_PhoneNumberBase, tag="exotel"):
-    """A phone number provided by Exotel."""
-
-    provider: ClassVar[Literal["exotel"]] = "exotel"
-
-
-class SIPTrunkPhoneNumber(_PhoneNumberBase, kw_only=True, tag="sip_trunk"):
-    """A phone number reached over a SIP trunk."""
-
-    provider: ClassVar[Literal["sip_trunk"]] = "sip_trunk"
-
-    livekit_stack: LivekitStack
-    store_sip_messages: bool = True
-    provider_config: GetPhoneNumberOutboundSIPTrunkConfig | None = None
-    outbound_trunk: GetPhoneNumberOutboundSIPTrunkConfig | None = None
-    inbound_trunk: GetPhoneNumberInboundSIPTrunkConfig | None = None
-
-
-class GenericPhoneNumber(_Response):
-    """A phone number from a provider this version of elevenphone does not know.
-
-    It keeps the fields every provider shares; the rest of the object is
-    ignored. ``provider`` holds the provider's name as the API sent it.
-    """
 
     provider: str
     phone_number: str
@@ -230,8 +192,46 @@ class GenericPhoneNumber(_Response):
     assigned_agent: PhoneNumberAgentInfo | None = None
 
 
+class TwilioPhoneNumber(_PhoneNumberBase, kw_only=True):
+    """A phone number provided by Twilio."""
+
+    provider: Literal["twilio"] = "twilio"
+
+
+class ExotelPhoneNumber(_PhoneNumberBase, kw_only=True):
+    """A phone number provided by Exotel."""
+
+    provider: Literal["exotel"] = "exotel"
+
+
+class SIPTrunkPhoneNumber(_PhoneNumberBase, kw_only=True):
+    """A phone number reached over a SIP trunk."""
+
+    provider: Literal["sip_trunk"] = "sip_trunk"
+    livekit_stack: LivekitStack
+    store_sip_messages: bool = True
+    provider_config: GetPhoneNumberOutboundSIPTrunkConfig | None = None
+    outbound_trunk: GetPhoneNumberOutboundSIPTrunkConfig | None = None
+    inbound_trunk: GetPhoneNumberInboundSIPTrunkConfig | None = None
+
+
+class GenericPhoneNumber(_PhoneNumberBase, kw_only=True):
+    """A phone number from a provider this version of elevenphone does not know.
+
+    It keeps the fields every provider shares; the rest of the object is
+    ignored. ``provider`` holds the provider's name as the API sent it.
+    """
+
+
 KnownPhoneNumber = TwilioPhoneNumber | ExotelPhoneNumber | SIPTrunkPhoneNumber
 PhoneNumber = TwilioPhoneNumber | ExotelPhoneNumber | SIPTrunkPhoneNumber | GenericPhoneNumber
 """A phone number as the API returns it, told apart by ``.provider``."""
 
-KNOWN_PROVIDERS: frozenset[str] = frozenset({"twilio", "exotel", "sip_trunk"})
+PHONE_NUMBER_TYPES: dict[str, type[KnownPhoneNumber]] = {
+    "twilio": TwilioPhoneNumber,
+    "exotel": ExotelPhoneNumber,
+    "sip_trunk": SIPTrunkPhoneNumber,
+}
+"""The phone number Struct of each provider the schema lists."""
+
+KNOWN_PROVIDERS: frozenset[str] = frozenset(PHONE_NUMBER_TYPES)

@@ -32,9 +32,8 @@ from ._exceptions import (
     ValidationErrorItem,
 )
 from ._models import (
-    KNOWN_PROVIDERS,
+    PHONE_NUMBER_TYPES,
     GenericPhoneNumber,
-    KnownPhoneNumber,
     PhoneNumber,
     UpdatePhoneNumberRequest,
 )
@@ -54,10 +53,7 @@ PHONE_NUMBERS_PATH = "/v1/convai/phone-numbers"
 
 # Built once: msgspec encoders and decoders are reusable and thread-safe.
 _encoder = msgspec.json.Encoder()
-_known_decoder = msgspec.json.Decoder(KnownPhoneNumber)
-_generic_decoder = msgspec.json.Decoder(GenericPhoneNumber)
 _raw_list_decoder = msgspec.json.Decoder(list[msgspec.Raw])
-_known_list_decoder = msgspec.json.Decoder(list[KnownPhoneNumber])
 _any_decoder = msgspec.json.Decoder()
 
 _MSGSPEC_PATH = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
@@ -143,35 +139,36 @@ def _first_unencodable_field(request: object) -> str | None:
 # --- successful replies -----------------------------------------------------
 
 
-def decode_phone_number(body: bytes, *, status_code: int = 200) -> PhoneNumber:
-    """Decode one phone number.
+class _ProviderTag(msgspec.Struct):
+    """Just the ``provider`` of a phone number, to pick its decoder."""
 
-    A provider this version does not know becomes a :class:`GenericPhoneNumber`;
-    unknown fields are ignored.
+    provider: str
+
+
+_tag_decoder = msgspec.json.Decoder(_ProviderTag)
+_decoders: dict[str, msgspec.json.Decoder[Any]] = {
+    provider: msgspec.json.Decoder(struct) for provider, struct in PHONE_NUMBER_TYPES.items()
+}
+_generic_decoder = msgspec.json.Decoder(GenericPhoneNumber)
+
+
+def decode_phone_number(body: bytes, *, status_code: int = 200) -> PhoneNumber:
+    """Decode one phone number into the Struct of its ``provider``.
+
+    A provider this version does not know becomes a :class:`GenericPhoneNumber`
+    (never another provider's Struct); unknown fields are ignored.
 
     Raises:
         APIResponseValidationError: the body is not a phone number.
     """
     try:
-        number: PhoneNumber = _known_decoder.decode(body)
+        provider = _tag_decoder.decode(body).provider
+        number: PhoneNumber = _decoders.get(provider, _generic_decoder).decode(body)
     except msgspec.DecodeError as exc:
-        return _decode_unknown_provider(body, exc, status_code)
-    return number
-
-
-def _decode_unknown_provider(body: bytes, error: Exception, status_code: int) -> PhoneNumber:
-    try:
-        generic = _generic_decoder.decode(body)
-    except msgspec.DecodeError:
-        generic = None
-    # A known provider with a malformed body is an error, never "generic".
-    if generic is None or generic.provider in KNOWN_PROVIDERS:
         raise APIResponseValidationError(
-            f"the reply is not a valid phone number: {error}",
-            status_code=status_code,
-            body=body,
+            f"the reply is not a valid phone number: {exc}", status_code=status_code, body=body
         ) from None
-    return generic
+    return number
 
 
 def decode_phone_number_list(body: bytes, *, status_code: int = 200) -> list[PhoneNumber]:
@@ -181,10 +178,6 @@ def decode_phone_number_list(body: bytes, *, status_code: int = 200) -> list[Pho
         APIResponseValidationError: the body is not an array of phone numbers.
     """
     try:
-        return list(_known_list_decoder.decode(body))
-    except msgspec.DecodeError:
-        pass  # an unknown provider somewhere, or a bad body: go item by item
-    try:
         items = _raw_list_decoder.decode(body)
     except msgspec.DecodeError as exc:
         raise APIResponseValidationError(
@@ -192,7 +185,12 @@ def decode_phone_number_list(body: bytes, *, status_code: int = 200) -> list[Pho
             status_code=status_code,
             body=body,
         ) from None
-    return [decode_phone_number(bytes(item), status_code=status_code) for item in items]
+    try:
+        return [decode_phone_number(item, status_code=status_code) for item in items]
+    except APIResponseValidationError as exc:
+        raise APIResponseValidationError(
+            f"an item of the list: {exc.message}", status_code=status_code, body=body
+        ) from None
 
 
 # --- error replies ----------------------------------------------------------

@@ -17,7 +17,6 @@ from elevenphone import (
     ConflictError,
     ExotelPhoneNumber,
     GenericPhoneNumber,
-    InboundSIPTrunkConfig,
     InternalServerError,
     InvalidRequestError,
     LivekitStack,
@@ -440,3 +439,18 @@ def test_retry_after_out_of_bounds_or_unparsable_is_ignored(headers: dict[str, s
 def test_decoders_are_msgspec_structs() -> None:
     number = decode_phone_number(json.dumps(twilio_number()).encode())
     assert isinstance(number, msgspec.Struct)
+
+
+def test_response_structs_can_be_built_with_or_without_provider() -> None:
+    assert TwilioPhoneNumber(phone_number="+1", label="l", phone_number_id="p").provider == "twilio"
+    built = TwilioPhoneNumber(provider="twilio", phone_number="+1", label="l", phone_number_id="p")
+    assert msgspec.json.decode(msgspec.json.encode(built), type=TwilioPhoneNumber) == built
+    generic = GenericPhoneNumber(provider="x", phone_number="+1", label="l", phone_number_id="p")
+    assert decode_phone_number(msgspec.json.encode(generic)) == generic
+
+
+def test_a_bad_item_in_a_list_reports_the_whole_body() -> None:
+    body = json.dumps([twilio_number(), {"provider": "twilio"}]).encode()
+    with pytest.raises(APIResponseValidationError) as caught:
+        decode_phone_number_list(body)
+    assert caught.value.body == body
