@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 
@@ -324,7 +323,7 @@ async def test_the_key_never_appears_in_repr_logs_or_errors(
         ):
             try:
                 await call
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 errors.append(error)
         assert len(errors) == 2
         for error in errors:
