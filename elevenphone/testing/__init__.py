@@ -57,7 +57,9 @@ Faults (:class:`Fault` constructors; all happen before any state changes):
         is sent as JSON, a ``str`` starting with ``<`` as HTML.
     ``Fault.rate_limited(retry_after=None)``, ``Fault.server_error(status=500)``,
         ``Fault.html_error(status=502)``: ready-made status faults.
-    ``Fault.reset()``: the connection is reset, nothing is answered.
+    ``Fault.reset()``: the connection is reset, nothing is answered. Note that
+        aiohttp itself retries GET, PUT and DELETE once after a reset, so a
+        single reset is only seen by a PATCH or POST.
     ``Fault.truncate(body=..., missing=64, status=200)``: ``Content-Length``
         promises more bytes than are sent before the connection closes.
     ``Fault.delay(seconds)``: the answer is held back, then given normally.

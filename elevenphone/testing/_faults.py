@@ -161,8 +161,8 @@ class FaultSchedule:
         Raises ``TypeError`` for anything that is not a :class:`Fault`.
         """
         for fault in faults:
-            if not isinstance(fault, Fault):
-                raise TypeError(f"expected a Fault, got {fault!r}")
+            if not isinstance(fault, Fault) or type(fault) is Fault:
+                raise TypeError(f"expected a Fault built by Fault.status() etc., got {fault!r}")
         self._scripted.extend(faults)
 
     @property

@@ -94,6 +94,8 @@ async def test_delay_then_normal_answer(api: Api, fake: FakeElevenLabs) -> None:
 async def test_script_rejects_non_faults(fake: FakeElevenLabs) -> None:
     with pytest.raises(TypeError):
         fake.script(503)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        fake.script(Fault())
     fake.script(Fault.reset())
     fake.clear_script()
     assert fake.scripted_pending == 0
