@@ -18,10 +18,12 @@ How a block runs:
 - ``<!-- expected-output -->`` right before a ```text block: what the python
   block before it prints (stdout and stderr) must match the text block, with
   doctest's ``...`` wildcard.
-- ```python title="name.py"``: the block is also written to ``name.py`` in the
-  temporary directory of every block of its page, so later blocks can import
-  it. A block titled ``test_*.py`` is a pytest file: it runs with pytest in a
-  subprocess (``-W error``, pytest-asyncio in strict mode) next to those files.
+- ```python title="name.py"``: the block is a module. It runs as module
+  ``name`` (not ``__main__``, so ``if __name__ == "__main__":`` does not serve
+  forever), and it is written to ``name.py`` in the temporary directory of
+  every block of its page, so other blocks can import it. A block titled
+  ``test_*.py`` is a pytest file: it runs with pytest in a subprocess
+  (``-W error``, pytest-asyncio in strict mode) next to those modules.
 - ``<!-- no-run: reason -->`` right before a block: it is compiled, not run.
   Kept for code that needs a third-party service (a Slack or Discord token).
 
@@ -118,9 +120,11 @@ async def fake() -> AsyncIterator[FakeElevenLabs]:
 
 @contextlib.contextmanager
 def _logging_restored() -> Iterator[None]:
-    """Undo what a block does to logging (basicConfig, levels)."""
+    """Give a block logging as a fresh program has it (so that basicConfig works),
+    then undo what the block did to it."""
     root, ours = logging.getLogger(), logging.getLogger("elevenphone")
     saved = (root.handlers[:], root.level, ours.handlers[:], ours.level, ours.propagate)
+    root.handlers[:] = []
     try:
         yield
     finally:
@@ -146,9 +150,9 @@ def _compile(block: Block) -> Any:
     return compile(block.code, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
 
 
-def _run(code: Any) -> str:
+def _run(code: Any, module_name: str) -> str:
     """Run compiled block code in this (worker) thread; return what it printed."""
-    namespace: dict[str, Any] = {"__name__": "__main__"}
+    namespace: dict[str, Any] = {"__name__": module_name}
     output = io.StringIO()
 
     async def with_client() -> None:
@@ -213,6 +217,7 @@ async def test_example(
         (tmp_path / block.title).write_text(block.code)
         result = await asyncio.to_thread(_run_pytest, tmp_path, block.title)
         assert result.returncode == 0, result.stdout + result.stderr
+        assert " passed" in result.stdout and " skipped" not in result.stdout, result.stdout
         return
 
     monkeypatch.setenv("ELEVENLABS_API_KEY", fake.api_key)
@@ -220,7 +225,8 @@ async def test_example(
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
     with _logging_restored(), _modules_restored(tmp_path):
-        printed = await asyncio.wait_for(asyncio.to_thread(_run, code), BLOCK_TIMEOUT)
+        module_name = Path(block.title).stem if block.title else "__main__"
+        printed = await asyncio.wait_for(asyncio.to_thread(_run, code, module_name), BLOCK_TIMEOUT)
     if expected is not None:
         checker = doctest.OutputChecker()
         flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
