@@ -107,7 +107,8 @@ def _machine(machine: dict[str, Any]) -> str:
     versions = ", ".join(f"{name} {version}" for name, version in machine["versions"].items())
     return (
         f"Run {machine['date']} on {machine['nproc']} CPUs ({machine['cpu']}), "
-        f"Python {machine['python']} ({machine['platform']}).\n"
+        f"Python {machine['python']} ({machine['platform']}); load average "
+        f"{machine['load_before']:.2f} before, {machine['load_after']:.2f} after.\n"
         f"Versions: {versions}."
     )
 

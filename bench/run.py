@@ -150,6 +150,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
         "versions": {package: _version(package) for package in PACKAGES},
+        "load_before": os.getloadavg()[0],
     }
 
 
@@ -189,6 +190,7 @@ def main() -> None:
         if "bulk" not in args.skip:
             print("bulk ...", file=sys.stderr)
             results["bulk"] = bulk(url, tuple(args.bulk_counts))
+    results["machine"]["load_after"] = os.getloadavg()[0]
     results["ratios"] = report.ratios(results)
 
     markdown = report.render(results)
