@@ -217,7 +217,8 @@ async def test_example(
         (tmp_path / block.title).write_text(block.code)
         result = await asyncio.to_thread(_run_pytest, tmp_path, block.title)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert " passed" in result.stdout and " skipped" not in result.stdout, result.stdout
+        assert " passed" in result.stdout, result.stdout
+        assert " skipped" not in result.stdout, result.stdout
         return
 
     monkeypatch.setenv("ELEVENLABS_API_KEY", fake.api_key)
