@@ -29,6 +29,7 @@ REGIONS: Mapping[str, str] = {
     "in": "https://api.in.residency.elevenlabs.io",
     "sg": "https://api.sg.residency.elevenlabs.io",
 }
+"""The base URL of each region, by the name ``region=`` takes."""
 
 _USER_AGENT = (
     f"elevenphone/{__version__} python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
@@ -51,6 +52,28 @@ def _check_timeout(timeout: float | None) -> float | None:
     if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
         raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}")
     return None if timeout is None else float(timeout)
+
+
+async def _send_logged(
+    transport: HTTPTransport,
+    method: str,
+    url: URL,
+    path: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    timeout: float | None,
+) -> RawResponse:
+    """Send one attempt and log its outcome at DEBUG: the path, never a header."""
+    started = time.perf_counter()
+    try:
+        reply = await transport.send(method, url, headers=headers, body=body, timeout=timeout)
+    except Exception as error:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.debug("%s %s failed in %.1f ms: %s", method, path, elapsed_ms, error)
+        raise
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    logger.debug("%s %s -> %d in %.1f ms", method, path, reply.status, elapsed_ms)
+    return reply
 
 
 class ElevenPhone:
@@ -81,7 +104,17 @@ class ElevenPhone:
     """
 
     phone_numbers: PhoneNumbers
-    """Calls on phone numbers: ``update``, ``get``, ``list``."""
+    """Calls on phone numbers: ``update``, ``get``, ``list``, and the bulk calls
+    ``bulk_update``, ``iter_bulk_update``, ``reassign_agent`` and ``undo``."""
+
+    base_url: str
+    """The server every call goes to, without a trailing slash."""
+
+    timeout: float | None
+    """Seconds one attempt may take, reply included (None: no limit)."""
+
+    retry_policy: RetryPolicy
+    """How failed calls are retried."""
 
     def __init__(
         self,
@@ -101,9 +134,9 @@ class ElevenPhone:
         policy = (retry_policy or RetryPolicy()).with_max_retries(max_retries)
         self._api_key = api_key
         self._region = region
-        self.base_url: str = _resolve_base_url(region, base_url)
-        self.timeout: float | None = _check_timeout(timeout)
-        self.retry_policy: RetryPolicy = policy
+        self.base_url = _resolve_base_url(region, base_url)
+        self.timeout = _check_timeout(timeout)
+        self.retry_policy = policy
         self._transport = HTTPTransport(session)
         self._headers = self._build_headers()
         self._json_headers = {**self._headers, "Content-Type": "application/json"}
@@ -174,12 +207,12 @@ class ElevenPhone:
         transport, timeout = self._transport, self.timeout
 
         async def attempt() -> RawResponse:
-            debug = logger.isEnabledFor(logging.DEBUG)
-            started = time.perf_counter() if debug else 0.0
-            reply = await transport.send(method, url, headers=headers, body=body, timeout=timeout)
-            if debug:
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                logger.debug("%s %s -> %d in %.1f ms", method, path, reply.status, elapsed_ms)
+            if logger.isEnabledFor(logging.DEBUG):
+                reply = await _send_logged(transport, method, url, path, headers, body, timeout)
+            else:
+                reply = await transport.send(
+                    method, url, headers=headers, body=body, timeout=timeout
+                )
             if 200 <= reply.status < 300:
                 return reply
             raise error_from_response(reply.status, reply.headers, reply.body)

@@ -15,7 +15,7 @@ break old clients. A provider the schema does not list decodes into
 from __future__ import annotations
 
 import enum
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -141,6 +141,22 @@ class _Response(msgspec.Struct, kw_only=True):
     """Base of response Structs: unknown fields are ignored when decoding."""
 
 
+_OpenEnum = TypeVar("_OpenEnum", bound=_StrEnum)
+
+
+def _known(enum_type: type[_OpenEnum], value: str) -> str:
+    """The enum member for a value the schema lists; any other string as is.
+
+    Response enums stay open, like the provider tag: a value added to the API
+    after this release decodes as a plain str instead of failing the reply.
+    Members are strs too, so the field is typed ``str``.
+    """
+    try:
+        return enum_type(value)
+    except ValueError:
+        return value
+
+
 class PhoneNumberAgentInfo(_Response):
     """The agent assigned to a phone number."""
 
@@ -154,8 +170,10 @@ class GetPhoneNumberOutboundSIPTrunkConfig(_Response):
     """Outbound SIP trunk of a number, as the API returns it (no password)."""
 
     address: str
-    transport: SIPTrunkTransport
-    media_encryption: SIPMediaEncryption
+    transport: str
+    """A :class:`SIPTrunkTransport` member, or the string of a newer value."""
+    media_encryption: str
+    """A :class:`SIPMediaEncryption` member, or the string of a newer value."""
     has_auth_credentials: bool
     headers: dict[str, str] = {}
     attributes_to_headers: dict[str, str] = {}
@@ -163,17 +181,25 @@ class GetPhoneNumberOutboundSIPTrunkConfig(_Response):
     has_outbound_trunk: bool = False
     enabled_codecs: list[str] | None = None
 
+    def __post_init__(self) -> None:
+        self.transport = _known(SIPTrunkTransport, self.transport)
+        self.media_encryption = _known(SIPMediaEncryption, self.media_encryption)
+
 
 class GetPhoneNumberInboundSIPTrunkConfig(_Response):
     """Inbound SIP trunk of a number, as the API returns it (no password)."""
 
     allowed_addresses: list[str]
     allowed_numbers: list[str] | None
-    media_encryption: SIPMediaEncryption
+    media_encryption: str
+    """A :class:`SIPMediaEncryption` member, or the string of a newer value."""
     has_auth_credentials: bool
     username: str | None = None
     remote_domains: list[str] | None = None
     attributes_to_headers: dict[str, str] = {}
+
+    def __post_init__(self) -> None:
+        self.media_encryption = _known(SIPMediaEncryption, self.media_encryption)
 
 
 OutboundSIPTrunkInfo = GetPhoneNumberOutboundSIPTrunkConfig
@@ -208,11 +234,15 @@ class SIPTrunkPhoneNumber(_PhoneNumberBase, kw_only=True):
     """A phone number reached over a SIP trunk."""
 
     provider: Literal["sip_trunk"] = "sip_trunk"
-    livekit_stack: LivekitStack
+    livekit_stack: str
+    """A :class:`LivekitStack` member, or the string of a newer value."""
     store_sip_messages: bool = True
     provider_config: GetPhoneNumberOutboundSIPTrunkConfig | None = None
     outbound_trunk: GetPhoneNumberOutboundSIPTrunkConfig | None = None
     inbound_trunk: GetPhoneNumberInboundSIPTrunkConfig | None = None
+
+    def __post_init__(self) -> None:
+        self.livekit_stack = _known(LivekitStack, self.livekit_stack)
 
 
 class GenericPhoneNumber(_PhoneNumberBase, kw_only=True):

@@ -83,6 +83,8 @@ class PhoneNumbers:
             AuthenticationError, PermissionDeniedError: the key was refused.
             APIStatusError: any other non-2xx reply, after retries.
             APIConnectionError, APITimeoutError: no reply, after retries.
+            APIResponseValidationError: a 2xx reply that does not decode.
+            RuntimeError: the client is closed.
         """
         path = phone_number_path(phone_number_id)
         fields = {
@@ -121,6 +123,8 @@ class PhoneNumbers:
             TypeError, ValueError: ``phone_number_id`` is not a non-empty str.
             NotFoundError: no such phone number (404).
             APIStatusError, APIConnectionError: as for :meth:`update`.
+            APIResponseValidationError: a 2xx reply that does not decode.
+            RuntimeError: the client is closed.
         """
         path = phone_number_path(phone_number_id)
         reply = await self._client._request("GET", path)
@@ -144,6 +148,8 @@ class PhoneNumbers:
         Raises:
             TypeError: a filter is not a str.
             APIStatusError, APIConnectionError: as for :meth:`update`.
+            APIResponseValidationError: a 2xx reply that does not decode.
+            RuntimeError: the client is closed.
         """
         query: dict[str, str] = {}
         for name, value in (
@@ -180,10 +186,11 @@ class PhoneNumbers:
         async for outcome in run: ...`` so that stopping early cancels the
         requests in flight and closes the journal.
 
+        Errors met while iterating are those of :class:`BulkRun`.
+
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
             TypeError: ``updates`` or ``journal`` of the wrong type.
-            While iterating: see :class:`BulkRun`.
         """
         return BulkRun(
             self._client,
@@ -269,7 +276,10 @@ class PhoneNumbers:
         Raises:
             InvalidRequestError: an agent id is empty, both are the same, or
                 ``branch_id``/``environment`` is not a str or None.
-            As :meth:`list` (for the listing) and :meth:`bulk_update`.
+            ValueError: ``concurrency`` or ``max_rate`` out of range.
+            AuthenticationError, PermissionDeniedError: the key was refused.
+            APIStatusError, APIConnectionError: the listing failed, after retries.
+            JournalError, OSError: the journal cannot be read or written.
         """
         return await _bulk.reassign_agent(
             self._client,
@@ -303,6 +313,7 @@ class PhoneNumbers:
         run with the journal afterwards starts afresh for those numbers.
 
         Raises:
+            ValueError: ``concurrency`` or ``max_rate`` out of range.
             FileNotFoundError, OSError: the journal cannot be read or written.
             JournalError: the journal is damaged before its last line.
             AuthenticationError, PermissionDeniedError: the key was refused.

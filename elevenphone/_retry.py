@@ -53,6 +53,10 @@ class RetryPolicy:
             or ``Retry-After``) that is honoured; a longer or negative one falls
             back to backoff.
         sleep: the coroutine that waits between attempts.
+
+    Raises:
+        ValueError: ``max_retries`` < 0, a negative delay, or ``jitter``
+            outside [0, 1].
     """
 
     max_retries: int = 2

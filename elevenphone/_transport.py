@@ -40,6 +40,7 @@ class HTTPTransport:
 
     def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
         self._session = session
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._owns_session = session is None
         self._closed = False
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
@@ -57,8 +58,16 @@ class HTTPTransport:
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
             raise RuntimeError("this elevenphone client is closed")
+        loop = asyncio.get_running_loop()
         if self._session is None:
             self._session = aiohttp.ClientSession()
+            self._loop = loop
+        elif self._loop is not loop and self._owns_session:
+            # aiohttp would fail deep inside with "Event loop is closed".
+            raise RuntimeError(
+                "this elevenphone client was first used in another event loop; "
+                "create one client per event loop (per asyncio.run)"
+            )
         return self._session
 
     def _timeout(self, seconds: float | None) -> aiohttp.ClientTimeout:

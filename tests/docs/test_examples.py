@@ -68,11 +68,7 @@ BLOCK_TIMEOUT = 20.0
 
 # README.md is not ours to edit; its known failures are listed here, by a line
 # of the block, until it is fixed (strict: a fixed block fails until removed).
-README_KNOWN_FAILURES = {
-    "print(error.code, error.message)  # phone_number_not_found ...": (
-        "the snippet uses phone_number_id without defining it"
-    ),
-}
+README_KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _python_blocks() -> list[Any]:

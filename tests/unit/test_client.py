@@ -335,3 +335,42 @@ async def test_the_key_never_appears_in_repr_logs_or_errors(
         assert API_KEY not in record.getMessage()
         assert API_KEY not in repr(record.args)
     assert API_KEY not in caplog.text
+
+
+async def test_failed_attempts_are_logged_at_debug(
+    mocked: aioresponses, caplog: pytest.LogCaptureFixture, sleeps: object
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="elevenphone")
+    mocked.get(NUMBER_URL, exception=aiohttp.ServerDisconnectedError())
+    mocked.get(NUMBER_URL, payload=twilio_number())
+    from elevenphone import RetryPolicy
+
+    async with ElevenPhone(
+        API_KEY,
+        base_url=BASE_URL,
+        retry_policy=RetryPolicy(sleep=sleeps),  # type: ignore[arg-type]
+    ) as client:
+        await client.phone_numbers.get(PID)
+    debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert len(debug) == 2
+    assert "failed" in debug[0]
+    assert "ServerDisconnectedError" in debug[0]
+    assert f"GET /v1/convai/phone-numbers/{PID} -> 200" in debug[1]
+
+
+def test_a_client_used_in_a_second_event_loop_says_so() -> None:
+    import asyncio
+
+    client = ElevenPhone("k", base_url=BASE_URL)
+
+    async def touch() -> None:
+        client._transport._get_session()
+
+    first_loop = asyncio.new_event_loop()
+    try:
+        first_loop.run_until_complete(touch())
+        with pytest.raises(RuntimeError, match="another event loop"):
+            asyncio.run(touch())
+        first_loop.run_until_complete(client.close())
+    finally:
+        first_loop.close()

@@ -454,3 +454,17 @@ def test_a_bad_item_in_a_list_reports_the_whole_body() -> None:
     with pytest.raises(APIResponseValidationError) as caught:
         decode_phone_number_list(body)
     assert caught.value.body == body
+
+
+def test_response_enums_stay_open_to_new_values() -> None:
+    body = sip_trunk_number(livekit_stack="turbo")
+    body["outbound_trunk"]["transport"] = "quic"
+    body["inbound_trunk"]["media_encryption"] = "post_quantum"
+    number = decode_phone_number(json.dumps(body).encode())
+    assert isinstance(number, SIPTrunkPhoneNumber)
+    assert number.livekit_stack == "turbo"
+    assert number.outbound_trunk is not None
+    assert number.outbound_trunk.transport == "quic"
+    assert number.outbound_trunk.media_encryption is SIPMediaEncryption.REQUIRED
+    assert number.inbound_trunk is not None
+    assert number.inbound_trunk.media_encryption == "post_quantum"
