@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import agent_of, client_for, patched_ids
+from bulk_helpers import agent_of, client_for, patched_ids
 
 from elevenphone import (
     AuthenticationError,
