@@ -58,6 +58,7 @@ async def run_cli(
     fake: FakeElevenLabs | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 60.0,
+    cwd: str | None = None,
 ) -> Completed:
     """Run the command line to the end; check it printed no traceback and no key."""
     process = await asyncio.create_subprocess_exec(
@@ -65,6 +66,7 @@ async def run_cli(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=clean_env() if env is None else env,
+        cwd=cwd,
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout)
     assert process.returncode is not None

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import API_KEY, agent_of, assert_clean, clean_env, cli_command, run_cli
 
+from elevenphone._journal import read_journal
 from elevenphone.testing import FakeElevenLabs, Fault
 
 OLD, NEW = "agent_old", "agent_new"
@@ -192,6 +193,18 @@ async def test_bulk_reassign_dry_run_then_for_real(fake: FakeElevenLabs, tmp_pat
     assert "succeeded" in real.stderr  # the summary table, kept off stdout with --json
 
 
+async def test_bulk_reassign_writes_a_journal_even_when_not_asked(
+    fake: FakeElevenLabs, tmp_path: Path
+) -> None:
+    result = await run_cli(
+        "bulk-reassign", "--from-agent", OLD, "--to-agent", NEW, fake=fake, cwd=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    name = result.stderr.split("journal: ", 1)[1].split()[0]
+    assert name.startswith("elevenphone-reassign-")
+    assert read_journal(tmp_path / name).done == set(fake.numbers)
+
+
 async def test_bulk_update_from_csv_and_jsonl(fake: FakeElevenLabs, tmp_path: Path) -> None:
     ids = list(fake.numbers)
     csv_file = tmp_path / "updates.csv"
@@ -339,3 +352,18 @@ def test_clean_rules_catch_a_traceback() -> None:
 
     with pytest.raises(AssertionError):
         assert_clean(Completed(1, "", "Traceback (most recent call last):\n"))
+
+
+def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['click'] = None  # as if the cli extra were not installed\n"
+        "from elevenphone.cli import main\n"
+        "main(['--help'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=clean_env(), check=False
+    )
+    assert result.returncode == 1
+    assert "pip install 'elevenphone[cli]'" in result.stderr
+    assert "Traceback" not in result.stderr
