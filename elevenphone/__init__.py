@@ -12,7 +12,7 @@ from msgspec import UnsetType as NotGiven
 
 from ._adaptive_limit import AdaptiveConcurrencyLimit
 from ._bulk import BulkRun
-from ._bulk_result import BulkOutcome, BulkProgress, BulkResult, BulkUpdateError
+from ._bulk_result import BulkOutcome, BulkProgress, BulkResult
 from ._client import REGIONS, ElevenPhone
 from ._exceptions import (
     APIConnectionError,
@@ -21,17 +21,19 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    BulkUpdateError,
     ConflictError,
     ElevenPhoneError,
     InternalServerError,
     InvalidRequestError,
+    JournalError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     ValidationError,
     ValidationErrorItem,
 )
-from ._journal import Journal, JournalError, PhoneNumberState
+from ._journal import Journal, PhoneNumberState
 from ._models import (
     ExotelPhoneNumber,
     GenericPhoneNumber,

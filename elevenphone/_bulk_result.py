@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ._exceptions import ElevenPhoneError
+from ._exceptions import BulkUpdateError
 from ._models import PhoneNumber
 
-__all__ = ["BulkOutcome", "BulkProgress", "BulkResult", "BulkUpdateError"]
+__all__ = ["BulkOutcome", "BulkProgress", "BulkResult"]
 
 
 @dataclass(frozen=True)
@@ -106,22 +105,3 @@ class BulkResult:
         """
         if self.failed:
             raise BulkUpdateError(self.failed, total=len(self.succeeded) + len(self.failed))
-
-
-_SHOWN_FAILURES = 3
-
-
-class BulkUpdateError(ElevenPhoneError):
-    """Some items of a bulk run failed. ``failed`` maps each id to its error."""
-
-    failed: dict[str, Exception]
-
-    def __init__(self, failed: Mapping[str, Exception], *, total: int | None = None) -> None:
-        self.failed = dict(failed)
-        of = f" of {total}" if total is not None else ""
-        shown = "; ".join(
-            f"{pid}: {error}" for pid, error in list(self.failed.items())[:_SHOWN_FAILURES]
-        )
-        more = len(self.failed) - _SHOWN_FAILURES
-        rest = f"; and {more} more" if more > 0 else ""
-        super().__init__(f"{len(self.failed)}{of} updates failed: {shown}{rest}")

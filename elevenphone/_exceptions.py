@@ -5,6 +5,8 @@
     ElevenPhoneError
     ├── InvalidRequestError         refused locally, before anything was sent
     │                               (also a ValueError and a TypeError)
+    ├── BulkUpdateError             items of a bulk run failed, with ``.failed``
+    ├── JournalError                a bulk journal is damaged
     ├── APIConnectionError          connect failure, reset, truncated reply
     │   └── APITimeoutError         no complete reply within the timeout
     ├── APIResponseValidationError  a 2xx whose body does not decode
@@ -38,10 +40,12 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BulkUpdateError",
     "ConflictError",
     "ElevenPhoneError",
     "InternalServerError",
     "InvalidRequestError",
+    "JournalError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -73,6 +77,36 @@ class InvalidRequestError(ElevenPhoneError, ValueError, TypeError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+_SHOWN_FAILURES = 3
+
+
+class BulkUpdateError(ElevenPhoneError):
+    """Some items of a bulk run failed. ``failed`` maps each id to its error."""
+
+    failed: dict[str, Exception]
+
+    def __init__(self, failed: Mapping[str, Exception], *, total: int | None = None) -> None:
+        self.failed = dict(failed)
+        of = f" of {total}" if total is not None else ""
+        shown = "; ".join(
+            f"{pid}: {error}" for pid, error in list(self.failed.items())[:_SHOWN_FAILURES]
+        )
+        more = len(self.failed) - _SHOWN_FAILURES
+        rest = f"; and {more} more" if more > 0 else ""
+        super().__init__(f"{len(self.failed)}{of} updates failed: {shown}{rest}")
+
+
+class JournalError(ElevenPhoneError):
+    """The journal cannot be used: a damaged line before the last one, or a
+    record of an unknown format version. ``path`` and ``line`` say where."""
+
+    def __init__(self, message: str, *, path: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
 
 
 class APIConnectionError(ElevenPhoneError):

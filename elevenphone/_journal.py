@@ -42,13 +42,12 @@ from typing import Any, Literal
 
 import msgspec
 
-from ._exceptions import ElevenPhoneError
+from ._exceptions import JournalError
 from ._models import PhoneNumber, UpdatePhoneNumberRequest
 
 __all__ = [
     "JOURNAL_VERSION",
     "Journal",
-    "JournalError",
     "JournalRecord",
     "JournalState",
     "PhoneNumberState",
@@ -58,17 +57,6 @@ __all__ = [
 JOURNAL_VERSION = 1
 
 _ASSIGNMENT_FIELDS = ("agent_id", "branch_id", "environment", "label")
-
-
-class JournalError(ElevenPhoneError):
-    """The journal cannot be used: a damaged line before the last one, or a
-    record of an unknown format version. ``path`` and ``line`` say where."""
-
-    def __init__(self, message: str, *, path: str, line: int | None = None) -> None:
-        where = f"{path}:{line}" if line is not None else path
-        super().__init__(f"{where}: {message}")
-        self.path = path
-        self.line = line
 
 
 class PhoneNumberState(msgspec.Struct, frozen=True, kw_only=True):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from .._bulk_result import BulkUpdateError
 from .._exceptions import (
     APIConnectionError,
     AuthenticationError,
     BadRequestError,
+    BulkUpdateError,
     ElevenPhoneError,
     InvalidRequestError,
     NotFoundError,
