@@ -628,6 +628,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         status = cli.main(args=args, prog_name="elevenphone", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as error:
+        # A bare command (``elevenphone``): show its help as help, not as an error.
+        click.echo(error.format_message(), err=True)
+        return EXIT_USAGE
     except click.UsageError as error:
         hint = ""
         if error.ctx is not None:

@@ -367,3 +367,13 @@ def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
     assert result.returncode == 1
     assert "pip install 'elevenphone[cli]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_a_bare_command_shows_its_help(fake: FakeElevenLabs) -> None:
+    result = await run_cli(fake=fake)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Usage: elevenphone")
+    assert "Commands:" in result.stderr
+    assert "bulk-reassign" in result.stderr
+    assert not result.stderr.startswith("error:")
+    assert "Traceback" not in result.stderr
