@@ -369,8 +369,8 @@ def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
     assert "Traceback" not in result.stderr
 
 
-async def test_a_bare_command_shows_its_help(fake: FakeElevenLabs) -> None:
-    result = await run_cli(fake=fake)
+async def test_a_bare_command_shows_its_help() -> None:
+    result = await run_cli()
     assert result.returncode == 2
     assert result.stderr.startswith("Usage: elevenphone")
     assert "Commands:" in result.stderr
