@@ -11,7 +11,7 @@ import nox
 nox.options.sessions = ["tests", "lint", "typecheck", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 
-SOURCES = ["elevenphone", "tests", "noxfile.py"]
+SOURCES = ["elevenphone", "tests", "bench", "docs/_ext", "noxfile.py"]
 
 
 @nox.session
