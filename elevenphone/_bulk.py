@@ -74,7 +74,6 @@ __all__ = [
     "JournalArg",
     "ProgressCallback",
     "Updates",
-    "bulk_update",
     "reassign_agent",
     "undo",
 ]
@@ -467,29 +466,6 @@ async def collect(run: BulkRun) -> BulkResult:
     result.concurrency_limit = progress.concurrency_limit
     result.stopped_early = run.stopped_early
     return result
-
-
-async def bulk_update(
-    client: ElevenPhone,
-    updates: Updates,
-    *,
-    concurrency: int = 8,
-    max_rate: float | None = None,
-    stop_on_error: bool = False,
-    journal: JournalArg = None,
-    on_progress: ProgressCallback | None = None,
-) -> BulkResult:
-    """Apply many updates; see :meth:`PhoneNumbers.bulk_update`."""
-    run = BulkRun(
-        client,
-        updates,
-        concurrency=concurrency,
-        max_rate=max_rate,
-        stop_on_error=stop_on_error,
-        journal=journal,
-        on_progress=on_progress,
-    )
-    return await collect(run)
 
 
 async def numbers_on_agent(client: ElevenPhone, agent_id: str) -> list[PhoneNumber]:

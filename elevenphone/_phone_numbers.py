@@ -242,14 +242,15 @@ class PhoneNumbers:
                 run stops).
             JournalError, OSError: the journal cannot be read or written.
         """
-        return await _bulk.bulk_update(
-            self._client,
-            updates,
-            concurrency=concurrency,
-            max_rate=max_rate,
-            stop_on_error=stop_on_error,
-            journal=journal,
-            on_progress=on_progress,
+        return await _bulk.collect(
+            self.iter_bulk_update(
+                updates,
+                concurrency=concurrency,
+                max_rate=max_rate,
+                stop_on_error=stop_on_error,
+                journal=journal,
+                on_progress=on_progress,
+            )
         )
 
     async def reassign_agent(
