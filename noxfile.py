@@ -46,5 +46,5 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmarks against raw aiohttp and the official SDK; writes bench/results/."""
-    session.install("-e", ".[cli]", "elevenlabs>=2.0", "psutil>=5.9")
+    session.install("-e", ".[cli]", "elevenlabs>=2.0")
     session.run("python", "bench/run.py", *session.posargs)

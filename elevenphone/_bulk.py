@@ -49,7 +49,6 @@ from collections.abc import (
 from types import TracebackType
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from aiolimiter import AsyncLimiter
 from msgspec import UNSET, UnsetType
 
 from ._adaptive_limit import AdaptiveConcurrencyLimit
@@ -67,6 +66,8 @@ from ._retry import logger
 from ._wire import encode_update_request, phone_number_path
 
 if TYPE_CHECKING:
+    from aiolimiter import AsyncLimiter
+
     from ._client import ElevenPhone
 
 __all__ = [
@@ -126,6 +127,10 @@ def _check_options(concurrency: int, max_rate: float | None) -> None:
 def _rate_limiter(max_rate: float | None) -> AsyncLimiter | None:
     if max_rate is None:
         return None
+    # Imported only when a rate is set: aiolimiter imports importlib.metadata,
+    # which would cost every ``import elevenphone`` several milliseconds.
+    from aiolimiter import AsyncLimiter
+
     if max_rate >= 1:
         return AsyncLimiter(max_rate, 1.0)
     # AsyncLimiter cannot hold less than one request: one per 1/rate seconds instead.

@@ -14,6 +14,7 @@ import aiohttp
 from msgspec import UNSET, UnsetType
 from yarl import URL
 
+from ._exceptions import ElevenPhoneError
 from ._phone_numbers import PhoneNumbers
 from ._retry import RetryPolicy, logger
 from ._transport import HTTPTransport, RawResponse
@@ -217,7 +218,14 @@ class ElevenPhone:
                 return reply
             raise error_from_response(reply.status, reply.headers, reply.body)
 
-        return await self.retry_policy.call(attempt, description=f"{method} {path}")
+        # The first attempt runs here rather than in retry_policy.call: a call
+        # that succeeds then resumes through two coroutine frames fewer at each
+        # of aiohttp's suspensions.
+        try:
+            return await attempt()
+        except ElevenPhoneError as error:
+            failure = error
+        return await self.retry_policy.retry(failure, attempt, description=f"{method} {path}")
 
     async def close(self) -> None:
         """Close the session if the client created it. Idempotent.

@@ -15,7 +15,7 @@ break old clients. A provider the schema does not list decodes into
 from __future__ import annotations
 
 import enum
-from typing import Literal, TypeVar
+from typing import Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -141,20 +141,24 @@ class _Response(msgspec.Struct, kw_only=True):
     """Base of response Structs: unknown fields are ignored when decoding."""
 
 
-_OpenEnum = TypeVar("_OpenEnum", bound=_StrEnum)
+def _members(enum_type: type[_StrEnum]) -> dict[str, str]:
+    return {member.value: member for member in enum_type}
 
 
-def _known(enum_type: type[_OpenEnum], value: str) -> str:
+_TRANSPORTS = _members(SIPTrunkTransport)
+_ENCRYPTIONS = _members(SIPMediaEncryption)
+_STACKS = _members(LivekitStack)
+
+
+def _known(members: dict[str, str], value: str) -> str:
     """The enum member for a value the schema lists; any other string as is.
 
     Response enums stay open, like the provider tag: a value added to the API
     after this release decodes as a plain str instead of failing the reply.
-    Members are strs too, so the field is typed ``str``.
+    Members are strs too, so the field is typed ``str``. (A dict lookup: this
+    runs for every enum field of every reply.)
     """
-    try:
-        return enum_type(value)
-    except ValueError:
-        return value
+    return members.get(value, value)
 
 
 class PhoneNumberAgentInfo(_Response):
@@ -182,8 +186,8 @@ class GetPhoneNumberOutboundSIPTrunkConfig(_Response):
     enabled_codecs: list[str] | None = None
 
     def __post_init__(self) -> None:
-        self.transport = _known(SIPTrunkTransport, self.transport)
-        self.media_encryption = _known(SIPMediaEncryption, self.media_encryption)
+        self.transport = _known(_TRANSPORTS, self.transport)
+        self.media_encryption = _known(_ENCRYPTIONS, self.media_encryption)
 
 
 class GetPhoneNumberInboundSIPTrunkConfig(_Response):
@@ -199,7 +203,7 @@ class GetPhoneNumberInboundSIPTrunkConfig(_Response):
     attributes_to_headers: dict[str, str] = {}
 
     def __post_init__(self) -> None:
-        self.media_encryption = _known(SIPMediaEncryption, self.media_encryption)
+        self.media_encryption = _known(_ENCRYPTIONS, self.media_encryption)
 
 
 OutboundSIPTrunkInfo = GetPhoneNumberOutboundSIPTrunkConfig
@@ -242,7 +246,7 @@ class SIPTrunkPhoneNumber(_PhoneNumberBase, kw_only=True):
     inbound_trunk: GetPhoneNumberInboundSIPTrunkConfig | None = None
 
     def __post_init__(self) -> None:
-        self.livekit_stack = _known(LivekitStack, self.livekit_stack)
+        self.livekit_stack = _known(_STACKS, self.livekit_stack)
 
 
 class GenericPhoneNumber(_PhoneNumberBase, kw_only=True):

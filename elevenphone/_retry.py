@@ -112,9 +112,17 @@ class RetryPolicy:
         try:
             return await attempt()
         except ElevenPhoneError as error:
-            if self.max_retries == 0 or not self.is_retryable(error):
-                raise
-            first_failure: ElevenPhoneError | None = error
+            failure = error
+        return await self.retry(failure, attempt, description=description)
+
+    async def retry(
+        self, error: ElevenPhoneError, attempt: Callable[[], Awaitable[T]], *, description: str = ""
+    ) -> T:
+        """Go on from a first attempt that failed with ``error``: raise it when it
+        may not be retried, else retry ``attempt`` as :meth:`call` does."""
+        if self.max_retries == 0 or not self.is_retryable(error):
+            raise error
+        first_failure: ElevenPhoneError | None = error
 
         async def replay_then_attempt() -> T:
             nonlocal first_failure

@@ -74,10 +74,15 @@ def phone_number_path(phone_number_id: object) -> str:
     """
     if not isinstance(phone_number_id, str):
         raise TypeError(f"phone_number_id must be a str, not {type(phone_number_id).__name__}")
+    if _PLAIN_ID.fullmatch(phone_number_id):  # every real id: nothing to encode
+        return f"{PHONE_NUMBERS_PATH}/{phone_number_id}"
     if not phone_number_id.strip():
         raise ValueError("phone_number_id must be a non-empty string")
     return f"{PHONE_NUMBERS_PATH}/{quote(phone_number_id, safe='').replace('.', '%2E')}"
 
+
+# Unreserved characters but the dot: what quote(safe="") leaves as it is.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_~-]+")
 
 _NAMED_FIELD = re.compile(r"field `([^`]+)`")
 
