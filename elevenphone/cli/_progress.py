@@ -12,9 +12,9 @@ from rich.progress import (
     Progress,
     TaskID,
     TextColumn,
-    TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 
 from .._bulk_result import BulkProgress
 
@@ -24,17 +24,22 @@ class BulkProgressBar:
 
     def __init__(self, console: Console, description: str) -> None:
         self.last: BulkProgress | None = None
+        # On a narrow terminal the description and the bar give way; the
+        # figures never wrap or get cut.
         self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]:>6.0f}/s"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
             TextColumn(
-                "retries {task.fields[retries]}  failed {task.fields[failed]}"
-                "  limit {task.fields[limit]}"
+                "[bold]{task.description}",
+                table_column=Column(max_width=16, no_wrap=True, overflow="ellipsis"),
+            ),
+            BarColumn(bar_width=None),
+            MofNCompleteColumn(table_column=Column(no_wrap=True)),
+            TextColumn("{task.fields[rate]:>5.0f}/s", table_column=Column(no_wrap=True)),
+            TextColumn("ETA", table_column=Column(no_wrap=True)),
+            TimeRemainingColumn(compact=True, table_column=Column(no_wrap=True)),
+            TextColumn(
+                "retries {task.fields[retries]} failed {task.fields[failed]}"
+                " limit {task.fields[limit]}",
+                table_column=Column(no_wrap=True),
             ),
             console=console,
             refresh_per_second=8,
