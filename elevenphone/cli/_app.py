@@ -347,6 +347,19 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of the commands that start a bulk run (not undo)."""
+    func = click.option("--stop-on-error", is_flag=True, help="Start no new item after a failure.")(
+        func
+    )
+    return click.option(
+        "--journal",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Journal to write (and resume from); default: a new file here.",
+    )(func)
+
+
 def _journal_path(given: str | None, command: str) -> Path:
     if given:
         return Path(given)
@@ -395,13 +408,7 @@ def _run_bulk(
 @click.option("--branch-id", metavar="BRANCH", help="Put them on this branch of the new agent.")
 @click.option("--environment", metavar="ENV", help="Use this environment.")
 @_bulk_options
-@click.option(
-    "--journal",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Journal to write (and resume from); default: a new file here.",
-)
-@click.option("--stop-on-error", is_flag=True, help="Start no new item after a failure.")
+@_run_options
 @click.option("--dry-run", is_flag=True, help="Only list the numbers that would move.")
 @click.pass_obj
 def bulk_reassign(
@@ -466,13 +473,7 @@ def bulk_reassign(
     help="The file's format (default: from its extension).",
 )
 @_bulk_options
-@click.option(
-    "--journal",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Journal to write (and resume from); default: a new file here.",
-)
-@click.option("--stop-on-error", is_flag=True, help="Start no new item after a failure.")
+@_run_options
 @click.option("--dry-run", is_flag=True, help="Only check the file.")
 @click.pass_obj
 def bulk_update(
