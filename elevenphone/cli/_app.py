@@ -587,27 +587,27 @@ def fake_server(
 ) -> int:
     """Serve the in-memory fake API (elevenphone.testing) until Ctrl-C."""
     from elevenphone.testing import FakeElevenLabs
+    from elevenphone.testing.__main__ import serve
 
-    async def serve() -> None:
-        async with FakeElevenLabs(
-            api_key=key,
-            numbers=numbers,
-            seed=seed,
-            agent_ids=list(agent_ids) or None,
-            host=host,
-            port=port,
-            latency=latency,
-            fault_rate=fault_rate,
-            concurrency_limit=concurrency_limit,
-        ) as fake:
-            click.echo(f"serving {len(fake.numbers)} numbers on {fake.base_url}")
-            click.echo(f"  export ELEVENLABS_BASE_URL={fake.base_url} ELEVENLABS_API_KEY={key}")
-            click.echo("Ctrl-C to stop", err=True)
-            sys.stdout.flush()
-            await asyncio.Event().wait()
+    def announce(fake: FakeElevenLabs) -> None:
+        click.echo(f"serving {len(fake.numbers)} numbers on {fake.base_url}")
+        click.echo(f"  export ELEVENLABS_BASE_URL={fake.base_url} ELEVENLABS_API_KEY={key}")
+        click.echo("Ctrl-C to stop", err=True)
+        sys.stdout.flush()
 
+    options = {
+        "api_key": key,
+        "numbers": numbers,
+        "seed": seed,
+        "agent_ids": list(agent_ids) or None,
+        "host": host,
+        "port": port,
+        "latency": latency,
+        "fault_rate": fault_rate,
+        "concurrency_limit": concurrency_limit,
+    }
     with contextlib.suppress(Interrupted):
-        run_async(serve)
+        run_async(lambda: serve(announce, **options))
     _note("stopped")
     return EXIT_OK
 

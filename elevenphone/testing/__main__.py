@@ -10,7 +10,11 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from elevenphone.testing import FakeElevenLabs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,28 +42,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _serve(args: argparse.Namespace) -> None:
+async def serve(on_ready: Callable[[FakeElevenLabs], None], **options: Any) -> None:
+    """Run ``FakeElevenLabs(**options)`` until SIGTERM, Ctrl-C or cancellation.
+
+    ``on_ready`` is called once the fake listens, to announce where. Shared by
+    ``python -m elevenphone.testing`` and ``elevenphone fake-server``.
+
+    Raises:
+        ValueError: an option out of range.
+        OSError: the port cannot be bound.
+    """
     from elevenphone.testing import FakeElevenLabs
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
         loop.add_signal_handler(signal.SIGTERM, stop.set)
-    async with FakeElevenLabs(
-        api_key=args.api_key,
-        numbers=args.numbers,
-        seed=args.seed,
-        agent_ids=args.agent_ids,
-        host=args.host,
-        port=args.port,
-        latency=args.latency,
-        fault_rate=args.fault_rate,
-        concurrency_limit=args.concurrency_limit,
-    ) as fake:
-        print(f"base URL: {fake.base_url}", flush=True)
-        print(f"API key:  {fake.api_key}", flush=True)
-        print(f"numbers:  {len(fake.numbers)}  (Ctrl-C to stop)", flush=True)
+    async with FakeElevenLabs(**options) as fake:
+        on_ready(fake)
         await stop.wait()
+
+
+def _announce(fake: FakeElevenLabs) -> None:
+    print(f"base URL: {fake.base_url}", flush=True)
+    print(f"API key:  {fake.api_key}", flush=True)
+    print(f"numbers:  {len(fake.numbers)}  (Ctrl-C to stop)", flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,7 +77,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        asyncio.run(_serve(args))
+        asyncio.run(
+            serve(
+                _announce,
+                api_key=args.api_key,
+                numbers=args.numbers,
+                seed=args.seed,
+                agent_ids=args.agent_ids,
+                host=args.host,
+                port=args.port,
+                latency=args.latency,
+                fault_rate=args.fault_rate,
+                concurrency_limit=args.concurrency_limit,
+            )
+        )
     except KeyboardInterrupt:
         pass
     except (ValueError, OSError) as exc:
