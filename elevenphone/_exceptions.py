@@ -3,13 +3,16 @@
 ::
 
     ElevenPhoneError
-    ├── InvalidRequestError         refused locally, before anything was sent
-    │                               (also a ValueError and a TypeError)
+    ├── InvalidRequestError         refused locally, before anything was sent:
+    │                               a bad value is also a ValueError, a value
+    │                               of the wrong type also a TypeError
     ├── BulkUpdateError             items of a bulk run failed, with ``.failed``
     ├── JournalError                a bulk journal is damaged
     ├── APIConnectionError          connect failure, reset, truncated reply
     │   └── APITimeoutError         no complete reply within the timeout
-    ├── APIResponseValidationError  a 2xx whose body does not decode
+    ├── APIResponseValidationError  a 2xx whose body does not decode (invalid
+    │                               UTF-8, too deep, wrong shape, over the
+    │                               size cap)
     └── APIStatusError              any non-2xx reply (3xx included: redirects
         │                           are never followed)
         ├── BadRequestError         400
@@ -21,8 +24,15 @@
         ├── RateLimitError          429, with ``.retry_after``
         └── InternalServerError     >= 500
 
-No message, ``str`` or ``repr`` of these ever holds the API key: they are
-built from the reply, never from the request headers.
+No message, ``str`` or ``repr`` of these ever holds the API key, even when a
+server echoes it back: the client takes it out of every error it raises, and
+no error it raises is chained to an aiohttp exception (those hold the request
+headers). Only ``.body``, the reply as it came, may still hold what a server
+echoed.
+
+Configuration refused when a client is built (a base URL with a query,
+fragment or credentials; a key no HTTP header can carry) raises a plain
+``ValueError``.
 """
 
 from __future__ import annotations
@@ -65,11 +75,14 @@ class ElevenPhoneError(Exception):
 
 
 class InvalidRequestError(ElevenPhoneError, ValueError, TypeError):
-    """A value was refused before any request was sent.
+    """A value was refused before any request was sent: an empty or blank id,
+    a bad enum value, an unknown or missing field, bytes where text belongs, a
+    value of the wrong type.
 
     ``field`` names the offending argument or body field, dotted for nested
     fields (``"outbound_trunk_config.transport"``). It is both a ``ValueError``
-    and a ``TypeError`` so that either ``except`` clause catches it.
+    and a ``TypeError``, so ``except ValueError`` catches every local refusal
+    and ``except TypeError`` catches a wrong type.
     """
 
     field: str | None
@@ -126,7 +139,9 @@ class APITimeoutError(APIConnectionError):
 
 class APIResponseValidationError(ElevenPhoneError):
     """A successful (2xx) reply whose body does not decode into the expected
-    model. ``body`` holds the raw bytes."""
+    model: not JSON, invalid UTF-8, nested too deeply, the wrong shape, or
+    larger than the client's ``max_response_bytes``. ``body`` holds the raw
+    bytes read (at most ``max_response_bytes``)."""
 
     status_code: int
     body: bytes
@@ -143,7 +158,9 @@ class APIStatusError(ElevenPhoneError):
     Attributes:
         status_code: the HTTP status.
         headers: the reply's headers (case-insensitive mapping).
-        body: the reply decoded as JSON, else its text.
+        body: the reply decoded as JSON, else its text (invalid UTF-8
+            replaced), cut at the client's ``max_response_bytes``. It is the
+            reply as it came: unlike the message, it is not redacted.
         code: the error code the body gives (``detail.code``, else
             ``detail.status``), if any.
         message: a readable message, from the body where it has one.
@@ -175,7 +192,9 @@ class APIStatusError(ElevenPhoneError):
         self.args = (str(self),)
 
     def __str__(self) -> str:
-        phrase = _status_phrase(self.status_code)
+        phrase = status_line(self.status_code)
+        if self.message == phrase and not self.code:
+            return phrase  # the body said nothing readable: the status line is all
         code = f"{self.code}: " if self.code else ""
         return f"{phrase}: {code}{self.message}"
 
@@ -186,7 +205,8 @@ class APIStatusError(ElevenPhoneError):
         )
 
 
-def _status_phrase(status_code: int) -> str:
+def status_line(status_code: int) -> str:
+    """``"503 Service Unavailable"``, or just the number for a status HTTP does not name."""
     try:
         return f"{status_code} {HTTPStatus(status_code).phrase}"
     except ValueError:
@@ -257,7 +277,9 @@ class RateLimitError(APIStatusError):
     """429: too many requests, or too many in flight.
 
     Attributes:
-        retry_after: seconds the server asked to wait, if it said.
+        retry_after: seconds the server asked to wait (``retry-after-ms`` or
+            ``Retry-After``), as it asked, if it said; the retry policy decides
+            how much of it to honour.
         current_concurrent_requests: from the header of that name, if present.
         maximum_concurrent_requests: from the header of that name, if present.
     """

@@ -3,15 +3,21 @@
 Nothing here does I/O, so every rule can be tested by feeding bytes in and
 checking what comes out. The transport (:mod:`elevenphone._transport`) moves
 the bytes; this module gives them meaning.
+
+Whatever bytes a reply holds (invalid UTF-8, JSON nested a million deep, the
+wrong shape, a body cut at the size cap), decoding ends in a typed error:
+:class:`APIResponseValidationError` for a 2xx, the status's own
+:class:`APIStatusError` otherwise. Nothing raw escapes.
 """
 
 from __future__ import annotations
 
 import email.utils
+import math
 import re
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import msgspec
@@ -23,6 +29,7 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    ElevenPhoneError,
     InternalServerError,
     InvalidRequestError,
     NotFoundError,
@@ -30,6 +37,7 @@ from ._exceptions import (
     RateLimitError,
     ValidationError,
     ValidationErrorItem,
+    status_line,
 )
 from ._models import (
     PHONE_NUMBER_TYPES,
@@ -40,6 +48,7 @@ from ._models import (
 
 __all__ = [
     "PHONE_NUMBERS_PATH",
+    "REDACTED",
     "decode_phone_number",
     "decode_phone_number_list",
     "encode_update_request",
@@ -47,9 +56,14 @@ __all__ = [
     "header_int",
     "parse_retry_after",
     "phone_number_path",
+    "redact",
+    "redact_error",
 ]
 
 PHONE_NUMBERS_PATH = "/v1/convai/phone-numbers"
+
+T = TypeVar("T")
+E = TypeVar("E", bound=ElevenPhoneError)
 
 # Built once: msgspec encoders and decoders are reusable and thread-safe.
 _encoder = msgspec.json.Encoder()
@@ -57,6 +71,15 @@ _raw_list_decoder = msgspec.json.Decoder(list[msgspec.Raw])
 _any_decoder = msgspec.json.Decoder()
 
 _MSGSPEC_PATH = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+
+# What a reply that does not decode can raise from msgspec: DecodeError and
+# ValidationError (both ValueErrors), UnicodeDecodeError (also a ValueError)
+# for invalid UTF-8 in a string, RecursionError for absurd nesting.
+_UNDECODABLE = (ValueError, RecursionError)
+
+# Bytes-like values pass through to_builtins untouched (it would otherwise turn
+# them into base64 strings), so that convert refuses them for the field they are in.
+_BYTES_LIKE = (bytes, bytearray, memoryview)
 
 
 # --- requests ---------------------------------------------------------------
@@ -69,15 +92,20 @@ def phone_number_path(phone_number_id: object) -> str:
     so that no id (``..``, ``a/b``, ``x?y``) can reach another path.
 
     Raises:
-        TypeError: the id is not a str.
-        ValueError: the id is empty or blank.
+        InvalidRequestError: the id is not a str (also a ``TypeError``), or
+            is empty or blank (also a ``ValueError``).
     """
     if not isinstance(phone_number_id, str):
-        raise TypeError(f"phone_number_id must be a str, not {type(phone_number_id).__name__}")
+        raise InvalidRequestError(
+            f"phone_number_id must be a str, not {type(phone_number_id).__name__}",
+            field="phone_number_id",
+        )
     if _PLAIN_ID.fullmatch(phone_number_id):  # every real id: nothing to encode
         return f"{PHONE_NUMBERS_PATH}/{phone_number_id}"
     if not phone_number_id.strip():
-        raise ValueError("phone_number_id must be a non-empty string")
+        raise InvalidRequestError(
+            "phone_number_id must be a non-empty string", field="phone_number_id"
+        )
     return f"{PHONE_NUMBERS_PATH}/{quote(phone_number_id, safe='').replace('.', '%2E')}"
 
 
@@ -89,7 +117,9 @@ _NAMED_FIELD = re.compile(r"field `([^`]+)`")
 
 def _field_from_msgspec_error(what: str, path: str | None) -> str | None:
     """msgspec's ``$.a.b[0]`` path, plus the field a message names, as ``a.b.0.c``."""
-    parts = [p for p in (path or "").replace("[", ".").replace("]", "").split(".") if p]
+    parts = [
+        p for p in (path or "").replace("[", ".").replace("]", "").split(".") if p and p != "..."
+    ]
     named = _NAMED_FIELD.search(what)
     if named:
         parts.append(named.group(1))
@@ -105,11 +135,11 @@ def encode_update_request(request: UpdatePhoneNumberRequest | Mapping[str, Any])
 
     Raises:
         InvalidRequestError: a value does not fit the schema (wrong type, bad
-            enum value, unknown key, missing required nested field); the
-            message and ``.field`` name the field.
+            enum value, unknown key, missing required nested field, bytes
+            where text belongs); the message and ``.field`` name the field.
     """
     try:
-        plain = msgspec.to_builtins(request)
+        plain = msgspec.to_builtins(request, builtin_types=_BYTES_LIKE)
     except TypeError as exc:
         field = _first_unencodable_field(request)
         where = f"{field}: " if field else ""
@@ -135,13 +165,42 @@ def _first_unencodable_field(request: object) -> str | None:
         return None
     for name, value in items:
         try:
-            msgspec.to_builtins(value)
+            msgspec.to_builtins(value, builtin_types=_BYTES_LIKE)
         except TypeError:
             return str(name)
     return None
 
 
 # --- successful replies -----------------------------------------------------
+
+
+def _shape_error(exc: BaseException) -> str:
+    """What a decode failure says, in a few words (never the body itself)."""
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"it is not valid UTF-8 (byte {exc.start})"
+    return _clip(str(exc))
+
+
+def decode_reply(
+    decoder: msgspec.json.Decoder[T], body: bytes, *, what: str, status_code: int = 200
+) -> T:
+    """Decode a 2xx body with ``decoder``.
+
+    Raises:
+        APIResponseValidationError: the body does not decode into ``what``,
+            whatever its bytes.
+    """
+    try:
+        return decoder.decode(body)
+    except _UNDECODABLE as exc:
+        reason = _shape_error(exc)
+    # Raised here, outside the except block: the msgspec error (a
+    # UnicodeDecodeError holds the whole body) is not chained to it.
+    raise APIResponseValidationError(
+        f"the reply is not {what}: {reason}", status_code=status_code, body=body
+    )
 
 
 class _ProviderTag(msgspec.Struct):
@@ -157,7 +216,7 @@ _decoders: dict[str, msgspec.json.Decoder[Any]] = {
 _generic_decoder = msgspec.json.Decoder(GenericPhoneNumber)
 
 
-def decode_phone_number(body: bytes, *, status_code: int = 200) -> PhoneNumber:
+def decode_phone_number(body: bytes, status_code: int = 200) -> PhoneNumber:
     """Decode one phone number into the Struct of its ``provider``.
 
     A provider this version does not know becomes a :class:`GenericPhoneNumber`
@@ -166,36 +225,33 @@ def decode_phone_number(body: bytes, *, status_code: int = 200) -> PhoneNumber:
     Raises:
         APIResponseValidationError: the body is not a phone number.
     """
-    try:
-        provider = _tag_decoder.decode(body).provider
-        number: PhoneNumber = _decoders.get(provider, _generic_decoder).decode(body)
-    except msgspec.DecodeError as exc:
-        raise APIResponseValidationError(
-            f"the reply is not a valid phone number: {exc}", status_code=status_code, body=body
-        ) from None
+    what = "a valid phone number"
+    provider = decode_reply(_tag_decoder, body, what=what, status_code=status_code).provider
+    decoder = _decoders.get(provider, _generic_decoder)
+    number: PhoneNumber = decode_reply(decoder, body, what=what, status_code=status_code)
     return number
 
 
-def decode_phone_number_list(body: bytes, *, status_code: int = 200) -> list[PhoneNumber]:
+def decode_phone_number_list(body: bytes, status_code: int = 200) -> list[PhoneNumber]:
     """Decode the list endpoint's JSON array of phone numbers.
 
     Raises:
         APIResponseValidationError: the body is not an array of phone numbers.
     """
-    try:
-        items = _raw_list_decoder.decode(body)
-    except msgspec.DecodeError as exc:
+    what = "a list of phone numbers"
+    items = decode_reply(_raw_list_decoder, body, what=what, status_code=status_code)
+    numbers = []
+    for index, item in enumerate(items):
+        try:
+            numbers.append(decode_phone_number(item, status_code=status_code))
+        except APIResponseValidationError as exc:
+            message = exc.message
+        else:
+            continue
         raise APIResponseValidationError(
-            f"the reply is not a list of phone numbers: {exc}",
-            status_code=status_code,
-            body=body,
-        ) from None
-    try:
-        return [decode_phone_number(item, status_code=status_code) for item in items]
-    except APIResponseValidationError as exc:
-        raise APIResponseValidationError(
-            f"an item of the list: {exc.message}", status_code=status_code, body=body
-        ) from None
+            f"item {index} of the list: {message}", status_code=status_code, body=body
+        )
+    return numbers
 
 
 # --- error replies ----------------------------------------------------------
@@ -214,6 +270,14 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 _MAX_TEXT = 200
+_MAX_MESSAGE = 1000
+_SHOWN_VALIDATION_ERRORS = 5
+# An HTML page is summarised from its first bytes only: a <title> is near the top.
+_SUMMARY_BYTES = 64 * 1024
+
+
+def _clip(text: str, limit: int = _MAX_MESSAGE) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _case_insensitive(headers: Mapping[str, str]) -> Mapping[str, str]:
@@ -222,26 +286,42 @@ def _case_insensitive(headers: Mapping[str, str]) -> Mapping[str, str]:
     return CIMultiDictProxy(CIMultiDict(headers))
 
 
-def _decode_body(body: bytes) -> Any:
-    """The body as JSON where it is JSON, else as text."""
+def _decode_body(body: bytes) -> tuple[Any, bool]:
+    """The body as JSON where it is JSON, else as text; and whether it is readable.
+
+    Unreadable: not UTF-8, or JSON that does not parse (nested too deeply,
+    malformed). Its text (invalid bytes replaced) is still returned, for ``.body``.
+    """
     if not body:
-        return None
+        return None, False
     try:
-        return _any_decoder.decode(body)
-    except msgspec.DecodeError:
-        return body.decode("utf-8", errors="replace")
+        return _any_decoder.decode(body), True
+    except _UNDECODABLE:
+        pass
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("utf-8", errors="replace"), False
+    return text, not text.lstrip().startswith(("{", "["))
 
 
 def _text_summary(body: bytes) -> str:
     """A one-line summary of a non-JSON body (an HTML page from a proxy)."""
-    title = _TITLE.search(body)
-    raw = title.group(1) if title else body
+    head = body[:_SUMMARY_BYTES]
+    title = _TITLE.search(head)
+    raw = title.group(1) if title else head
     text = _SPACES.sub(" ", _TAGS.sub(" ", raw.decode("utf-8", errors="replace"))).strip()
-    return text[:_MAX_TEXT] + ("..." if len(text) > _MAX_TEXT else "")
+    return _clip(text, _MAX_TEXT)
 
 
 def _as_str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return _clip(value) if isinstance(value, str) and value else None
+
+
+def _loc_part(part: Any) -> str | int:
+    if isinstance(part, int | str) and not isinstance(part, bool):
+        return _clip(part, _MAX_TEXT) if isinstance(part, str) else part
+    return "?"
 
 
 def _validation_items(detail: list[Any]) -> list[ValidationErrorItem]:
@@ -249,22 +329,33 @@ def _validation_items(detail: list[Any]) -> list[ValidationErrorItem]:
     items = []
     for raw in detail:
         if not isinstance(raw, dict):
-            items.append(ValidationErrorItem(loc=[], msg=str(raw), type="unknown"))
+            text = raw if isinstance(raw, str) else "malformed error item"
+            items.append(ValidationErrorItem(loc=[], msg=_clip(text, _MAX_TEXT), type="unknown"))
             continue
         loc = raw.get("loc")
         loc_parts: list[str | int] = (
-            [p if isinstance(p, int | str) else str(p) for p in loc]
-            if isinstance(loc, list)
-            else ([] if loc is None else [str(loc)])
+            [_loc_part(p) for p in loc] if isinstance(loc, list) else [_loc_part(loc)]
         )
+        if loc is None:
+            loc_parts = []
+        msg, kind = raw.get("msg"), raw.get("type")
         items.append(
             ValidationErrorItem(
                 loc=loc_parts,
-                msg=str(raw.get("msg", "")),
-                type=str(raw.get("type", "")),
+                msg=_clip(msg, _MAX_TEXT) if isinstance(msg, str) else "",
+                type=_clip(kind, _MAX_TEXT) if isinstance(kind, str) else "",
             )
         )
     return items
+
+
+def validation_summary(items: list[ValidationErrorItem]) -> str:
+    """The first few 422 items as one line, and how many more there are."""
+    shown = "; ".join(
+        f"{item.where() or '?'}: {item.msg}" for item in items[:_SHOWN_VALIDATION_ERRORS]
+    )
+    more = len(items) - _SHOWN_VALIDATION_ERRORS
+    return f"{shown}; and {more:,} more" if more > 0 else shown
 
 
 def header_int(headers: Mapping[str, str], name: str) -> int | None:
@@ -296,7 +387,7 @@ def parse_retry_after(
         retry_after = headers.get("retry-after")
         if retry_after is not None:
             seconds = _parse_retry_after_value(retry_after, now)
-    if seconds is None or seconds != seconds or not 0 <= seconds <= max_seconds:
+    if seconds is None or not math.isfinite(seconds) or not 0 <= seconds <= max_seconds:
         return None
     return seconds
 
@@ -308,48 +399,76 @@ def _parse_retry_after_value(value: str, now: float | None) -> float | None:
         pass
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when is None:
         return None
     return when.timestamp() - (time.time() if now is None else now)
 
 
+class _ErrorDetail(msgspec.Struct):
+    """What an error body says, read leniently."""
+
+    message: str | None = None
+    code: str | None = None
+    request_id: str | None = None
+    items: list[ValidationErrorItem] = []
+
+
+def _read_error_body(decoded: Any, body: bytes) -> _ErrorDetail:
+    """Read every body shape the API and proxies in front of it send."""
+    detail = decoded.get("detail", decoded) if isinstance(decoded, dict) else decoded
+    if isinstance(detail, list):
+        items = _validation_items(detail)
+        return _ErrorDetail(message=validation_summary(items) or None, items=items)
+    if isinstance(detail, dict):
+        message = _as_str(detail.get("message")) or _as_str(detail.get("msg"))
+        if message is None:
+            message = _as_str(detail.get("detail"))
+        return _ErrorDetail(
+            message=message,
+            code=_as_str(detail.get("code")) or _as_str(detail.get("status")),
+            request_id=_as_str(detail.get("request_id")),
+        )
+    if isinstance(detail, str) and detail:
+        return _ErrorDetail(message=_as_str(detail) if isinstance(decoded, dict) else None)
+    return _ErrorDetail()
+
+
 def error_from_response(
-    status_code: int, headers: Mapping[str, str], body: bytes
+    status_code: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    truncated: bool = False,
 ) -> APIStatusError:
     """The typed error for a non-2xx reply.
 
     Reads every body shape the API and proxies in front of it send: FastAPI's
     ``{"detail": [...]}``, ``{"detail": {"status"|"code", "message", ...}}``,
-    ``{"detail": "text"}``, and non-JSON pages. Never raises.
+    ``{"detail": "text"}``, and non-JSON pages. A body that says nothing
+    readable (empty, invalid UTF-8, absurdly nested, cut at the size cap) gets
+    a message built from the status line. ``truncated`` says the body was cut
+    at the size cap. Never raises.
     """
     headers = _case_insensitive(headers)
-    decoded = _decode_body(body)
-    code: str | None = None
-    message: str | None = None
-    request_id: str | None = None
-    items: list[ValidationErrorItem] = []
-
-    detail = decoded.get("detail", decoded) if isinstance(decoded, dict) else decoded
-    if isinstance(detail, list):
-        items = _validation_items(detail)
-        message = "; ".join(f"{item.where() or '?'}: {item.msg}" for item in items)
-    elif isinstance(detail, dict):
-        code = _as_str(detail.get("code")) or _as_str(detail.get("status"))
-        message = _as_str(detail.get("message")) or _as_str(detail.get("msg"))
-        request_id = _as_str(detail.get("request_id"))
-        if message is None and isinstance(detail.get("detail"), str):
-            message = detail["detail"]
-    elif isinstance(detail, str) and detail:
-        message = detail if isinstance(decoded, dict) else _text_summary(body)
-    request_id = request_id or headers.get("request-id") or headers.get("x-request-id")
-
+    decoded, readable = _decode_body(body)
+    found = _ErrorDetail()
+    if truncated:
+        found.message = f"the reply was larger than the size cap; {len(body):,} bytes kept"
+    elif readable:
+        try:
+            found = _read_error_body(decoded, body)
+        except RecursionError:  # nested deep enough to defeat even lenient reading
+            found = _ErrorDetail()
+        if found.message is None and isinstance(decoded, str):
+            found.message = _text_summary(body) or None
+    request_id = found.request_id or headers.get("request-id") or headers.get("x-request-id")
+    message = found.message
     if 300 <= status_code < 400 and headers.get("location"):
-        message = f"redirect to {headers['location']} not followed" + (
-            f": {message}" if message else ""
-        )
-    text = message or ("the request is invalid" if status_code == 422 else "no details given")
+        where = _clip(headers["location"], _MAX_TEXT)
+        message = f"redirect to {where} not followed" + (f": {message}" if message else "")
+    text = message or status_line(status_code)
 
     cls = _STATUS_ERRORS.get(status_code)
     if cls is None and status_code >= 500:
@@ -358,17 +477,74 @@ def error_from_response(
         "status_code": status_code,
         "headers": headers,
         "body": decoded,
-        "code": code,
-        "request_id": request_id,
+        "code": found.code,
+        "request_id": _clip(request_id, _MAX_TEXT) if request_id else None,
     }
     if cls is ValidationError:
-        return ValidationError(text, errors=items, **common)
+        return ValidationError(text, errors=found.items, **common)
     if cls is RateLimitError:
         return RateLimitError(
             text,
-            retry_after=parse_retry_after(headers),
+            retry_after=parse_retry_after(headers, max_seconds=math.inf),
             current_concurrent_requests=header_int(headers, "current-concurrent-requests"),
             maximum_concurrent_requests=header_int(headers, "maximum-concurrent-requests"),
             **common,
         )
     return (cls or APIStatusError)(text, **common)
+
+
+def too_large_error(status_code: int, body: bytes, limit: int) -> APIResponseValidationError:
+    """The error for a 2xx reply larger than the client's ``max_response_bytes``."""
+    return APIResponseValidationError(
+        f"the reply is larger than max_response_bytes ({limit:,} bytes); reading stopped",
+        status_code=status_code,
+        body=body,
+    )
+
+
+# --- secrets ------------------------------------------------------------------
+
+REDACTED = "[redacted]"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret replaced by ``[redacted]``."""
+    for secret in secrets:
+        if secret and secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def redact_error(error: E, secrets: tuple[str, ...]) -> E:
+    """``error`` with every secret taken out of what it shows, and no chain.
+
+    Its message, ``str``, ``repr``, code, request id and 422 items lose every
+    secret a server echoed back. Its ``__cause__`` and ``__context__`` are
+    dropped: they are the library's own exceptions (aiohttp's hold the request
+    headers, the key among them). ``.body`` keeps the reply as it came.
+    """
+    error.__cause__ = None
+    error.__context__ = None
+    error.__suppress_context__ = True
+    if not secrets:
+        return error
+    error.message = redact(error.message, secrets)
+    error.args = (error.message,)
+    if isinstance(error, APIStatusError):
+        if error.code:
+            error.code = redact(error.code, secrets)
+        if error.request_id:
+            error.request_id = redact(error.request_id, secrets)
+        if isinstance(error, ValidationError) and any(
+            secret in repr(item) for item in error.errors for secret in secrets
+        ):
+            error.errors = [
+                ValidationErrorItem(
+                    loc=[redact(p, secrets) if isinstance(p, str) else p for p in item.loc],
+                    msg=redact(item.msg, secrets),
+                    type=redact(item.type, secrets),
+                )
+                for item in error.errors
+            ]
+        error.args = (str(error),)
+    return error
