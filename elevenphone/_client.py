@@ -7,8 +7,9 @@ import logging
 import os
 import platform
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
+from typing import TypeVar
 
 import aiohttp
 from msgspec import UNSET, UnsetType
@@ -17,9 +18,11 @@ from yarl import URL
 from ._exceptions import ElevenPhoneError
 from ._phone_numbers import PhoneNumbers
 from ._retry import RetryPolicy, logger
-from ._transport import HTTPTransport, RawResponse
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPTransport, RawResponse
 from ._version import __version__
-from ._wire import error_from_response
+from ._wire import error_from_response, redact_error, too_large_error
+
+T = TypeVar("T")
 
 __all__ = ["REGIONS", "ElevenPhone"]
 
@@ -43,10 +46,51 @@ def _resolve_base_url(region: str, base_url: str | None) -> str:
     if base_url is None and region == "default":
         base_url = os.environ.get("ELEVENLABS_BASE_URL") or None
     url = base_url if base_url is not None else REGIONS[region]
-    parsed = URL(url)
+    if not isinstance(url, str):
+        raise TypeError(f"base_url must be a str, not {type(url).__name__}")
+    try:
+        parsed = URL(url)
+    except ValueError:
+        raise ValueError("base_url is not a URL") from None
+    if parsed.user is not None or parsed.password is not None:
+        # The URL is not echoed: it holds a password.
+        raise ValueError(
+            "base_url must not hold credentials (user:password@); the API key is"
+            " the only credential sent"
+        )
     if parsed.scheme not in {"http", "https"} or not parsed.host:
         raise ValueError(f"base_url must be an absolute http(s) URL, not {url!r}")
+    if "?" in url or "#" in url:
+        # The path of each call is appended to the base URL: after a query or
+        # a fragment it would never reach the server.
+        raise ValueError(f"base_url must not have a query or a fragment, not {url!r}")
     return url.rstrip("/")
+
+
+def _check_api_key(api_key: object) -> str | None:
+    """The key to send, or None: an empty or blank key means no key."""
+    if api_key is None:
+        return None
+    if not isinstance(api_key, str):
+        raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
+    if not api_key.strip():
+        return None
+    for position, char in enumerate(api_key):
+        if not " " <= char <= "~":  # printable ASCII: what a header value can carry
+            # The key is never echoed, only where it goes wrong.
+            what = "a control character" if char.isascii() else "a non-ASCII character"
+            raise ValueError(
+                f"api_key holds {what} at position {position}; an HTTP header cannot carry it"
+            )
+    return api_key
+
+
+def _secret_forms(api_key: str | None) -> tuple[str, ...]:
+    """The key as a server or a parser may echo it: as is, and as Python escapes it
+    when quoting bytes or a str (aiohttp's parser errors quote the bad line)."""
+    if not api_key:
+        return ()
+    return tuple(dict.fromkeys((api_key, repr(api_key.encode())[2:-1], repr(api_key)[1:-1])))
 
 
 def _check_timeout(timeout: float | None) -> float | None:
@@ -55,26 +99,10 @@ def _check_timeout(timeout: float | None) -> float | None:
     return None if timeout is None else float(timeout)
 
 
-async def _send_logged(
-    transport: HTTPTransport,
-    method: str,
-    url: URL,
-    path: str,
-    headers: Mapping[str, str],
-    body: bytes | None,
-    timeout: float | None,
-) -> RawResponse:
-    """Send one attempt and log its outcome at DEBUG: the path, never a header."""
-    started = time.perf_counter()
-    try:
-        reply = await transport.send(method, url, headers=headers, body=body, timeout=timeout)
-    except Exception as error:
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        logger.debug("%s %s failed in %.1f ms: %s", method, path, elapsed_ms, error)
-        raise
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    logger.debug("%s %s -> %d in %.1f ms", method, path, reply.status, elapsed_ms)
-    return reply
+def _check_max_response_bytes(limit: int) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"max_response_bytes must be an int >= 1, not {limit!r}")
+    return limit
 
 
 class ElevenPhone:
@@ -85,11 +113,13 @@ class ElevenPhone:
 
     Args:
         api_key: the API key, sent as ``xi-api-key``. Defaults to the
-            ``ELEVENLABS_API_KEY`` environment variable.
+            ``ELEVENLABS_API_KEY`` environment variable. An empty or blank key
+            (given or from the environment) means no key: none is sent.
         region: ``default``, ``us``, ``eu``, ``in`` or ``sg``: which servers to
             call.
         base_url: overrides ``region``. With neither given,
-            ``ELEVENLABS_BASE_URL`` is read.
+            ``ELEVENLABS_BASE_URL`` is read. It may have a path prefix, but
+            no query, fragment or credentials.
         timeout: seconds one attempt may take, reply included (None: no limit).
         max_retries: retries after a first failed attempt; see
             :class:`RetryPolicy`.
@@ -97,11 +127,17 @@ class ElevenPhone:
             it was given; it creates and closes its own otherwise.
         retry_policy: how retries wait and what they honour; its retry count
             is always ``max_retries``.
+        max_response_bytes: the most bytes of one reply that are read,
+            counted after decompression (default 32 MiB). A 2xx reply larger
+            than this raises :class:`APIResponseValidationError`; an error
+            reply raises its typed error with ``.body`` cut here.
 
     Raises:
-        ValueError: an unknown region, a base URL that is not http(s), or a
-            timeout or retry count out of range.
-        TypeError: ``api_key`` is not a str.
+        ValueError: an unknown region; a base URL that is not http(s), or has
+            a query, a fragment or credentials; a key holding characters an
+            HTTP header cannot carry (control characters, non-ASCII); a
+            timeout, retry count or size cap out of range.
+        TypeError: ``api_key`` or ``base_url`` is not a str.
     """
 
     phone_numbers: PhoneNumbers
@@ -127,18 +163,21 @@ class ElevenPhone:
         max_retries: int = 2,
         session: aiohttp.ClientSession | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if api_key is None:
-            api_key = os.environ.get("ELEVENLABS_API_KEY") or None
-        if api_key is not None and not isinstance(api_key, str):
-            raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
+            api_key = os.environ.get("ELEVENLABS_API_KEY")
+        api_key = _check_api_key(api_key)
         policy = (retry_policy or RetryPolicy()).with_max_retries(max_retries)
         self._api_key = api_key
+        self._secrets = _secret_forms(api_key)
         self._region = region
         self.base_url = _resolve_base_url(region, base_url)
         self.timeout = _check_timeout(timeout)
         self.retry_policy = policy
-        self._transport = HTTPTransport(session)
+        self._transport = HTTPTransport(
+            session, max_response_bytes=_check_max_response_bytes(max_response_bytes)
+        )
         self._headers = self._build_headers()
         self._json_headers = {**self._headers, "Content-Type": "application/json"}
         self.phone_numbers = PhoneNumbers(self)
@@ -156,6 +195,11 @@ class ElevenPhone:
     def max_retries(self) -> int:
         """Retries after a first failed attempt."""
         return self.retry_policy.max_retries
+
+    @property
+    def max_response_bytes(self) -> int:
+        """The most bytes of one reply that are read (after decompression)."""
+        return self._transport.max_response_bytes
 
     @property
     def region(self) -> str:
@@ -195,6 +239,27 @@ class ElevenPhone:
         self,
         method: str,
         path: str,
+        decode: Callable[[bytes, int], T],
+        *,
+        body: bytes | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> T:
+        """Send one call with retries and decode its 2xx reply with ``decode``.
+
+        Every error raised here, whatever the server sent, is typed, holds no
+        secret and is chained to nothing.
+        """
+        reply = await self._send(method, path, body=body, query=query)
+        try:
+            return decode(reply.body, reply.status)
+        except ElevenPhoneError as exc:
+            error = exc
+        raise redact_error(error, self._secrets)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
         *,
         body: bytes | None = None,
         query: Mapping[str, str] | None = None,
@@ -205,18 +270,35 @@ class ElevenPhone:
         if query:
             url = url.with_query(query)
         headers = self._headers if body is None else self._json_headers
-        transport, timeout = self._transport, self.timeout
+        transport, timeout, secrets = self._transport, self.timeout, self._secrets
 
         async def attempt() -> RawResponse:
-            if logger.isEnabledFor(logging.DEBUG):
-                reply = await _send_logged(transport, method, url, path, headers, body, timeout)
-            else:
+            debug = logger.isEnabledFor(logging.DEBUG)
+            started = time.perf_counter() if debug else 0.0
+            failure: ElevenPhoneError
+            try:
                 reply = await transport.send(
                     method, url, headers=headers, body=body, timeout=timeout
                 )
-            if 200 <= reply.status < 300:
+            except ElevenPhoneError as exc:
+                failure = redact_error(exc, secrets)
+                if debug:
+                    elapsed_ms = (time.perf_counter() - started) * 1000
+                    logger.debug("%s %s failed in %.1f ms: %s", method, path, elapsed_ms, failure)
+                raise failure from None
+            if debug:
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                logger.debug("%s %s -> %d in %.1f ms", method, path, reply.status, elapsed_ms)
+            if 200 <= reply.status < 300 and not reply.truncated:
                 return reply
-            raise error_from_response(reply.status, reply.headers, reply.body)
+            if reply.truncated and 200 <= reply.status < 300:
+                limit = transport.max_response_bytes
+                failure = too_large_error(reply.status, reply.body, limit)
+            else:
+                failure = error_from_response(
+                    reply.status, reply.headers, reply.body, truncated=reply.truncated
+                )
+            raise redact_error(failure, secrets)
 
         # The first attempt runs here rather than in retry_policy.call: a call
         # that succeeds then resumes through two coroutine frames fewer at each

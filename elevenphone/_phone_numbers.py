@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from . import _bulk
 from ._bulk import BulkRun, JournalArg, ProgressCallback, Updates
 from ._bulk_result import BulkResult
+from ._exceptions import InvalidRequestError
 from ._journal import Journal
 from ._models import (
     InboundSIPTrunkConfig,
@@ -74,10 +75,9 @@ class PhoneNumbers:
             The phone number as updated.
 
         Raises:
-            TypeError: ``phone_number_id`` is not a str, or both ``request`` and
-                field keywords were given.
-            ValueError: ``phone_number_id`` is empty.
-            InvalidRequestError: a field does not fit the schema (nothing is sent).
+            InvalidRequestError: ``phone_number_id`` is not a non-empty str, a
+                field does not fit the schema, or both ``request`` and field
+                keywords were given (nothing is sent).
             ValidationError: the API refused the update (422).
             NotFoundError: no such phone number (404).
             AuthenticationError, PermissionDeniedError: the key was refused.
@@ -103,32 +103,32 @@ class PhoneNumbers:
         }
         if request is not None:
             if fields:
-                raise TypeError(
-                    "pass either an UpdatePhoneNumberRequest or field keywords, not both"
+                raise InvalidRequestError(
+                    "pass either an UpdatePhoneNumberRequest or field keywords, not both",
+                    field="request",
                 )
             if not isinstance(request, UpdatePhoneNumberRequest):
-                raise TypeError(
-                    f"request must be an UpdatePhoneNumberRequest, not {type(request).__name__}"
+                raise InvalidRequestError(
+                    f"request must be an UpdatePhoneNumberRequest, not {type(request).__name__}",
+                    field="request",
                 )
             body = encode_update_request(request)
         else:
             body = encode_update_request(fields)
-        reply = await self._client._request("PATCH", path, body=body)
-        return decode_phone_number(reply.body, status_code=reply.status)
+        return await self._client._request("PATCH", path, decode_phone_number, body=body)
 
     async def get(self, phone_number_id: str) -> PhoneNumber:
         """Fetch one phone number.
 
         Raises:
-            TypeError, ValueError: ``phone_number_id`` is not a non-empty str.
+            InvalidRequestError: ``phone_number_id`` is not a non-empty str.
             NotFoundError: no such phone number (404).
             APIStatusError, APIConnectionError: as for :meth:`update`.
             APIResponseValidationError: a 2xx reply that does not decode.
             RuntimeError: the client is closed.
         """
         path = phone_number_path(phone_number_id)
-        reply = await self._client._request("GET", path)
-        return decode_phone_number(reply.body, status_code=reply.status)
+        return await self._client._request("GET", path, decode_phone_number)
 
     async def list(
         self,
@@ -146,7 +146,7 @@ class PhoneNumbers:
             branch_id: only numbers on this agent branch.
 
         Raises:
-            TypeError: a filter is not a str.
+            InvalidRequestError: a filter is not a str.
             APIStatusError, APIConnectionError: as for :meth:`update`.
             APIResponseValidationError: a 2xx reply that does not decode.
             RuntimeError: the client is closed.
@@ -160,10 +160,13 @@ class PhoneNumbers:
             if value is None:
                 continue
             if not isinstance(value, str):
-                raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-            query[name] = str(value)
-        reply = await self._client._request("GET", PHONE_NUMBERS_PATH, query=query)
-        return decode_phone_number_list(reply.body, status_code=reply.status)
+                raise InvalidRequestError(
+                    f"{name} must be a str, not {type(value).__name__}", field=name
+                )
+            query[name] = value
+        return await self._client._request(
+            "GET", PHONE_NUMBERS_PATH, decode_phone_number_list, query=query
+        )
 
     # --- bulk (see elevenphone._bulk) --------------------------------------------
 

@@ -2,7 +2,12 @@
 
 This is the only module that talks to aiohttp. It owns the session it creates
 and closes it; a session the caller passed in is used as given and never
-closed. aiohttp's exceptions become elevenphone's here.
+closed. aiohttp's exceptions become elevenphone's here, unchained: aiohttp's
+hold the request, and so the API key, in their ``request_info``.
+
+A reply is read in chunks up to a size cap, counted after decompression;
+beyond the cap reading stops and the connection is closed, so a hostile or
+broken server cannot make the client hold more than the cap.
 """
 
 from __future__ import annotations
@@ -20,12 +25,25 @@ from ._exceptions import APIConnectionError, APITimeoutError
 __all__ = ["HTTPTransport", "RawResponse"]
 
 
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""The default cap on a reply's size: 32 MiB, decompressed. The largest real
+reply, a v1 list of every number of a large account, is a few MiB (about
+0.5 KiB per number)."""
+
+_CHUNK = 64 * 1024
+
+
 class RawResponse(NamedTuple):
-    """A complete reply: status, headers and the whole body."""
+    """A reply: status, headers and the body, whole unless ``truncated``.
+
+    ``truncated``: the body was larger than the size cap; ``body`` holds the
+    bytes up to the cap (none, for a 2xx, which is refused whatever it holds).
+    """
 
     status: int
     headers: CIMultiDictProxy[str]
     body: bytes
+    truncated: bool = False
 
 
 class HTTPTransport:
@@ -38,8 +56,14 @@ class HTTPTransport:
     layer's to interpret.
     """
 
-    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
         self._session = session
+        self.max_response_bytes = max_response_bytes
         self._loop: asyncio.AbstractEventLoop | None = None
         self._owns_session = session is None
         self._closed = False
@@ -85,15 +109,16 @@ class HTTPTransport:
         body: bytes | None,
         timeout: float | None,
     ) -> RawResponse:
-        """Send one request and read the whole reply.
+        """Send one request and read the reply, up to ``max_response_bytes``.
 
         Raises:
             APITimeoutError: no complete reply within ``timeout`` seconds.
             APIConnectionError: the connection failed, was reset, or the reply
-                was cut short.
+                was cut short or malformed.
             RuntimeError: the transport is closed.
         """
         session = self._get_session()
+        error: APIConnectionError
         try:
             async with session.request(
                 method,
@@ -104,14 +129,40 @@ class HTTPTransport:
                 allow_redirects=False,
                 raise_for_status=False,
             ) as response:
-                payload = await response.read()
-                return RawResponse(response.status, response.headers, payload)
+                return await self._read(response)
         except asyncio.TimeoutError:
-            raise APITimeoutError(f"no complete reply within {timeout} s") from None
+            error = APITimeoutError(f"no complete reply within {timeout} s")
         except aiohttp.ClientPayloadError as exc:
-            raise APIConnectionError(f"the reply was cut short: {exc}") from None
-        except (aiohttp.ClientError, OSError) as exc:
-            raise APIConnectionError(f"connection error: {_describe(exc)}") from None
+            error = APIConnectionError(f"the reply was cut short: {_describe(exc)}")
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            # ValueError: aiohttp refuses some malformed replies with it.
+            error = APIConnectionError(f"connection error: {_describe(exc)}")
+        # Raised outside the except blocks, so that it has no __context__.
+        raise error
+
+    async def _read(self, response: aiohttp.ClientResponse) -> RawResponse:
+        """The body, in chunks, up to the cap; beyond it, stop and close the connection."""
+        limit = self.max_response_bytes
+        status, headers = response.status, response.headers
+        success = 200 <= status < 300
+        declared = response.content_length
+        if success and declared is not None and declared > limit:
+            response.close()  # refused whatever it holds: read none of it
+            return RawResponse(status, headers, b"", truncated=True)
+        if declared is not None and declared <= limit and "Content-Encoding" not in headers:
+            # Read as it is declared, in one buffer: the common case, kept fast.
+            return RawResponse(status, headers, await response.read())
+        buffer = bytearray()
+        async for chunk in response.content.iter_chunked(_CHUNK):
+            room = limit - len(buffer)
+            if len(chunk) > room:
+                response.close()
+                if success:
+                    return RawResponse(status, headers, b"", truncated=True)
+                buffer += chunk[:room]
+                return RawResponse(status, headers, bytes(buffer), truncated=True)
+            buffer += chunk
+        return RawResponse(status, headers, bytes(buffer))
 
     async def close(self) -> None:
         """Close the session if this transport created it. Idempotent."""
@@ -122,6 +173,11 @@ class HTTPTransport:
             await self._session.close()
 
 
+_MAX_DESCRIPTION = 300
+
+
 def _describe(exc: BaseException) -> str:
-    text = str(exc)
+    text = " ".join(str(exc).split())
+    if len(text) > _MAX_DESCRIPTION:  # a parser error may quote a whole malformed reply
+        text = text[: _MAX_DESCRIPTION - 3] + "..."
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
