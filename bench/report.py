@@ -41,6 +41,9 @@ def ratios(results: dict[str, Any]) -> dict[str, float]:
     bulk = results.get("bulk", {})
     if "ratio" in bulk:
         out["bulk_rss_ratio"] = bulk["ratio"]
+    big = results.get("big_reply")
+    if big:
+        out["big_reply_rss_ratio"] = big["peak_rss_mib"] / big["idle_rss_mib"]
     return out
 
 
@@ -64,6 +67,13 @@ TARGETS = [
         "<= 1.10x",
     ),
     ("bulk peak RSS, 100,000 / 1,000 items", "bulk_rss_ratio", "le", 1.20, "<= 1.20x"),
+    (
+        "peak RSS reading a 300 MiB reply / idle client RSS",
+        "big_reply_rss_ratio",
+        "le",
+        2.0,
+        "<= 2.0x",
+    ),
 ]
 
 
@@ -97,6 +107,8 @@ def render(results: dict[str, Any]) -> str:
         parts.append(_imports(results["imports"]))
     if results.get("bulk"):
         parts.append(_bulk(results["bulk"]))
+    if results.get("big_reply"):
+        parts.append(_big_reply(results["big_reply"]))
     parts.append(
         "### Targets\n\n" + _table(["ratio", "value", "target", ""], target_rows(ratios(results)))
     )
@@ -212,4 +224,24 @@ def _bulk(bulk: dict[str, Any]) -> str:
     concurrency = bulk["runs"][0]["concurrency"]
     return f"### Bulk streaming (`iter_bulk_update`, concurrency {concurrency})\n\n" + _table(
         ["updates", "peak RSS, MiB", "updates/s", "CPU per update, us"], rows
+    )
+
+
+def _big_reply(big: dict[str, Any]) -> str:
+    growth = big["peak_rss_mib"] - big["idle_rss_mib"]
+    return (
+        f"### A {big['reply_mib']:.0f} MiB reply against the size cap "
+        f"({big['cap_mib']:.0f} MiB)\n\n"
+        + _table(
+            ["idle client RSS, MiB", "peak RSS, MiB", "growth, MiB", "peak / idle"],
+            [
+                [
+                    f"{big['idle_rss_mib']:.1f}",
+                    f"{big['peak_rss_mib']:.1f}",
+                    f"{growth:.1f}",
+                    f"{big['peak_rss_mib'] / big['idle_rss_mib']:.2f}x",
+                ]
+            ],
+        )
+        + f"\n\nThe call raised `{big['error']}`."
     )

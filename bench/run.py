@@ -170,7 +170,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=5, help="end-to-end rounds")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["e2e", "codec", "imports", "bulk"]
+        "--skip",
+        action="append",
+        default=[],
+        choices=["e2e", "codec", "imports", "bulk", "big-reply"],
     )
     parser.add_argument("--bulk-counts", type=int, nargs=2, default=(1_000, 100_000))
     parser.add_argument("--update-docs", action="store_true", help="rewrite docs/performance.md")
@@ -190,6 +193,9 @@ def main() -> None:
         if "bulk" not in args.skip:
             print("bulk ...", file=sys.stderr)
             results["bulk"] = bulk(url, tuple(args.bulk_counts))
+        if "big-reply" not in args.skip:
+            print("a 300 MiB reply ...", file=sys.stderr)
+            results["big_reply"] = _child("bench.big_reply", "--url", url, *CLIENT_PIN)
     results["machine"]["load_after"] = os.getloadavg()[0]
     results["ratios"] = report.ratios(results)
 

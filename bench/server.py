@@ -4,6 +4,10 @@
 ``PATCH /v1/convai/phone-numbers/{id}`` until it is terminated. The reply body
 is encoded once, so the server spends as little CPU per call as it can: the
 clients, in other processes, are what is measured.
+
+``GET /v1/convai/phone-numbers/{id}`` answers with a chunked reply of
+:data:`HUGE_REPLY_BYTES` (300 MiB), for the benchmark of the client's size cap
+(:mod:`bench.big_reply`), or less if the client hangs up first.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from aiohttp import web
 from bench.fixtures import REPLY_BODIES
 
 HOST = "127.0.0.1"
+HUGE_REPLY_BYTES = 300 * 2**20
 
 
 def make_app(provider: str) -> web.Application:
@@ -31,8 +36,19 @@ def make_app(provider: str) -> web.Application:
         await request.read()
         return web.Response(body=body, content_type="application/json")
 
+    async def huge(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        response.content_type = "application/json"
+        await response.prepare(request)
+        chunk = b"0," * 32768
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            for _ in range(HUGE_REPLY_BYTES // len(chunk)):
+                await response.write(chunk)
+        return response
+
     app = web.Application()
     app.router.add_patch("/v1/convai/phone-numbers/{phone_number_id}", update)
+    app.router.add_get("/v1/convai/phone-numbers/{phone_number_id}", huge)
     return app
 
 
