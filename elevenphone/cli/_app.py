@@ -21,6 +21,7 @@ from msgspec import UNSET
 from .._bulk import numbers_on_agent
 from .._bulk_result import BulkResult
 from .._client import REGIONS, ElevenPhone
+from .._exceptions import JournalError
 from .._version import __version__
 from ._errors import (
     EXIT_AUTH,
@@ -28,11 +29,12 @@ from ._errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    SECRETS,
     CommandError,
     Interrupted,
     describe,
     exit_code_for,
-    redact,
+    one_line,
 )
 from ._output import (
     number_table,
@@ -47,9 +49,6 @@ from ._progress import BulkProgressBar
 from ._update_file import UpdateFileError, check_rows, file_format, read_updates
 
 T = TypeVar("T")
-
-# Every secret the run knows of, so that no message can show one.
-_secrets: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 def _note(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(one_line(message), err=True)
 
 
 # --- the group ----------------------------------------------------------------
@@ -170,7 +169,7 @@ def cli(
     Start with `elevenphone demo`: it needs no key and no network.
     """
     if api_key:
-        _secrets.append(api_key)
+        SECRETS.append(api_key)
     if verbose:
         logging.basicConfig(
             level=logging.DEBUG if verbose > 1 else logging.INFO,
@@ -391,6 +390,11 @@ def _run_bulk(
         done = bar.last.done if bar.last else 0
         raise CommandError(
             f"interrupted after {done} items; {resume_hint}", exit_code=EXIT_INTERRUPTED
+        ) from None
+    except JournalError as error:
+        # Nothing more was started; the journal holds what was done.
+        raise CommandError(
+            f"{error}; no new item was started. Once the journal can be written, {resume_hint}"
         ) from None
     print_summary(console if as_json else stdout_console(), result, title=title)
     if as_json:
@@ -637,16 +641,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         hint = ""
         if error.ctx is not None:
             hint = f" (see '{error.ctx.command_path} --help')"
-        _note(redact(f"error: {error.format_message()}{hint}", _secrets))
+        _note(f"error: {error.format_message()}{hint}")
         return EXIT_USAGE
     except click.ClickException as error:
-        _note(redact(f"error: {error.format_message()}", _secrets))
+        _note(f"error: {error.format_message()}")
         return error.exit_code
     except click.Abort:
         _note("error: interrupted")
         return EXIT_INTERRUPTED
     except Exception as error:
-        _note(redact(f"error: {describe(error)}", _secrets))
+        _note(f"error: {describe(error)}")
         return exit_code_for(error)
     except KeyboardInterrupt:
         _note("error: interrupted")

@@ -1,9 +1,9 @@
-"""Exit statuses, and every error turned into one clear line for stderr."""
+"""Exit statuses, every error turned into one clear line for stderr, and the
+secrets no output may show."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 
 from .._exceptions import (
     APIConnectionError,
@@ -16,6 +16,7 @@ from .._exceptions import (
     PermissionDeniedError,
     ValidationError,
 )
+from .._wire import redact as _redact
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -80,9 +81,20 @@ def describe(error: BaseException) -> str:
     return f"unexpected {type(error).__name__}: {error}"
 
 
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every secret replaced, so no message ever shows the key."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return " ".join(text.split())  # one line, whatever the message held
+SECRETS: list[str] = []
+"""Every secret this run knows of (the API key): no output may show one."""
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret in :data:`SECRETS` replaced by ``[redacted]``.
+
+    The SDK already takes the key out of its errors; this covers what the
+    command line prints of a server's data (a label, a message) and of its
+    own arguments.
+    """
+    return _redact(text, SECRETS)
+
+
+def one_line(text: str) -> str:
+    """``text`` redacted, on one line, whatever the message held."""
+    return " ".join(redact(text).split())

@@ -1,4 +1,8 @@
-"""What commands print: phone numbers and bulk results, as tables or JSON."""
+"""What commands print: phone numbers and bulk results, as tables or JSON.
+
+Everything printed passes :func:`~elevenphone.cli._errors.redact`: a server
+may echo the key back in any field.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,19 @@ from typing import Any
 import msgspec
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .._bulk_result import BulkResult
 from .._exceptions import APIStatusError
 from .._models import PhoneNumber, SIPTrunkPhoneNumber
+from ._errors import redact
+
+
+def _cell(value: str) -> Text:
+    """A table cell of data: redacted, and plain text (a server's ``[bold]`` is
+    not markup)."""
+    return Text(redact(value))
+
 
 _WIDE = 200  # when stdout is not a terminal: never squeeze IDs into 80 columns
 
@@ -30,7 +43,7 @@ def stderr_console() -> Console:
 def print_json(value: Any) -> None:
     """Print ``value`` (Structs included) as indented JSON on stdout."""
     encoded = msgspec.json.format(msgspec.json.encode(value), indent=2)
-    sys.stdout.write(encoded.decode() + "\n")
+    sys.stdout.write(redact(encoded.decode()) + "\n")
     sys.stdout.flush()
 
 
@@ -70,18 +83,18 @@ def number_table(number: PhoneNumber) -> Table:
             allowed = ", ".join(number.inbound_trunk.allowed_addresses) or "any address"
             rows.append(("inbound trunk", allowed))
     for name, value in rows:
-        table.add_row(name, value)
+        table.add_row(name, _cell(value))
     return table
 
 
 def numbers_table(numbers: Iterable[PhoneNumber], *, title: str) -> Table:
     """Phone numbers as a table, one row each."""
-    table = Table(title=title, title_justify="left")
+    table = Table(title=_cell(title), title_justify="left")
     for column in ("ID", "Number", "Provider", "Label", "Agent", "Branch", "Environment"):
         table.add_column(column, overflow="fold")
     for number in numbers:
         agent, branch, environment = _agent(number)
-        table.add_row(
+        cells = (
             number.phone_number_id,
             number.phone_number,
             number.provider,
@@ -90,6 +103,7 @@ def numbers_table(numbers: Iterable[PhoneNumber], *, title: str) -> Table:
             branch,
             environment,
         )
+        table.add_row(*map(_cell, cells))
     return table
 
 
@@ -99,7 +113,7 @@ def _error_json(error: Exception) -> dict[str, Any]:
 
 
 def result_json(result: BulkResult, *, journal: str | None) -> dict[str, Any]:
-    """A bulk result for machines."""
+    """A bulk result for machines (print it with :func:`print_json`, which redacts)."""
     return {
         "ok": result.ok,
         "succeeded": sorted(result.succeeded),
@@ -141,7 +155,7 @@ def print_summary(console: Console, result: BulkResult, *, title: str) -> None:
         failures.add_column("ID", no_wrap=True)
         failures.add_column("error", overflow="fold")
         for pid, error in list(result.failed.items())[:_SHOWN_FAILURES]:
-            failures.add_row(pid, str(error))
+            failures.add_row(_cell(pid), _cell(str(error)))
         console.print(failures)
         more = len(result.failed) - _SHOWN_FAILURES
         if more > 0:
