@@ -1,5 +1,9 @@
-"""The client: configuration, the session's lifetime, and sending one call
-with retries."""
+"""The client: configuration, the session's lifetime, and the one send path.
+
+Every call of every resource reaches the server through :meth:`ElevenPhone._execute`
+(or ``_execute_raw``): an :class:`~elevenphone._request.APIRequest` in, the
+decoded reply (or a typed, redacted, unchained error) out, with one retry loop.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,31 @@ import logging
 import os
 import platform
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 from msgspec import UNSET, UnsetType
+from multidict import CIMultiDict
 from yarl import URL
 
-from ._exceptions import ElevenPhoneError
+from ._exceptions import ElevenPhoneError, InvalidRequestError
 from ._phone_numbers import PhoneNumbers
+from ._request import APIRequest, check_timeout
+from ._response import APIResponse
 from ._retry import RetryPolicy, logger
-from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPTransport, RawResponse
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
 from ._version import __version__
-from ._wire import error_from_response, redact_error, too_large_error
+from ._wire import check_header_value, error_from_response, redact_error, too_large_error
 
 T = TypeVar("T")
+
+Attempt = Callable[[], Awaitable[HTTPReply]]
+"""One attempt of a call: send it once, return the 2xx reply or raise its error."""
+
+Gate = Callable[[Attempt], Awaitable[HTTPReply]]
+"""Runs one attempt under a bulk run's gate (permit, rate, adaptive limit)."""
 
 __all__ = ["REGIONS", "ElevenPhone"]
 
@@ -93,10 +106,34 @@ def _secret_forms(api_key: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys((api_key, repr(api_key.encode())[2:-1], repr(api_key)[1:-1])))
 
 
-def _check_timeout(timeout: float | None) -> float | None:
-    if timeout is not None and (isinstance(timeout, bool) or not timeout > 0):
-        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}")
-    return None if timeout is None else float(timeout)
+def _check_default_headers(headers: Mapping[str, str | None] | None) -> dict[str, str | None]:
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"default_headers must be a mapping, not {type(headers).__name__}")
+    for name, value in headers.items():
+        try:
+            check_header_value(str(name), value, field=f"default_headers.{name}")
+        except InvalidRequestError as error:
+            raise ValueError(error.message) from None
+    return dict(headers)
+
+
+def _merged_headers(base: Mapping[str, str], extra: Mapping[str, str | None]) -> CIMultiDict[str]:
+    """``base`` with ``extra`` over it, by name whatever its case; ``None`` removes."""
+    merged = CIMultiDict(base)
+    for name, value in extra.items():
+        merged.popall(name, None)
+        if value is not None:
+            merged[name] = value
+    return merged
+
+
+def _api_key_in(headers: Mapping[str, str | None]) -> str | None:
+    for name, value in headers.items():
+        if name.lower() == "xi-api-key":
+            return value
+    return None
 
 
 def _check_max_response_bytes(limit: int) -> int:
@@ -131,13 +168,18 @@ class ElevenPhone:
             counted after decompression (default 32 MiB). A 2xx reply larger
             than this raises :class:`APIResponseValidationError`; an error
             reply raises its typed error with ``.body`` cut here.
+        default_headers: headers sent with every request, over the client's
+            own (``Accept``, ``User-Agent``); ``None`` as a value removes one.
+            A call's ``extra_headers`` go over these.
 
     Raises:
         ValueError: an unknown region; a base URL that is not http(s), or has
-            a query, a fragment or credentials; a key holding characters an
-            HTTP header cannot carry (control characters, non-ASCII); a
-            timeout, retry count or size cap out of range.
-        TypeError: ``api_key`` or ``base_url`` is not a str.
+            a query, a fragment or credentials; a key or default header
+            holding characters an HTTP header cannot carry (control
+            characters, and non-ASCII in the key); a timeout, retry count or
+            size cap out of range.
+        TypeError: ``api_key``, ``base_url`` or ``default_headers`` of the
+            wrong type.
     """
 
     phone_numbers: PhoneNumbers
@@ -164,32 +206,28 @@ class ElevenPhone:
         session: aiohttp.ClientSession | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        default_headers: Mapping[str, str | None] | None = None,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get("ELEVENLABS_API_KEY")
         api_key = _check_api_key(api_key)
         policy = (retry_policy or RetryPolicy()).with_max_retries(max_retries)
+        extra = _check_default_headers(default_headers)
         self._api_key = api_key
-        self._secrets = _secret_forms(api_key)
+        self._secrets = _secret_forms(api_key) + _secret_forms(_api_key_in(extra))
         self._region = region
         self.base_url = _resolve_base_url(region, base_url)
-        self.timeout = _check_timeout(timeout)
+        self.timeout = check_timeout(timeout)
         self.retry_policy = policy
         self._transport = HTTPTransport(
             session, max_response_bytes=_check_max_response_bytes(max_response_bytes)
         )
-        self._headers = self._build_headers()
-        self._json_headers = {**self._headers, "Content-Type": "application/json"}
+        own = {"Accept": "application/json", "User-Agent": _USER_AGENT}
+        if api_key:
+            own["xi-api-key"] = api_key
+        self._headers = _merged_headers(own, extra)
+        self._json_headers = _merged_headers(self._headers, {"Content-Type": "application/json"})
         self.phone_numbers = PhoneNumbers(self)
-
-    def _build_headers(self) -> dict[str, str]:
-        headers = {
-            "Accept": "application/json",
-            "User-Agent": _USER_AGENT,
-        }
-        if self._api_key:
-            headers["xi-api-key"] = self._api_key
-        return headers
 
     @property
     def max_retries(self) -> int:
@@ -224,7 +262,7 @@ class ElevenPhone:
         clone = object.__new__(ElevenPhone)
         clone.__dict__.update(self.__dict__)
         if not isinstance(timeout, UnsetType):
-            clone.timeout = _check_timeout(timeout)
+            clone.timeout = check_timeout(timeout)
         policy = self.retry_policy if isinstance(retry_policy, UnsetType) else retry_policy
         if not isinstance(max_retries, UnsetType):
             policy = policy.with_max_retries(max_retries)
@@ -235,44 +273,55 @@ class ElevenPhone:
 
     _is_derived: bool = False
 
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        decode: Callable[[bytes, int], T],
-        *,
-        body: bytes | None = None,
-        query: Mapping[str, str] | None = None,
-    ) -> T:
-        """Send one call with retries and decode its 2xx reply with ``decode``.
+    # --- the one send path ---------------------------------------------------------
 
-        Every error raised here, whatever the server sent, is typed, holds no
-        secret and is chained to nothing.
+    async def _execute(self, request: APIRequest[T], *, gate: Gate | None = None) -> T:
+        """Send ``request`` with retries and return its decoded 2xx reply.
+
+        ``gate``, from a bulk run, wraps every attempt. Every error raised
+        here, whatever the server sent, is typed, holds no secret and is
+        chained to nothing.
         """
-        reply = await self._send(method, path, body=body, query=query)
+        reply, _ = await self._send(request, gate)
         try:
-            return decode(reply.body, reply.status)
+            return request.decode(reply.body, reply.status)
         except ElevenPhoneError as exc:
             error = exc
-        raise redact_error(error, self._secrets)
+        raise redact_error(error, self._secrets_of(request))
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: bytes | None = None,
-        query: Mapping[str, str] | None = None,
-    ) -> RawResponse:
-        """Send one call with retries; return the 2xx reply or raise its error."""
+    async def _execute_raw(self, request: APIRequest[T]) -> APIResponse[T]:
+        """Send ``request`` with retries; return the raw 2xx reply, not yet decoded."""
+        reply, retries = await self._send(request, None)
+        secrets = self._secrets_of(request)
+        return APIResponse(
+            request, reply, retries_taken=retries, redact=lambda e: redact_error(e, secrets)
+        )
+
+    def _secrets_of(self, request: APIRequest[Any]) -> tuple[str, ...]:
+        extra = request.options.extra_headers
+        if extra is None:
+            return self._secrets
+        return self._secrets + _secret_forms(_api_key_in(extra))
+
+    async def _send(self, request: APIRequest[Any], gate: Gate | None) -> tuple[HTTPReply, int]:
+        """Send ``request`` with retries; return its 2xx reply and the retries taken."""
+        method, path, options = request.method, request.path, request.options
         # The path is already percent-encoded: keep yarl from decoding "%2E".
         url = URL(self.base_url + path, encoded=True)
+        query = request.final_query()
         if query:
             url = url.with_query(query)
-        headers = self._headers if body is None else self._json_headers
-        transport, timeout, secrets = self._transport, self.timeout, self._secrets
+        body = request.final_body()
+        headers: Mapping[str, str] = self._headers if body is None else self._json_headers
+        if options.extra_headers:
+            headers = _merged_headers(headers, options.extra_headers)
+        timeout = self.timeout if isinstance(options.timeout, UnsetType) else options.timeout
+        transport, secrets = self._transport, self._secrets_of(request)
+        attempts = 0
 
-        async def attempt() -> RawResponse:
+        async def attempt() -> HTTPReply:
+            nonlocal attempts
+            attempts += 1
             debug = logger.isEnabledFor(logging.DEBUG)
             started = time.perf_counter() if debug else 0.0
             failure: ElevenPhoneError
@@ -300,14 +349,22 @@ class ElevenPhone:
                 )
             raise redact_error(failure, secrets)
 
+        send_once: Attempt = attempt if gate is None else lambda: gate(attempt)
         # The first attempt runs here rather than in retry_policy.call: a call
         # that succeeds then resumes through two coroutine frames fewer at each
         # of aiohttp's suspensions.
         try:
-            return await attempt()
+            return await send_once(), 0
         except ElevenPhoneError as error:
             failure = error
-        return await self.retry_policy.retry(failure, attempt, description=f"{method} {path}")
+        reply = await self.retry_policy.retry(
+            failure,
+            send_once,
+            description=request.description,
+            idempotent=request.idempotent,
+            overload_is_free=gate is not None,
+        )
+        return reply, attempts - 1
 
     async def close(self) -> None:
         """Close the session if the client created it. Idempotent.

@@ -124,10 +124,19 @@ class JournalError(ElevenPhoneError):
 
 class APIConnectionError(ElevenPhoneError):
     """The request did not get a complete reply: connect failure, reset, or a
-    reply cut short."""
+    reply cut short or malformed.
 
-    def __init__(self, message: str = "Connection error.") -> None:
+    Attributes:
+        request_sent: False only when the connection could not be made, so
+            that the server certainly never saw the request; True when it may
+            have seen it (and acted).
+    """
+
+    request_sent: bool
+
+    def __init__(self, message: str = "Connection error.", *, request_sent: bool = True) -> None:
         super().__init__(message)
+        self.request_sent = request_sent
 
 
 class APITimeoutError(APIConnectionError):
@@ -165,6 +174,9 @@ class APIStatusError(ElevenPhoneError):
             ``detail.status``), if any.
         message: a readable message, from the body where it has one.
         request_id: the request id the body or headers give, if any.
+        retry_after: seconds the server asked to wait before trying again
+            (``retry-after-ms`` or ``Retry-After``), as it asked, if it said;
+            the retry policy decides how much of it to honour.
     """
 
     status_code: int
@@ -172,6 +184,7 @@ class APIStatusError(ElevenPhoneError):
     body: Any
     code: str | None
     request_id: str | None
+    retry_after: float | None
 
     def __init__(
         self,
@@ -182,6 +195,7 @@ class APIStatusError(ElevenPhoneError):
         body: Any,
         code: str | None = None,
         request_id: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
@@ -189,6 +203,7 @@ class APIStatusError(ElevenPhoneError):
         self.body = body
         self.code = code
         self.request_id = request_id
+        self.retry_after = retry_after
         self.args = (str(self),)
 
     def __str__(self) -> str:
@@ -261,6 +276,7 @@ class ValidationError(APIStatusError):
         errors: Sequence[ValidationErrorItem] = (),
         code: str | None = None,
         request_id: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(
             message,
@@ -269,6 +285,7 @@ class ValidationError(APIStatusError):
             body=body,
             code=code,
             request_id=request_id,
+            retry_after=retry_after,
         )
         self.errors = list(errors)
 
@@ -277,14 +294,10 @@ class RateLimitError(APIStatusError):
     """429: too many requests, or too many in flight.
 
     Attributes:
-        retry_after: seconds the server asked to wait (``retry-after-ms`` or
-            ``Retry-After``), as it asked, if it said; the retry policy decides
-            how much of it to honour.
         current_concurrent_requests: from the header of that name, if present.
         maximum_concurrent_requests: from the header of that name, if present.
     """
 
-    retry_after: float | None
     current_concurrent_requests: int | None
     maximum_concurrent_requests: int | None
 
@@ -308,8 +321,8 @@ class RateLimitError(APIStatusError):
             body=body,
             code=code,
             request_id=request_id,
+            retry_after=retry_after,
         )
-        self.retry_after = retry_after
         self.current_concurrent_requests = current_concurrent_requests
         self.maximum_concurrent_requests = maximum_concurrent_requests
 

@@ -21,6 +21,7 @@ from ._models import (
     PhoneNumber,
     UpdatePhoneNumberRequest,
 )
+from ._request import APIRequest
 from ._wire import (
     PHONE_NUMBERS_PATH,
     decode_phone_number,
@@ -115,7 +116,9 @@ class PhoneNumbers:
             body = encode_update_request(request)
         else:
             body = encode_update_request(fields)
-        return await self._client._request("PATCH", path, decode_phone_number, body=body)
+        return await self._client._execute(
+            APIRequest("PATCH", path, decode_phone_number, body=body)
+        )
 
     async def get(self, phone_number_id: str) -> PhoneNumber:
         """Fetch one phone number.
@@ -128,7 +131,7 @@ class PhoneNumbers:
             RuntimeError: the client is closed.
         """
         path = phone_number_path(phone_number_id)
-        return await self._client._request("GET", path, decode_phone_number)
+        return await self._client._execute(APIRequest("GET", path, decode_phone_number))
 
     async def list(
         self,
@@ -164,8 +167,8 @@ class PhoneNumbers:
                     f"{name} must be a str, not {type(value).__name__}", field=name
                 )
             query[name] = value
-        return await self._client._request(
-            "GET", PHONE_NUMBERS_PATH, decode_phone_number_list, query=query
+        return await self._client._execute(
+            APIRequest("GET", PHONE_NUMBERS_PATH, decode_phone_number_list, query=query)
         )
 
     # --- bulk (see elevenphone._bulk) --------------------------------------------

@@ -1,7 +1,11 @@
-"""When and how long to retry: the retry policy, on tenacity.
+"""When and how long to retry: the retry policy, on tenacity, the one retry loop.
 
-Retried: connection errors and timeouts, and replies 408, 409, 429 and >= 500.
-Never: 400, 401, 403, 404, 422, a locally refused request, or cancellation.
+Idempotent calls (GET, PATCH, DELETE) are retried after connection errors and
+timeouts, and after replies 408, 409, 429 and >= 500. Calls that are not
+(an outbound call, an import: the API has no idempotency key) are retried only
+when the server certainly did not act: the connection could not be made, or a
+429 refused the call up front. Never retried: 400, 401, 403, 404, 422, a
+locally refused request, or cancellation.
 
 The first attempt runs without tenacity, so a call that succeeds pays nothing
 for retrying; only after a retryable failure does tenacity take over, replaying
@@ -18,11 +22,11 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
-from ._exceptions import APIConnectionError, APIStatusError, ElevenPhoneError
-from ._wire import parse_retry_after
+from ._exceptions import APIConnectionError, APIStatusError, ElevenPhoneError, RateLimitError
 
 __all__ = ["RetryPolicy", "logger"]
 
@@ -33,10 +37,18 @@ T = TypeVar("T")
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
+OVERLOAD_PATIENCE = 3
+"""With ``overload_is_free``, a call sends at most this many times
+``max_retries + 1`` requests, however many of them a concurrency 429 refused."""
+
 
 async def _sleep(seconds: float) -> None:
     # Looked up at call time, so tests can patch asyncio.sleep.
     await asyncio.sleep(seconds)
+
+
+def _is_overload(error: BaseException | None) -> bool:
+    return isinstance(error, RateLimitError) and error.is_concurrency_limit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +79,11 @@ class RetryPolicy:
     sleep: Callable[[float], Awaitable[None]] = _sleep
 
     def __post_init__(self) -> None:
-        if not isinstance(self.max_retries, int) or self.max_retries < 0:
+        if (
+            isinstance(self.max_retries, bool)
+            or not isinstance(self.max_retries, int)
+            or self.max_retries < 0
+        ):
             raise ValueError("max_retries must be a non-negative int")
         if self.initial_delay < 0 or self.max_delay < 0:
             raise ValueError("initial_delay and max_delay must be >= 0")
@@ -79,8 +95,17 @@ class RetryPolicy:
         return dataclasses.replace(self, max_retries=max_retries)
 
     @staticmethod
-    def is_retryable(error: BaseException) -> bool:
-        """Whether a failed attempt may be retried."""
+    def is_retryable(error: BaseException, *, idempotent: bool = True) -> bool:
+        """Whether a failed attempt may be retried.
+
+        A call that is not ``idempotent`` is retried only when the server
+        certainly did not act on it: the connection could not be made, or a
+        429 refused it.
+        """
+        if not idempotent:
+            if isinstance(error, APIConnectionError):
+                return not error.request_sent
+            return isinstance(error, RateLimitError)
         if isinstance(error, APIStatusError):
             return error.status_code in RETRYABLE_STATUSES or error.status_code >= 500
         return isinstance(error, APIConnectionError)
@@ -95,12 +120,18 @@ class RetryPolicy:
         """The wait before retry ``retry_number`` after ``error``: what the
         server asked for when it said so within bounds, else :meth:`backoff`."""
         if isinstance(error, APIStatusError):
-            asked = parse_retry_after(error.headers, max_seconds=self.max_retry_after)
-            if asked is not None:
+            asked = error.retry_after
+            if asked is not None and 0 <= asked <= self.max_retry_after:
                 return asked
         return self.backoff(retry_number)
 
-    async def call(self, attempt: Callable[[], Awaitable[T]], *, description: str = "") -> T:
+    async def call(
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        *,
+        description: str = "",
+        idempotent: bool = True,
+    ) -> T:
         """Run ``attempt`` and retry it by this policy.
 
         Raises:
@@ -113,14 +144,29 @@ class RetryPolicy:
             return await attempt()
         except ElevenPhoneError as error:
             failure = error
-        return await self.retry(failure, attempt, description=description)
+        return await self.retry(failure, attempt, description=description, idempotent=idempotent)
 
     async def retry(
-        self, error: ElevenPhoneError, attempt: Callable[[], Awaitable[T]], *, description: str = ""
+        self,
+        error: ElevenPhoneError,
+        attempt: Callable[[], Awaitable[T]],
+        *,
+        description: str = "",
+        idempotent: bool = True,
+        overload_is_free: bool = False,
     ) -> T:
         """Go on from a first attempt that failed with ``error``: raise it when it
-        may not be retried, else retry ``attempt`` as :meth:`call` does."""
-        if self.max_retries == 0 or not self.is_retryable(error):
+        may not be retried, else retry ``attempt`` as :meth:`call` does.
+
+        With ``overload_is_free`` (bulk runs, whose gate waits for a slot), a
+        concurrency 429 does not spend ``max_retries``; the call still sends
+        at most ``OVERLOAD_PATIENCE * (max_retries + 1)`` requests.
+        """
+
+        def retryable(failure: BaseException) -> bool:
+            return self.is_retryable(failure, idempotent=idempotent)
+
+        if self.max_retries == 0 or not retryable(error):
             raise error
         first_failure: ElevenPhoneError | None = error
 
@@ -132,14 +178,31 @@ class RetryPolicy:
             return await attempt()
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.max_retries + 1),
+            stop=_Budget(self.max_retries, overload_is_free=overload_is_free),
             wait=_PolicyWait(self),
-            retry=retry_if_exception(self.is_retryable),
+            retry=retry_if_exception(retryable),
             before_sleep=_LogRetry(self, description),
             sleep=self.sleep,
             reraise=True,
         )
         return await retrying(replay_then_attempt)
+
+
+class _Budget(stop_base):
+    """tenacity's stop: ``max_retries`` retries, where concurrency 429s may be free."""
+
+    def __init__(self, max_retries: int, *, overload_is_free: bool) -> None:
+        self._max_retries = max_retries
+        self._overload_is_free = overload_is_free
+        self._limit = OVERLOAD_PATIENCE * (max_retries + 1) if overload_is_free else max_retries + 1
+        self._spent = 0
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        outcome = retry_state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if not (self._overload_is_free and _is_overload(error)):
+            self._spent += 1
+        return self._spent > self._max_retries or retry_state.attempt_number >= self._limit
 
 
 class _PolicyWait(wait_base):

@@ -22,7 +22,7 @@ from yarl import URL
 
 from ._exceptions import APIConnectionError, APITimeoutError
 
-__all__ = ["HTTPTransport", "RawResponse"]
+__all__ = ["HTTPReply", "HTTPTransport"]
 
 
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
@@ -33,7 +33,7 @@ reply, a v1 list of every number of a large account, is a few MiB (about
 _CHUNK = 64 * 1024
 
 
-class RawResponse(NamedTuple):
+class HTTPReply(NamedTuple):
     """A reply: status, headers and the body, whole unless ``truncated``.
 
     ``truncated``: the body was larger than the size cap; ``body`` holds the
@@ -108,7 +108,7 @@ class HTTPTransport:
         headers: Mapping[str, str],
         body: bytes | None,
         timeout: float | None,
-    ) -> RawResponse:
+    ) -> HTTPReply:
         """Send one request and read the reply, up to ``max_response_bytes``.
 
         Raises:
@@ -132,6 +132,9 @@ class HTTPTransport:
                 return await self._read(response)
         except asyncio.TimeoutError:
             error = APITimeoutError(f"no complete reply within {timeout} s")
+        except aiohttp.ClientConnectorError as exc:
+            # The connection could not be made: nothing of the request was sent.
+            error = APIConnectionError(f"cannot connect: {_describe(exc)}", request_sent=False)
         except aiohttp.ClientPayloadError as exc:
             error = APIConnectionError(f"the reply was cut short: {_describe(exc)}")
         except (aiohttp.ClientError, OSError, ValueError) as exc:
@@ -140,7 +143,7 @@ class HTTPTransport:
         # Raised outside the except blocks, so that it has no __context__.
         raise error
 
-    async def _read(self, response: aiohttp.ClientResponse) -> RawResponse:
+    async def _read(self, response: aiohttp.ClientResponse) -> HTTPReply:
         """The body, in chunks, up to the cap; beyond it, stop and close the connection."""
         limit = self.max_response_bytes
         status, headers = response.status, response.headers
@@ -148,21 +151,21 @@ class HTTPTransport:
         declared = response.content_length
         if success and declared is not None and declared > limit:
             response.close()  # refused whatever it holds: read none of it
-            return RawResponse(status, headers, b"", truncated=True)
+            return HTTPReply(status, headers, b"", truncated=True)
         if declared is not None and declared <= limit and "Content-Encoding" not in headers:
             # Read as it is declared, in one buffer: the common case, kept fast.
-            return RawResponse(status, headers, await response.read())
+            return HTTPReply(status, headers, await response.read())
         buffer = bytearray()
         async for chunk in response.content.iter_chunked(_CHUNK):
             room = limit - len(buffer)
             if len(chunk) > room:
                 response.close()
                 if success:
-                    return RawResponse(status, headers, b"", truncated=True)
+                    return HTTPReply(status, headers, b"", truncated=True)
                 buffer += chunk[:room]
-                return RawResponse(status, headers, bytes(buffer), truncated=True)
+                return HTTPReply(status, headers, bytes(buffer), truncated=True)
             buffer += chunk
-        return RawResponse(status, headers, bytes(buffer))
+        return HTTPReply(status, headers, bytes(buffer))
 
     async def close(self) -> None:
         """Close the session if this transport created it. Idempotent."""

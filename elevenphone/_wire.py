@@ -49,15 +49,20 @@ from ._models import (
 __all__ = [
     "PHONE_NUMBERS_PATH",
     "REDACTED",
+    "check_header_value",
     "decode_phone_number",
     "decode_phone_number_list",
+    "decode_reply",
     "encode_update_request",
     "error_from_response",
     "header_int",
+    "merge_extra_body",
     "parse_retry_after",
     "phone_number_path",
+    "query_value",
     "redact",
     "redact_error",
+    "too_large_error",
 ]
 
 PHONE_NUMBERS_PATH = "/v1/convai/phone-numbers"
@@ -155,6 +160,86 @@ def encode_update_request(request: UpdatePhoneNumberRequest | Mapping[str, Any])
     return _encoder.encode(validated)
 
 
+def check_header_value(name: str, value: str | None, *, field: str) -> None:
+    """Refuse a header an HTTP request cannot carry: a name that is not a
+    token, or a value with a control character (CR and LF would split it).
+    ``None`` (remove the header) passes.
+
+    Raises:
+        InvalidRequestError: naming ``field``.
+    """
+    if not _TOKEN.fullmatch(name):
+        raise InvalidRequestError(f"{field}: {name!r} is not a valid header name", field=field)
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise InvalidRequestError(
+            f"{field} must be a str or None, not {type(value).__name__}", field=field
+        )
+    if _CONTROL.search(value):
+        raise InvalidRequestError(f"{field} holds a control character", field=field)
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def query_value(value: object, *, field: str) -> str:
+    """A query parameter as the API reads it: booleans as ``true``/``false``.
+
+    Raises:
+        InvalidRequestError: a value that is not a str, bool, int or float.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    raise InvalidRequestError(
+        f"{field} must be a str, bool, int or float, not {type(value).__name__}", field=field
+    )
+
+
+def merge_extra_body(body: bytes, extra: Mapping[str, object]) -> bytes:
+    """``body`` (a JSON object) with the fields of ``extra`` set over its own.
+
+    ``extra`` is not checked against any schema: it carries what this version
+    does not know. Only what JSON cannot carry is refused.
+
+    Raises:
+        InvalidRequestError: a value JSON cannot carry (bytes included: they
+            would go out as base64).
+    """
+    merged = _any_decoder.decode(body)
+    for name, value in extra.items():
+        where = _bytes_inside(value, f"extra_body.{name}")
+        if where is not None:
+            raise InvalidRequestError(f"{where}: bytes cannot be sent as JSON", field=where)
+        merged[name] = value
+    try:
+        return _encoder.encode(merged)
+    except TypeError as error:
+        raise InvalidRequestError(f"extra_body: {error}", field="extra_body") from None
+
+
+def _bytes_inside(value: object, path: str) -> str | None:
+    """The path of the first bytes-like value inside ``value``, if any."""
+    if isinstance(value, _BYTES_LIKE):
+        return path
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found = _bytes_inside(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _bytes_inside(item, f"{path}.{index}")
+            if found is not None:
+                return found
+    return None
+
+
 def _first_unencodable_field(request: object) -> str | None:
     items: Any
     if isinstance(request, msgspec.Struct):
@@ -214,6 +299,12 @@ _decoders: dict[str, msgspec.json.Decoder[Any]] = {
     provider: msgspec.json.Decoder(struct) for provider, struct in PHONE_NUMBER_TYPES.items()
 }
 _generic_decoder = msgspec.json.Decoder(GenericPhoneNumber)
+# The API sends the provider first, compact. The Struct that tag selects checks
+# it again (its provider field is a Literal), so a body this misreads fails to
+# decode rather than decoding as another provider.
+_PROVIDER_FIRST = b'{"provider":"'
+_TAG_AT = len(_PROVIDER_FIRST)
+_decoders_by_tag = {provider.encode(): decoder for provider, decoder in _decoders.items()}
 
 
 def decode_phone_number(body: bytes, status_code: int = 200) -> PhoneNumber:
@@ -226,8 +317,12 @@ def decode_phone_number(body: bytes, status_code: int = 200) -> PhoneNumber:
         APIResponseValidationError: the body is not a phone number.
     """
     what = "a valid phone number"
-    provider = decode_reply(_tag_decoder, body, what=what, status_code=status_code).provider
-    decoder = _decoders.get(provider, _generic_decoder)
+    decoder = None
+    if body.startswith(_PROVIDER_FIRST):  # as the API sends it: one pass over the body
+        decoder = _decoders_by_tag.get(body[_TAG_AT : body.find(b'"', _TAG_AT)])
+    if decoder is None:
+        provider = decode_reply(_tag_decoder, body, what=what, status_code=status_code).provider
+        decoder = _decoders.get(provider, _generic_decoder)
     number: PhoneNumber = decode_reply(decoder, body, what=what, status_code=status_code)
     return number
 
@@ -243,7 +338,7 @@ def decode_phone_number_list(body: bytes, status_code: int = 200) -> list[PhoneN
     numbers = []
     for index, item in enumerate(items):
         try:
-            numbers.append(decode_phone_number(item, status_code=status_code))
+            numbers.append(decode_phone_number(bytes(item), status_code))
         except APIResponseValidationError as exc:
             message = exc.message
         else:
@@ -479,13 +574,13 @@ def error_from_response(
         "body": decoded,
         "code": found.code,
         "request_id": _clip(request_id, _MAX_TEXT) if request_id else None,
+        "retry_after": parse_retry_after(headers, max_seconds=math.inf),
     }
     if cls is ValidationError:
         return ValidationError(text, errors=found.items, **common)
     if cls is RateLimitError:
         return RateLimitError(
             text,
-            retry_after=parse_retry_after(headers, max_seconds=math.inf),
             current_concurrent_requests=header_int(headers, "current-concurrent-requests"),
             maximum_concurrent_requests=header_int(headers, "maximum-concurrent-requests"),
             **common,

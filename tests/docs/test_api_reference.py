@@ -85,6 +85,8 @@ def _docstring_found(package: str, name: str) -> bool:
         return bool((getattr(value, "__doc__", None) or "").strip())  # a third-party re-export
     if _has_docstring(module, original):
         return True
+    if _home(module, original) is not None:  # re-exported again (a package's __init__)
+        return _docstring_found(module, original)
     # An alias of a documented class (OutboundSIPTrunkInfo = GetPhoneNumber...).
     if inspect.isclass(value) and value.__name__ != original:
         return _has_docstring(value.__module__, value.__name__)

@@ -24,6 +24,8 @@ from elevenphone import (
     UpdatePhoneNumberRequest,
     ValidationError,
 )
+from elevenphone._request import APIRequest
+from elevenphone._wire import decode_phone_number
 from elevenphone.testing import FakeElevenLabs, Fault
 from tests.conftest import RecordingSleep
 
@@ -94,7 +96,14 @@ async def test_the_services_422_lists_each_loc_and_msg(fake_elevenlabs: FakeElev
     async with client_for(fake_elevenlabs) as client:
         with pytest.raises(ValidationError) as caught:
             # Built with construct-time types ignored: reach the server's validation.
-            await client._send("PATCH", f"/v1/convai/phone-numbers/{pid}", body=b'{"agent_id": 5}')
+            await client._execute(
+                APIRequest(
+                    "PATCH",
+                    f"/v1/convai/phone-numbers/{pid}",
+                    decode_phone_number,
+                    body=b'{"agent_id": 5}',
+                )
+            )
     assert caught.value.errors[0].loc == ["body", "agent_id"]
     assert caught.value.errors[0].type == "string_type"
     assert "body.agent_id" in str(caught.value)

@@ -1,27 +1,20 @@
-"""The API's request and response objects, as msgspec Structs.
+"""Phone numbers: the update request and its SIP trunk configs, and the phone
+number as the API returns it, for every provider.
 
-Names follow the OpenAPI schema in the API reference, without its
-``RequestModel``/``ResponseModel`` suffixes.
-
-Request Structs default every optional field to :data:`msgspec.UNSET`
-("not given"), which is never encoded: only the fields a caller set go on the
-wire, and ``None`` is sent as ``null`` (the API clears the field).
-
-Response Structs ignore fields they do not know, so a growing API does not
-break old clients. A provider the schema does not list decodes into
-:class:`GenericPhoneNumber` (see :mod:`elevenphone._wire`).
+A provider the schema does not list decodes into :class:`GenericPhoneNumber`
+(see :mod:`elevenphone._wire`).
 """
 
 from __future__ import annotations
 
-import enum
 from typing import Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from ._base import RequestModel, ResponseModel, StrEnum, known, members
+
 __all__ = [
-    "KNOWN_PROVIDERS",
     "PHONE_NUMBER_TYPES",
     "ExotelPhoneNumber",
     "GenericPhoneNumber",
@@ -43,14 +36,7 @@ __all__ = [
 ]
 
 
-class _StrEnum(str, enum.Enum):
-    """A str enum whose ``str()`` is its value, on every supported Python."""
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class SIPMediaEncryption(_StrEnum):
+class SIPMediaEncryption(StrEnum):
     """Whether media (the data layer) of a SIP trunk is encrypted."""
 
     DISABLED = "disabled"
@@ -58,7 +44,7 @@ class SIPMediaEncryption(_StrEnum):
     REQUIRED = "required"
 
 
-class SIPTrunkTransport(_StrEnum):
+class SIPTrunkTransport(StrEnum):
     """The protocol used for SIP signalling."""
 
     AUTO = "auto"
@@ -67,21 +53,17 @@ class SIPTrunkTransport(_StrEnum):
     TLS = "tls"
 
 
-class LivekitStack(_StrEnum):
+class LivekitStack(StrEnum):
     """The LiveKit stack that serves a SIP trunk number."""
 
     STANDARD = "standard"
     STATIC = "static"
 
 
-# --- request --------------------------------------------------------------
+# --- requests ---------------------------------------------------------------
 
 
-class _Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Base of request Structs: unknown keys are refused, UNSET is omitted."""
-
-
-class SIPTrunkCredentials(_Request):
+class SIPTrunkCredentials(RequestModel):
     """Digest credentials of a SIP trunk.
 
     ``password`` left unset keeps the stored password unchanged.
@@ -91,7 +73,7 @@ class SIPTrunkCredentials(_Request):
     password: str | None | UnsetType = UNSET
 
 
-class InboundSIPTrunkConfig(_Request):
+class InboundSIPTrunkConfig(RequestModel):
     """Inbound SIP trunk settings to apply to a number."""
 
     allowed_addresses: list[str] | None | UnsetType = UNSET
@@ -102,7 +84,7 @@ class InboundSIPTrunkConfig(_Request):
     attributes_to_headers: dict[str, str] | UnsetType = UNSET
 
 
-class OutboundSIPTrunkConfig(_Request):
+class OutboundSIPTrunkConfig(RequestModel):
     """Outbound SIP trunk settings to apply to a number. ``address`` is required."""
 
     address: str
@@ -113,7 +95,7 @@ class OutboundSIPTrunkConfig(_Request):
     credentials: SIPTrunkCredentials | None | UnsetType = UNSET
 
 
-class UpdatePhoneNumberRequest(_Request):
+class UpdatePhoneNumberRequest(RequestModel):
     """The body of ``PATCH /v1/convai/phone-numbers/{phone_number_id}``.
 
     Every field is optional. A field left unset is not sent and the API leaves
@@ -131,37 +113,17 @@ class UpdatePhoneNumberRequest(_Request):
     branch_id: str | None | UnsetType = UNSET
 
 
-UPDATE_FIELDS: tuple[str, ...] = UpdatePhoneNumberRequest.__struct_fields__
-
-
 # --- response -------------------------------------------------------------
 
 
-class _Response(msgspec.Struct, kw_only=True):
-    """Base of response Structs: unknown fields are ignored when decoding."""
+# --- responses --------------------------------------------------------------
+
+_TRANSPORTS = members(SIPTrunkTransport)
+_ENCRYPTIONS = members(SIPMediaEncryption)
+_STACKS = members(LivekitStack)
 
 
-def _members(enum_type: type[_StrEnum]) -> dict[str, str]:
-    return {member.value: member for member in enum_type}
-
-
-_TRANSPORTS = _members(SIPTrunkTransport)
-_ENCRYPTIONS = _members(SIPMediaEncryption)
-_STACKS = _members(LivekitStack)
-
-
-def _known(members: dict[str, str], value: str) -> str:
-    """The enum member for a value the schema lists; any other string as is.
-
-    Response enums stay open, like the provider tag: a value added to the API
-    after this release decodes as a plain str instead of failing the reply.
-    Members are strs too, so the field is typed ``str``. (A dict lookup: this
-    runs for every enum field of every reply.)
-    """
-    return members.get(value, value)
-
-
-class PhoneNumberAgentInfo(_Response):
+class PhoneNumberAgentInfo(ResponseModel):
     """The agent assigned to a phone number."""
 
     agent_id: str
@@ -170,7 +132,7 @@ class PhoneNumberAgentInfo(_Response):
     branch_id: str | None = None
 
 
-class GetPhoneNumberOutboundSIPTrunkConfig(_Response):
+class GetPhoneNumberOutboundSIPTrunkConfig(ResponseModel):
     """Outbound SIP trunk of a number, as the API returns it (no password)."""
 
     address: str
@@ -179,18 +141,18 @@ class GetPhoneNumberOutboundSIPTrunkConfig(_Response):
     media_encryption: str
     """A :class:`SIPMediaEncryption` member, or the string of a newer value."""
     has_auth_credentials: bool
-    headers: dict[str, str] = {}
-    attributes_to_headers: dict[str, str] = {}
+    headers: dict[str, str] = msgspec.field(default_factory=dict)
+    attributes_to_headers: dict[str, str] = msgspec.field(default_factory=dict)
     username: str | None = None
     has_outbound_trunk: bool = False
     enabled_codecs: list[str] | None = None
 
     def __post_init__(self) -> None:
-        self.transport = _known(_TRANSPORTS, self.transport)
-        self.media_encryption = _known(_ENCRYPTIONS, self.media_encryption)
+        self.transport = known(_TRANSPORTS, self.transport)
+        self.media_encryption = known(_ENCRYPTIONS, self.media_encryption)
 
 
-class GetPhoneNumberInboundSIPTrunkConfig(_Response):
+class GetPhoneNumberInboundSIPTrunkConfig(ResponseModel):
     """Inbound SIP trunk of a number, as the API returns it (no password)."""
 
     allowed_addresses: list[str]
@@ -200,17 +162,17 @@ class GetPhoneNumberInboundSIPTrunkConfig(_Response):
     has_auth_credentials: bool
     username: str | None = None
     remote_domains: list[str] | None = None
-    attributes_to_headers: dict[str, str] = {}
+    attributes_to_headers: dict[str, str] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.media_encryption = _known(_ENCRYPTIONS, self.media_encryption)
+        self.media_encryption = known(_ENCRYPTIONS, self.media_encryption)
 
 
 OutboundSIPTrunkInfo = GetPhoneNumberOutboundSIPTrunkConfig
 InboundSIPTrunkInfo = GetPhoneNumberInboundSIPTrunkConfig
 
 
-class _PhoneNumberBase(_Response):
+class _PhoneNumberBase(ResponseModel):
     """Fields every provider's phone number has."""
 
     provider: str
@@ -246,7 +208,7 @@ class SIPTrunkPhoneNumber(_PhoneNumberBase, kw_only=True):
     inbound_trunk: GetPhoneNumberInboundSIPTrunkConfig | None = None
 
     def __post_init__(self) -> None:
-        self.livekit_stack = _known(_STACKS, self.livekit_stack)
+        self.livekit_stack = known(_STACKS, self.livekit_stack)
 
 
 class GenericPhoneNumber(_PhoneNumberBase, kw_only=True):
@@ -267,5 +229,3 @@ PHONE_NUMBER_TYPES: dict[str, type[KnownPhoneNumber]] = {
     "sip_trunk": SIPTrunkPhoneNumber,
 }
 """The phone number Struct of each provider the schema lists."""
-
-KNOWN_PROVIDERS: frozenset[str] = frozenset(PHONE_NUMBER_TYPES)

@@ -1,0 +1,172 @@
+"""A request is one value: what to send, how to read the reply, and how it may
+be retried.
+
+Resource methods build an :class:`APIRequest` from the pure wire functions and
+hand it to the client's one send path (:meth:`ElevenPhone._execute`), which
+sends it with retries and decodes the reply with ``request.decode``. Nothing
+in the send path knows which endpoint it is sending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from msgspec import UNSET, UnsetType
+
+from ._exceptions import InvalidRequestError
+from ._wire import check_header_value, merge_extra_body, query_value
+
+__all__ = ["DEFAULT_OPTIONS", "APIRequest", "RequestOptions", "check_timeout"]
+
+T = TypeVar("T")
+
+Headers = Mapping[str, str | None]
+"""Headers to send; ``None`` as a value removes a header the client would send."""
+
+
+def check_timeout(timeout: object) -> float | None:
+    """A timeout in seconds (None: no limit).
+
+    Raises:
+        ValueError: not a positive number or None.
+    """
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}")
+    return None if timeout is None else float(timeout)
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Per-call options, the same on every method (the Stainless names).
+
+    Attributes:
+        extra_headers: headers sent with this call, over the client's; a value
+            of ``None`` removes that header.
+        extra_query: query parameters added to this call's URL.
+        extra_body: fields merged into this call's JSON body, over the ones
+            the method sets. Sent as given, without the SDK's schema checks:
+            the way to send a field the API takes and this version does not
+            know yet.
+        timeout: seconds one attempt of this call may take (None: no limit),
+            instead of the client's.
+    """
+
+    extra_headers: Headers | None = None
+    extra_query: Mapping[str, object] | None = None
+    extra_body: Mapping[str, object] | None = None
+    timeout: float | None | UnsetType = UNSET
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
+    ) -> RequestOptions:
+        """Checked options; :data:`DEFAULT_OPTIONS` when none is given.
+
+        Raises:
+            InvalidRequestError: a header, query value or body key that cannot
+                be sent, or a timeout out of range.
+        """
+        if (
+            extra_headers is None
+            and extra_query is None
+            and extra_body is None
+            and timeout is UNSET
+        ):
+            return DEFAULT_OPTIONS
+        if extra_headers is not None:
+            _check_mapping(extra_headers, "extra_headers")
+            for name, header in extra_headers.items():
+                check_header_value(name, header, field=f"extra_headers.{name}")
+        if extra_query is not None:
+            _check_mapping(extra_query, "extra_query")
+            for name, parameter in extra_query.items():
+                query_value(parameter, field=f"extra_query.{name}")
+        if extra_body is not None:
+            _check_mapping(extra_body, "extra_body")
+        if not isinstance(timeout, UnsetType):
+            try:
+                timeout = check_timeout(timeout)
+            except ValueError as error:
+                raise InvalidRequestError(str(error), field="timeout") from None
+        return cls(extra_headers, extra_query, extra_body, timeout)
+
+
+def _check_mapping(value: object, name: str) -> None:
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError(
+            f"{name} must be a mapping, not {type(value).__name__}", field=name
+        )
+    for key in value:
+        if not isinstance(key, str):
+            raise InvalidRequestError(
+                f"{name} keys must be str, not {type(key).__name__}", field=name
+            )
+
+
+DEFAULT_OPTIONS = RequestOptions()
+"""No per-call options: the client's settings apply."""
+
+
+@dataclass(frozen=True)
+class APIRequest(Generic[T]):
+    """One call, ready to send.
+
+    Attributes:
+        method: the HTTP method.
+        path: the path, percent-encoded, from the base URL.
+        decode: reads a 2xx reply: ``decode(body, status_code)``; raises
+            :class:`APIResponseValidationError` when the body does not fit.
+        query: query parameters, already as strings.
+        body: the encoded JSON body, or None.
+        idempotent: whether sending it twice does no harm. A call that is not
+            (an outbound call, an import) is retried only when the server
+            certainly did not act on it.
+        options: the per-call options.
+    """
+
+    method: str
+    path: str
+    decode: Callable[[bytes, int], T]
+    query: Mapping[str, str] | None = None
+    body: bytes | None = None
+    idempotent: bool = True
+    options: RequestOptions = field(default=DEFAULT_OPTIONS)
+
+    @property
+    def description(self) -> str:
+        """``METHOD /path``, as logs name the call."""
+        return f"{self.method} {self.path}"
+
+    def final_query(self) -> Mapping[str, str] | None:
+        """The query with ``extra_query`` added."""
+        extra = self.options.extra_query
+        if not extra:
+            return self.query
+        merged = dict(self.query or {})
+        merged.update((name, query_value(value, field=name)) for name, value in extra.items())
+        return merged
+
+    def final_body(self) -> bytes | None:
+        """The body with ``extra_body`` merged in.
+
+        Raises:
+            InvalidRequestError: ``extra_body`` on a call that sends no body,
+                or a value JSON cannot carry.
+        """
+        extra = self.options.extra_body
+        if extra is None:
+            return self.body
+        if self.body is None:
+            raise InvalidRequestError(
+                f"extra_body: {self.method} {self.path} sends no body", field="extra_body"
+            )
+        return merge_extra_body(self.body, extra)

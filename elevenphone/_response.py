@@ -1,0 +1,97 @@
+"""The raw response: what ``client.<resource>.with_raw_response.<method>()`` returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import msgspec
+from multidict import CIMultiDictProxy
+
+from ._exceptions import ElevenPhoneError
+from ._request import APIRequest
+from ._transport import HTTPReply
+from ._wire import decode_reply
+
+__all__ = ["APIResponse"]
+
+T = TypeVar("T")
+
+_UNPARSED: Any = object()
+_json_decoder = msgspec.json.Decoder()
+
+
+class APIResponse(Generic[T]):
+    """A 2xx reply as it came, and the value the plain method returns.
+
+    Attributes:
+        status_code: the HTTP status.
+        headers: the reply's headers (case-insensitive).
+        content: the body, as bytes.
+        retries_taken: how many times the call was sent again before this reply.
+    """
+
+    status_code: int
+    headers: CIMultiDictProxy[str]
+    content: bytes
+    retries_taken: int
+
+    def __init__(
+        self,
+        request: APIRequest[T],
+        reply: HTTPReply,
+        *,
+        retries_taken: int,
+        redact: Callable[[ElevenPhoneError], ElevenPhoneError],
+    ) -> None:
+        self.status_code = reply.status
+        self.headers = reply.headers
+        self.content = reply.body
+        self.retries_taken = retries_taken
+        self._request = request
+        self._redact = redact
+        self._parsed: T = _UNPARSED
+
+    @property
+    def request_id(self) -> str | None:
+        """The request id the API's headers carry (``request-id``, ``x-request-id``), if any."""
+        return self.headers.get("request-id") or self.headers.get("x-request-id")
+
+    @property
+    def text(self) -> str:
+        """The body as text (invalid UTF-8 replaced)."""
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body as plain JSON values (dicts, lists, strs, ...).
+
+        Raises:
+            APIResponseValidationError: the body is not JSON.
+        """
+        return self._checked(
+            lambda: decode_reply(
+                _json_decoder, self.content, what="JSON", status_code=self.status_code
+            )
+        )
+
+    def parse(self) -> T:
+        """What the plain method returns for this reply (decoded once, then kept).
+
+        Raises:
+            APIResponseValidationError: the body does not decode.
+        """
+        if self._parsed is _UNPARSED:
+            self._parsed = self._checked(
+                lambda: self._request.decode(self.content, self.status_code)
+            )
+        return self._parsed
+
+    def _checked(self, read: Callable[[], Any]) -> Any:
+        try:
+            return read()
+        except ElevenPhoneError as error:
+            failure = error
+        raise self._redact(failure)
+
+    def __repr__(self) -> str:
+        return f"<APIResponse [{self.status_code}] {self._request.description}>"
