@@ -53,7 +53,8 @@ from ._models import (
     TwilioPhoneNumber,
     UpdatePhoneNumberRequest,
 )
-from ._phone_numbers import PhoneNumbers
+from ._phone_numbers import PhoneNumbers, PhoneNumbersWithRawResponse
+from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._version import __version__
 
@@ -61,6 +62,7 @@ __all__ = [
     "NOT_GIVEN",
     "REGIONS",
     "APIConnectionError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -95,6 +97,7 @@ __all__ = [
     "PhoneNumberAgentInfo",
     "PhoneNumberState",
     "PhoneNumbers",
+    "PhoneNumbersWithRawResponse",
     "RateLimitError",
     "RetryPolicy",
     "SIPMediaEncryption",

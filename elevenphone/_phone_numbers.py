@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET, UnsetType
@@ -21,7 +22,7 @@ from ._models import (
     PhoneNumber,
     UpdatePhoneNumberRequest,
 )
-from ._request import APIRequest
+from ._request import APIRequest, Headers, RequestOptions
 from ._wire import (
     PHONE_NUMBERS_PATH,
     decode_phone_number,
@@ -29,23 +30,33 @@ from ._wire import (
     encode_update_request,
     phone_number_path,
 )
+from .resources._base import Resource, raw_response
 
 if TYPE_CHECKING:
-    from ._client import ElevenPhone
+    pass
 
-__all__ = ["PhoneNumbers"]
+__all__ = ["PhoneNumbers", "PhoneNumbersWithRawResponse"]
+
+_NOTHING = UpdatePhoneNumberRequest()
 
 
-class PhoneNumbers:
+class PhoneNumbers(Resource):
     """Calls on ``/v1/convai/phone-numbers``. Reached as ``client.phone_numbers``.
 
     Single numbers: :meth:`update`, :meth:`get`, :meth:`list`. Many at once:
     :meth:`bulk_update`, :meth:`iter_bulk_update`, :meth:`reassign_agent`,
     :meth:`undo`.
+
+    Every method takes the per-call options ``extra_headers``,
+    ``extra_query``, ``extra_body`` and ``timeout``, and
+    :attr:`with_raw_response` gives each single call with its raw reply.
     """
 
-    def __init__(self, client: ElevenPhone) -> None:
-        self._client = client
+    @cached_property
+    def with_raw_response(self) -> PhoneNumbersWithRawResponse:
+        """The same calls, each returning an :class:`APIResponse` (status, headers,
+        body, retries) whose ``parse()`` gives what the plain call returns."""
+        return PhoneNumbersWithRawResponse(PhoneNumbers(self._client, raw=True))
 
     async def update(
         self,
@@ -63,6 +74,10 @@ class PhoneNumbers:
         store_sip_messages: bool | None | UnsetType = UNSET,
         environment: str | None | UnsetType = UNSET,
         branch_id: str | None | UnsetType = UNSET,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
     ) -> PhoneNumber:
         """Update a phone number: assign its agent, branch and environment, or
         change its label and SIP trunk settings.
@@ -71,6 +86,24 @@ class PhoneNumbers:
         arguments. Only the fields given are sent: an omitted field is left
         unchanged by the API, and ``None`` clears it (``agent_id=None``
         unassigns the number). Nested configs take the Structs or plain dicts.
+
+        Args:
+            phone_number_id: the number to update.
+            request: the whole update, instead of the field keywords.
+            agent_id: the agent to assign; ``None`` unassigns the number.
+            label: the number's label.
+            inbound_trunk_config: inbound SIP trunk settings (SIP trunk numbers).
+            outbound_trunk_config: outbound SIP trunk settings (SIP trunk
+                numbers); ``address`` is required.
+            livekit_stack: ``standard`` or ``static`` (SIP trunk numbers).
+            store_sip_messages: whether to store SIP messages (SIP trunk numbers).
+            environment: the environment used to resolve the agent's variables.
+            branch_id: the agent branch calls to this number use.
+            extra_headers: headers for this call; ``None`` removes one.
+            extra_query: query parameters for this call.
+            extra_body: fields merged into the JSON body, sent without the
+                SDK's schema checks (for fields this version does not know).
+            timeout: seconds one attempt may take, for this call.
 
         Returns:
             The phone number as updated.
@@ -88,40 +121,61 @@ class PhoneNumbers:
             RuntimeError: the client is closed.
         """
         path = phone_number_path(phone_number_id)
-        fields = {
-            name: value
-            for name, value in (
-                ("agent_id", agent_id),
-                ("label", label),
-                ("inbound_trunk_config", inbound_trunk_config),
-                ("outbound_trunk_config", outbound_trunk_config),
-                ("livekit_stack", livekit_stack),
-                ("store_sip_messages", store_sip_messages),
-                ("environment", environment),
-                ("branch_id", branch_id),
+        fields = UpdatePhoneNumberRequest(
+            agent_id=agent_id,
+            label=label,
+            inbound_trunk_config=inbound_trunk_config,  # type: ignore[arg-type]
+            outbound_trunk_config=outbound_trunk_config,  # type: ignore[arg-type]
+            livekit_stack=livekit_stack,  # type: ignore[arg-type]
+            store_sip_messages=store_sip_messages,
+            environment=environment,
+            branch_id=branch_id,
+        )
+        if request is None:
+            request = fields
+        elif fields != _NOTHING:
+            raise InvalidRequestError(
+                "pass either an UpdatePhoneNumberRequest or field keywords, not both",
+                field="request",
             )
-            if value is not UNSET
-        }
-        if request is not None:
-            if fields:
-                raise InvalidRequestError(
-                    "pass either an UpdatePhoneNumberRequest or field keywords, not both",
-                    field="request",
-                )
-            if not isinstance(request, UpdatePhoneNumberRequest):
-                raise InvalidRequestError(
-                    f"request must be an UpdatePhoneNumberRequest, not {type(request).__name__}",
-                    field="request",
-                )
-            body = encode_update_request(request)
-        else:
-            body = encode_update_request(fields)
-        return await self._client._execute(
-            APIRequest("PATCH", path, decode_phone_number, body=body)
+        elif not isinstance(request, UpdatePhoneNumberRequest):
+            raise InvalidRequestError(
+                f"request must be an UpdatePhoneNumberRequest, not {type(request).__name__}",
+                field="request",
+            )
+        options = RequestOptions.of(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await self._execute(
+            APIRequest(
+                "PATCH",
+                path,
+                decode_phone_number,
+                body=encode_update_request(request),
+                options=options,
+            )
         )
 
-    async def get(self, phone_number_id: str) -> PhoneNumber:
+    async def get(
+        self,
+        phone_number_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
+    ) -> PhoneNumber:
         """Fetch one phone number.
+
+        Args:
+            phone_number_id: the number to fetch.
+            extra_headers: headers for this call; ``None`` removes one.
+            extra_query: query parameters for this call.
+            extra_body: not for this call (it sends no body).
+            timeout: seconds one attempt may take, for this call.
 
         Raises:
             InvalidRequestError: ``phone_number_id`` is not a non-empty str.
@@ -130,8 +184,17 @@ class PhoneNumbers:
             APIResponseValidationError: a 2xx reply that does not decode.
             RuntimeError: the client is closed.
         """
-        path = phone_number_path(phone_number_id)
-        return await self._client._execute(APIRequest("GET", path, decode_phone_number))
+        options = RequestOptions.of(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await self._execute(
+            APIRequest(
+                "GET", phone_number_path(phone_number_id), decode_phone_number, options=options
+            )
+        )
 
     async def list(
         self,
@@ -139,14 +202,22 @@ class PhoneNumbers:
         provider: str | None = None,
         agent_id: str | None = None,
         branch_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
     ) -> builtins.list[PhoneNumber]:
-        """List the account's phone numbers, optionally filtered.
+        """List the account's phone numbers, optionally filtered (one unpaginated array).
 
         Args:
             provider: only numbers of this provider (``twilio``, ``sip_trunk``,
                 ``exotel``).
             agent_id: only numbers assigned to this agent.
             branch_id: only numbers on this agent branch.
+            extra_headers: headers for this call; ``None`` removes one.
+            extra_query: query parameters for this call.
+            extra_body: not for this call (it sends no body).
+            timeout: seconds one attempt may take, for this call.
 
         Raises:
             InvalidRequestError: a filter is not a str.
@@ -167,8 +238,16 @@ class PhoneNumbers:
                     f"{name} must be a str, not {type(value).__name__}", field=name
                 )
             query[name] = value
-        return await self._client._execute(
-            APIRequest("GET", PHONE_NUMBERS_PATH, decode_phone_number_list, query=query)
+        options = RequestOptions.of(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await self._execute(
+            APIRequest(
+                "GET", PHONE_NUMBERS_PATH, decode_phone_number_list, query=query, options=options
+            )
         )
 
     # --- bulk (see elevenphone._bulk) --------------------------------------------
@@ -332,3 +411,14 @@ class PhoneNumbers:
             max_rate=max_rate,
             on_progress=on_progress,
         )
+
+
+class PhoneNumbersWithRawResponse:
+    """``client.phone_numbers.with_raw_response``: each call of
+    :class:`PhoneNumbers` that sends one request, with the same parameters,
+    returning an :class:`APIResponse` of what the plain call returns."""
+
+    def __init__(self, phone_numbers: PhoneNumbers) -> None:
+        self.update = raw_response(phone_numbers.update)
+        self.get = raw_response(phone_numbers.get)
+        self.list = raw_response(phone_numbers.list)

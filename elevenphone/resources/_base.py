@@ -1,0 +1,43 @@
+"""What every resource shares: the client it sends through, and raw responses.
+
+A resource method builds an :class:`~elevenphone._request.APIRequest` and hands
+it to :meth:`Resource._execute`. A resource made for ``with_raw_response``
+hands the same request to the client's raw path instead, so each method is
+written once and serves both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, cast
+
+from .._request import APIRequest
+from .._response import APIResponse
+
+if TYPE_CHECKING:
+    from .._client import ElevenPhone
+
+__all__ = ["Resource", "raw_response"]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+
+class Resource:
+    """Base of ``client.phone_numbers`` and the other resources."""
+
+    def __init__(self, client: ElevenPhone, *, raw: bool = False) -> None:
+        self._client = client
+        self._raw = raw
+
+    async def _execute(self, request: APIRequest[T]) -> T:
+        if self._raw:
+            # Seen through raw_response(), whose type says so.
+            return cast(T, await self._client._execute_raw(request))
+        return await self._client._execute(request)
+
+
+def raw_response(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[APIResponse[T]]]:
+    """``method`` of a resource made with ``raw=True``, typed as what it returns:
+    the same parameters, an :class:`APIResponse` of what the method returns."""
+    return cast(Callable[P, Awaitable[APIResponse[T]]], method)
