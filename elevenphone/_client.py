@@ -20,7 +20,7 @@ from msgspec import UNSET, UnsetType
 from multidict import CIMultiDict
 from yarl import URL
 
-from ._exceptions import ElevenPhoneError, InvalidRequestError
+from ._exceptions import APIStatusError, ElevenPhoneError, InvalidRequestError
 from ._phone_numbers import PhoneNumbers
 from ._request import APIRequest, check_timeout
 from ._response import APIResponse
@@ -28,6 +28,7 @@ from ._retry import RetryPolicy, logger
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
 from ._version import __version__
 from ._wire import check_header_value, error_from_response, redact_error, too_large_error
+from .resources.calls import Calls
 
 T = TypeVar("T")
 
@@ -129,6 +130,16 @@ def _merged_headers(base: Mapping[str, str], extra: Mapping[str, str | None]) ->
     return merged
 
 
+def _outcome_unknown(error: ElevenPhoneError) -> ElevenPhoneError:
+    """``error``, marked and worded as a call the server may have acted on."""
+    error.outcome_unknown = True
+    error.message += (
+        "; not retried: the server may have acted on it (a call may already be ringing)"
+    )
+    error.args = (str(error) if isinstance(error, APIStatusError) else error.message,)
+    return error
+
+
 def _api_key_in(headers: Mapping[str, str | None]) -> str | None:
     for name, value in headers.items():
         if name.lower() == "xi-api-key":
@@ -183,8 +194,11 @@ class ElevenPhone:
     """
 
     phone_numbers: PhoneNumbers
-    """Calls on phone numbers: ``update``, ``get``, ``list``, and the bulk calls
-    ``bulk_update``, ``iter_bulk_update``, ``reassign_agent`` and ``undo``."""
+    """Phone numbers: import, get, update, delete, list and page through them,
+    read their SIP messages, and update many at once."""
+
+    calls: Calls
+    """Outbound calls from an imported number, through its provider."""
 
     base_url: str
     """The server every call goes to, without a trailing slash."""
@@ -228,6 +242,7 @@ class ElevenPhone:
         self._headers = _merged_headers(own, extra)
         self._json_headers = _merged_headers(self._headers, {"Content-Type": "application/json"})
         self.phone_numbers = PhoneNumbers(self)
+        self.calls = Calls(self)
 
     @property
     def max_retries(self) -> int:
@@ -269,6 +284,7 @@ class ElevenPhone:
         clone.retry_policy = policy
         clone._is_derived = True
         clone.phone_numbers = PhoneNumbers(clone)
+        clone.calls = Calls(clone)
         return clone
 
     _is_derived: bool = False
@@ -357,14 +373,21 @@ class ElevenPhone:
             return await send_once(), 0
         except ElevenPhoneError as error:
             failure = error
-        reply = await self.retry_policy.retry(
-            failure,
-            send_once,
-            description=request.description,
-            idempotent=request.idempotent,
-            overload_is_free=gate is not None,
-        )
-        return reply, attempts - 1
+        try:
+            reply = await self.retry_policy.retry(
+                failure,
+                send_once,
+                description=request.description,
+                idempotent=request.idempotent,
+                overload_is_free=gate is not None,
+            )
+        except ElevenPhoneError as error:
+            if request.idempotent or not self.retry_policy.may_have_acted(error):
+                raise
+            failure = _outcome_unknown(error)
+        else:
+            return reply, attempts - 1
+        raise failure
 
     async def close(self) -> None:
         """Close the session if the client created it. Idempotent.

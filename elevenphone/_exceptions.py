@@ -65,9 +65,18 @@ __all__ = [
 
 
 class ElevenPhoneError(Exception):
-    """Base of every error raised by elevenphone."""
+    """Base of every error raised by elevenphone.
+
+    Attributes:
+        message: what went wrong, for a person.
+        outcome_unknown: True when a call that is not idempotent (an outbound
+            call, an import) failed after the server may have acted on it (a
+            timeout, a reset, a reply cut short, 408, 409, a 5xx). It was not
+            retried: a call may already be ringing, a number may be imported.
+    """
 
     message: str
+    outcome_unknown: bool = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -16,21 +16,38 @@ from ._bulk_result import BulkResult
 from ._exceptions import InvalidRequestError
 from ._journal import Journal
 from ._models import (
+    CreatePhoneNumberRequest,
+    CreatePhoneNumberResponse,
     InboundSIPTrunkConfig,
     LivekitStack,
     OutboundSIPTrunkConfig,
     PhoneNumber,
+    PhoneNumberPage,
+    PhoneNumberSortBy,
+    SIPMessage,
+    SIPMessagePage,
+    SortDirection,
+    TelephonyProvider,
     UpdatePhoneNumberRequest,
 )
 from ._request import APIRequest, Headers, RequestOptions
 from ._wire import (
+    PHONE_NUMBER_PAGES_PATH,
     PHONE_NUMBERS_PATH,
+    decode_created_phone_number,
+    decode_nothing,
     decode_phone_number,
     decode_phone_number_list,
+    decode_phone_number_page,
+    decode_sip_message_page,
+    encode_body,
     encode_update_request,
+    optional_query,
     phone_number_path,
+    sip_messages_path,
 )
 from .resources._base import Resource, raw_response
+from .resources._pages import items_of_pages
 
 if TYPE_CHECKING:
     pass
@@ -43,9 +60,12 @@ _NOTHING = UpdatePhoneNumberRequest()
 class PhoneNumbers(Resource):
     """Calls on ``/v1/convai/phone-numbers``. Reached as ``client.phone_numbers``.
 
-    Single numbers: :meth:`update`, :meth:`get`, :meth:`list`. Many at once:
-    :meth:`bulk_update`, :meth:`iter_bulk_update`, :meth:`reassign_agent`,
-    :meth:`undo`.
+    One number: :meth:`create` (import), :meth:`get`, :meth:`update`,
+    :meth:`delete`, and its SIP messages (:meth:`sip_messages_page`,
+    :meth:`iter_sip_messages`). The account's numbers: :meth:`list` (v1, one
+    array), :meth:`list_page` and :meth:`iter` (v2: searched, sorted, paged).
+    Many at once: :meth:`bulk_update`, :meth:`iter_bulk_update`,
+    :meth:`reassign_agent`, :meth:`undo`.
 
     Every method takes the per-call options ``extra_headers``,
     ``extra_query``, ``extra_body`` and ``timeout``, and
@@ -250,6 +270,302 @@ class PhoneNumbers(Resource):
             )
         )
 
+    async def create(
+        self,
+        request: CreatePhoneNumberRequest | Mapping[str, Any],
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
+    ) -> CreatePhoneNumberResponse:
+        """Import a phone number from Twilio, Exotel or a SIP trunk.
+
+        Not idempotent (the API has no idempotency key): it is retried only
+        when the server certainly did not act, after a failed connect or a
+        429. After a timeout, a reset or a 5xx the error's ``outcome_unknown``
+        is True: the number may have been imported; list before importing again.
+
+        Args:
+            request: a :class:`CreateTwilioPhoneNumberRequest`,
+                :class:`CreateExotelPhoneNumberRequest` or
+                :class:`CreateSIPTrunkPhoneNumberRequest` (or a mapping with
+                ``provider`` and the same fields).
+            extra_headers: headers for this call; ``None`` removes one.
+            extra_query: query parameters for this call.
+            extra_body: fields merged into the JSON body, unchecked.
+            timeout: seconds one attempt may take, for this call.
+
+        Returns:
+            The reply, whose ``phone_number_id`` is the new number's id.
+
+        Raises:
+            InvalidRequestError: a required field is missing or a value does
+                not fit the schema (nothing is sent).
+            ValidationError: the API refused the import (422).
+            APIStatusError, APIConnectionError: as for :meth:`update`.
+        """
+        body = encode_body(request, CreatePhoneNumberRequest, what="import")
+        return await self._execute(
+            APIRequest(
+                "POST",
+                PHONE_NUMBERS_PATH,
+                decode_created_phone_number,
+                body=body,
+                idempotent=False,
+                options=RequestOptions.of(
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                ),
+            )
+        )
+
+    async def delete(
+        self,
+        phone_number_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
+    ) -> None:
+        """Delete a phone number.
+
+        Args:
+            phone_number_id: the number to delete.
+            extra_headers: headers for this call; ``None`` removes one.
+            extra_query: query parameters for this call.
+            extra_body: not for this call (it sends no body).
+            timeout: seconds one attempt may take, for this call.
+
+        Raises:
+            InvalidRequestError: ``phone_number_id`` is not a non-empty str.
+            NotFoundError: no such phone number (404), even with an empty body.
+            APIStatusError, APIConnectionError: as for :meth:`update`.
+        """
+        path = phone_number_path(phone_number_id)
+        options = RequestOptions.of(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await self._execute(APIRequest("DELETE", path, decode_nothing, options=options))
+
+    async def list_page(
+        self,
+        *,
+        search: str | None = None,
+        label: str | None = None,
+        phone_number: str | None = None,
+        provider: TelephonyProvider | str | None = None,
+        supports_outbound: bool | None = None,
+        agent_id: str | None = None,
+        branch_id: str | None = None,
+        sort_by: PhoneNumberSortBy | str | None = None,
+        sort_direction: SortDirection | str | None = None,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
+    ) -> PhoneNumberPage:
+        """One page of the account's phone numbers, searched, filtered and sorted.
+
+        Every filter left None is not sent. Pass the page's ``next_cursor`` as
+        ``cursor`` for the next page, or let :meth:`iter` follow it.
+
+        Args:
+            search: an exact phone number id, or part of a label or phone
+                number (case-insensitive).
+            label: part of the label (case-insensitive).
+            phone_number: the phone number.
+            provider: ``twilio``, ``sip_trunk`` or ``exotel``.
+            supports_outbound: only numbers that can (or cannot) place calls.
+            agent_id: only numbers assigned to this agent.
+            branch_id: only numbers on this agent branch.
+            sort_by: ``label`` or ``phone_number``.
+            sort_direction: ``asc`` or ``desc``.
+            page_size: numbers per page.
+            cursor: where to start: the ``next_cursor`` of the page before.
+            extra_headers: headers for this call; ``None`` removes one.
+            extra_query: query parameters for this call.
+            extra_body: not for this call (it sends no body).
+            timeout: seconds one attempt may take, for this call.
+
+        Raises:
+            InvalidRequestError: a filter of the wrong type or value.
+            APIStatusError, APIConnectionError: as for :meth:`update`.
+            APIResponseValidationError: a 2xx reply that does not decode.
+        """
+        query = optional_query(
+            search=search,
+            label=label,
+            phone_number=phone_number,
+            provider=provider,
+            supports_outbound=supports_outbound,
+            agent_id=agent_id,
+            branch_id=branch_id,
+            sort_by=sort_by,
+            sort_direction=sort_direction,
+            page_size=page_size,
+            cursor=cursor,
+        )
+        options = RequestOptions.of(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await self._execute(
+            APIRequest(
+                "GET",
+                PHONE_NUMBER_PAGES_PATH,
+                decode_phone_number_page,
+                query=query,
+                options=options,
+            )
+        )
+
+    def iter(
+        self,
+        *,
+        search: str | None = None,
+        label: str | None = None,
+        phone_number: str | None = None,
+        provider: TelephonyProvider | str | None = None,
+        supports_outbound: bool | None = None,
+        agent_id: str | None = None,
+        branch_id: str | None = None,
+        sort_by: PhoneNumberSortBy | str | None = None,
+        sort_direction: SortDirection | str | None = None,
+        page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
+    ) -> AsyncIterator[PhoneNumber]:
+        """Every matching phone number, across pages: ``async for number in ...``.
+
+        Takes the filters of :meth:`list_page`. Pages are fetched one at a
+        time, each once the numbers before it are taken, so memory holds one
+        page however large the account. The arguments are checked here, before
+        anything is sent.
+
+        Raises:
+            InvalidRequestError: a filter of the wrong type or value (at once).
+            APIStatusError, APIConnectionError, APIResponseValidationError:
+                while iterating, as for :meth:`list_page`.
+        """
+        filters = {
+            "search": search,
+            "label": label,
+            "phone_number": phone_number,
+            "provider": provider,
+            "supports_outbound": supports_outbound,
+            "agent_id": agent_id,
+            "branch_id": branch_id,
+            "sort_by": sort_by,
+            "sort_direction": sort_direction,
+            "page_size": page_size,
+        }
+        query = optional_query(**filters)
+        options = RequestOptions.of(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+        def fetch(cursor: str | None) -> Awaitable[PhoneNumberPage]:
+            page_query = query if cursor is None else {**query, "cursor": cursor}
+            return self._client._execute(
+                APIRequest(
+                    "GET",
+                    PHONE_NUMBER_PAGES_PATH,
+                    decode_phone_number_page,
+                    query=page_query,
+                    options=options,
+                )
+            )
+
+        return items_of_pages(fetch, lambda page: page.phone_numbers)
+
+    async def sip_messages_page(
+        self,
+        phone_number_id: str,
+        *,
+        page_size: int | None = None,
+        cursor: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
+    ) -> SIPMessagePage:
+        """One page of the SIP messages the API logged for a phone number.
+
+        Args:
+            phone_number_id: the number.
+            page_size: messages per page.
+            cursor: the ``next_cursor`` of the page before.
+            extra_headers: headers for this call; ``None`` removes one.
+            extra_query: query parameters for this call.
+            extra_body: not for this call (it sends no body).
+            timeout: seconds one attempt may take, for this call.
+
+        Raises:
+            InvalidRequestError: a bad id, page size or cursor.
+            NotFoundError: no such phone number (404).
+            APIStatusError, APIConnectionError: as for :meth:`update`.
+        """
+        path = sip_messages_path(phone_number_id)
+        query = optional_query(page_size=page_size, cursor=cursor)
+        options = RequestOptions.of(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+        return await self._execute(
+            APIRequest("GET", path, decode_sip_message_page, query=query, options=options)
+        )
+
+    def iter_sip_messages(
+        self,
+        phone_number_id: str,
+        *,
+        page_size: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
+    ) -> AsyncIterator[SIPMessage]:
+        """Every SIP message of a phone number, across pages, one page in memory.
+
+        Raises:
+            InvalidRequestError: a bad id or page size (at once).
+            NotFoundError, APIStatusError, APIConnectionError: while iterating.
+        """
+        path = sip_messages_path(phone_number_id)
+        query = optional_query(page_size=page_size)
+        options = RequestOptions.of(
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+        def fetch(cursor: str | None) -> Awaitable[SIPMessagePage]:
+            page_query = query if cursor is None else {**query, "cursor": cursor}
+            return self._client._execute(
+                APIRequest("GET", path, decode_sip_message_page, query=page_query, options=options)
+            )
+
+        return items_of_pages(fetch, lambda page: page.sip_messages)
+
     # --- bulk (see elevenphone._bulk) --------------------------------------------
 
     def iter_bulk_update(
@@ -422,3 +738,7 @@ class PhoneNumbersWithRawResponse:
         self.update = raw_response(phone_numbers.update)
         self.get = raw_response(phone_numbers.get)
         self.list = raw_response(phone_numbers.list)
+        self.create = raw_response(phone_numbers.create)
+        self.delete = raw_response(phone_numbers.delete)
+        self.list_page = raw_response(phone_numbers.list_page)
+        self.sip_messages_page = raw_response(phone_numbers.sip_messages_page)

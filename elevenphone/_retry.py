@@ -110,6 +110,17 @@ class RetryPolicy:
             return error.status_code in RETRYABLE_STATUSES or error.status_code >= 500
         return isinstance(error, APIConnectionError)
 
+    @staticmethod
+    def may_have_acted(error: BaseException) -> bool:
+        """Whether the server may have acted on a call that failed with ``error``:
+        a reply was lost or came too late (timeout, reset, cut short), or the
+        reply (408, 409, 5xx) does not say the call was refused."""
+        if isinstance(error, APIConnectionError):
+            return error.request_sent
+        if isinstance(error, APIStatusError):
+            return error.status_code in {408, 409} or error.status_code >= 500
+        return False
+
     def backoff(self, retry_number: int) -> float:
         """The backoff before retry ``retry_number`` (1 for the first retry):
         ``min(initial_delay * 2**(n-1), max_delay)``, less up to ``jitter`` of it."""

@@ -16,7 +16,7 @@ import email.utils
 import math
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -41,31 +41,65 @@ from ._exceptions import (
 )
 from ._models import (
     PHONE_NUMBER_TYPES,
+    CreatePhoneNumberResponse,
+    ExotelOutboundCallResponse,
     GenericPhoneNumber,
     PhoneNumber,
+    PhoneNumberPage,
+    PhoneNumberSortBy,
+    SIPMessage,
+    SIPMessagePage,
+    SIPTrunkOutboundCallResponse,
+    SortDirection,
+    StrEnum,
+    TelephonyProvider,
+    TwilioOutboundCallResponse,
     UpdatePhoneNumberRequest,
 )
 
 __all__ = [
+    "OUTBOUND_CALL_PATHS",
     "PHONE_NUMBERS_PATH",
+    "PHONE_NUMBER_PAGES_PATH",
     "REDACTED",
+    "REGISTER_CALL_PATH",
     "check_header_value",
+    "decode_created_phone_number",
+    "decode_exotel_call",
+    "decode_nothing",
     "decode_phone_number",
     "decode_phone_number_list",
+    "decode_phone_number_page",
     "decode_reply",
+    "decode_sip_message_page",
+    "decode_sip_trunk_call",
+    "decode_text",
+    "decode_twilio_call",
+    "encode_body",
     "encode_update_request",
     "error_from_response",
     "header_int",
     "merge_extra_body",
+    "optional_query",
     "parse_retry_after",
     "phone_number_path",
     "query_value",
     "redact",
     "redact_error",
+    "sip_messages_path",
+    "struct_decoder",
     "too_large_error",
 ]
 
 PHONE_NUMBERS_PATH = "/v1/convai/phone-numbers"
+PHONE_NUMBER_PAGES_PATH = "/v1/convai/v2/phone-numbers"
+REGISTER_CALL_PATH = "/v1/convai/twilio/register-call"
+OUTBOUND_CALL_PATHS = {
+    "twilio": "/v1/convai/twilio/outbound-call",
+    "sip_trunk": "/v1/convai/sip-trunk/outbound-call",
+    "exotel": "/v1/convai/exotel/outbound-call",
+}
+"""The outbound-call endpoint of each provider."""
 
 T = TypeVar("T")
 E = TypeVar("E", bound=ElevenPhoneError)
@@ -117,6 +151,73 @@ def phone_number_path(phone_number_id: object) -> str:
 # Unreserved characters but the dot: what quote(safe="") leaves as it is.
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_~-]+")
 
+
+def sip_messages_path(phone_number_id: object) -> str:
+    """The path of a phone number's SIP messages.
+
+    Raises:
+        InvalidRequestError: the id is not a non-empty str.
+    """
+    return phone_number_path(phone_number_id) + "/sip-messages"
+
+
+def optional_query(**values: object) -> dict[str, str]:
+    """Query parameters from the values given (None: not given), each checked.
+
+    A str must be non-empty where it names something; a bool is sent as
+    ``true``/``false``; ``page_size`` must be an int >= 1; an enum filter
+    takes its member or its value.
+
+    Raises:
+        InvalidRequestError: a value of the wrong type or out of range, naming it.
+    """
+    query: dict[str, str] = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        enum = _QUERY_ENUMS.get(name)
+        if enum is not None:
+            query[name] = _enum_value(enum, value, name)
+        elif name == "page_size":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidRequestError(
+                    f"page_size must be an int >= 1, not {value!r}", field=name
+                )
+            query[name] = str(value)
+        elif name in _BOOLEAN_QUERIES:
+            if not isinstance(value, bool):
+                raise InvalidRequestError(
+                    f"{name} must be a bool, not {type(value).__name__}", field=name
+                )
+            query[name] = "true" if value else "false"
+        elif not isinstance(value, str):
+            raise InvalidRequestError(
+                f"{name} must be a str, not {type(value).__name__}", field=name
+            )
+        else:
+            query[name] = value
+    return query
+
+
+_QUERY_ENUMS: dict[str, type[StrEnum]] = {
+    "provider": TelephonyProvider,
+    "sort_by": PhoneNumberSortBy,
+    "sort_direction": SortDirection,
+}
+_BOOLEAN_QUERIES = frozenset({"supports_outbound"})
+
+
+def _enum_value(enum: type[StrEnum], value: object, name: str) -> str:
+    if isinstance(value, enum):
+        return str(value)  # a StrEnum's str() is its value
+    allowed = [str(member) for member in enum]
+    if isinstance(value, str) and value in allowed:
+        return value
+    raise InvalidRequestError(
+        f"{name} must be one of {', '.join(allowed)}, not {value!r}", field=name
+    )
+
+
 _NAMED_FIELD = re.compile(r"field `([^`]+)`")
 
 
@@ -131,33 +232,43 @@ def _field_from_msgspec_error(what: str, path: str | None) -> str | None:
     return ".".join(parts) or None
 
 
-def encode_update_request(request: UpdatePhoneNumberRequest | Mapping[str, Any]) -> bytes:
-    """Validate an update against the schema and encode it as JSON bytes.
+def encode_body(request: object, model: Any, *, what: str) -> bytes:
+    """Validate a request body against ``model`` and encode it as JSON bytes.
 
-    ``request`` is a :class:`UpdatePhoneNumberRequest` (whose nested configs may
-    be Structs or plain dicts) or a mapping of field names to values. Fields
-    left unset are not encoded; ``None`` is encoded as ``null``.
+    ``request`` is a Struct of ``model`` (whose nested configs may be Structs
+    or plain dicts) or a mapping of field names to values. Fields left unset
+    are not encoded; ``None`` is encoded as ``null``.
 
     Raises:
         InvalidRequestError: a value does not fit the schema (wrong type, bad
-            enum value, unknown key, missing required nested field, bytes
-            where text belongs); the message and ``.field`` name the field.
+            enum value, unknown key, missing required field, bytes where text
+            belongs); the message and ``.field`` name the field.
     """
     try:
         plain = msgspec.to_builtins(request, builtin_types=_BYTES_LIKE)
     except TypeError as exc:
         field = _first_unencodable_field(request)
         where = f"{field}: " if field else ""
-        raise InvalidRequestError(f"invalid update: {where}{exc}", field=field) from None
+        raise InvalidRequestError(f"invalid {what}: {where}{exc}", field=field) from None
     try:
-        validated = msgspec.convert(plain, UpdatePhoneNumberRequest)
+        validated = msgspec.convert(plain, model)
     except msgspec.ValidationError as exc:
         match = _MSGSPEC_PATH.match(str(exc))
-        what = match.group("what") if match else str(exc)
-        field = _field_from_msgspec_error(what, match.group("path") if match else None)
+        text = match.group("what") if match else str(exc)
+        field = _field_from_msgspec_error(text, match.group("path") if match else None)
         where = f"{field}: " if field else ""
-        raise InvalidRequestError(f"invalid update: {where}{what}", field=field) from None
+        raise InvalidRequestError(f"invalid {what}: {where}{text}", field=field) from None
     return _encoder.encode(validated)
+
+
+def encode_update_request(request: UpdatePhoneNumberRequest | Mapping[str, Any]) -> bytes:
+    """Validate an update against the schema and encode it as JSON bytes;
+    see :func:`encode_body`.
+
+    Raises:
+        InvalidRequestError: a value does not fit the schema, naming the field.
+    """
+    return encode_body(request, UpdatePhoneNumberRequest, what="update")
 
 
 def check_header_value(name: str, value: str | None, *, field: str) -> None:
@@ -347,6 +458,106 @@ def decode_phone_number_list(body: bytes, status_code: int = 200) -> list[PhoneN
             f"item {index} of the list: {message}", status_code=status_code, body=body
         )
     return numbers
+
+
+def struct_decoder(model: type[T], what: str) -> Callable[[bytes, int], T]:
+    """A decoder of 2xx bodies into ``model``; see :func:`decode_reply`."""
+    decoder = msgspec.json.Decoder(model)
+
+    def decode(body: bytes, status_code: int = 200) -> T:
+        return decode_reply(decoder, body, what=what, status_code=status_code)
+
+    decode.__doc__ = f"Decode {what}; raises APIResponseValidationError if the body is not."
+    return decode
+
+
+decode_created_phone_number = struct_decoder(CreatePhoneNumberResponse, "an imported number's id")
+decode_twilio_call = struct_decoder(TwilioOutboundCallResponse, "a placed Twilio call")
+decode_sip_trunk_call = struct_decoder(SIPTrunkOutboundCallResponse, "a placed SIP trunk call")
+decode_exotel_call = struct_decoder(ExotelOutboundCallResponse, "a placed Exotel call")
+
+
+def decode_nothing(body: bytes, status_code: int = 200) -> None:
+    """For a reply that carries nothing the caller needs (a delete's ``{}``)."""
+    return None
+
+
+def decode_text(body: bytes, status_code: int = 200) -> str:
+    """A text reply (register-call's TwiML), as a str.
+
+    Raises:
+        APIResponseValidationError: the body is not UTF-8.
+    """
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        reason = _shape_error(exc)
+    raise APIResponseValidationError(
+        f"the reply is not text: {reason}", status_code=status_code, body=body
+    )
+
+
+class _RawPhoneNumberPage(msgspec.Struct):
+    phone_numbers: list[msgspec.Raw]
+    next_cursor: str | None = None
+    has_more: bool | None = None
+
+
+class _RawSIPMessagePage(msgspec.Struct):
+    sip_messages: list[SIPMessage]
+    next_cursor: str | None = None
+    has_more: bool | None = None
+
+
+_raw_page_decoder = msgspec.json.Decoder(_RawPhoneNumberPage)
+_raw_sip_page_decoder = msgspec.json.Decoder(_RawSIPMessagePage)
+
+
+def _has_more(has_more: bool | None, next_cursor: str | None) -> bool:
+    # The API may leave has_more out: a next cursor then says there is more.
+    return bool(next_cursor) if has_more is None else has_more
+
+
+def decode_sip_message_page(body: bytes, status_code: int = 200) -> SIPMessagePage:
+    """Decode a page of a phone number's SIP messages.
+
+    Raises:
+        APIResponseValidationError: the body is not a page of SIP messages.
+    """
+    page = decode_reply(
+        _raw_sip_page_decoder, body, what="a page of SIP messages", status_code=status_code
+    )
+    return SIPMessagePage(
+        sip_messages=page.sip_messages,
+        next_cursor=page.next_cursor,
+        has_more=_has_more(page.has_more, page.next_cursor),
+    )
+
+
+def decode_phone_number_page(body: bytes, status_code: int = 200) -> PhoneNumberPage:
+    """Decode a page of the v2 list, each number into the Struct of its provider.
+
+    Raises:
+        APIResponseValidationError: the body is not a page of phone numbers.
+    """
+    what = "a page of phone numbers"
+    page = decode_reply(_raw_page_decoder, body, what=what, status_code=status_code)
+    numbers = []
+    for index, item in enumerate(page.phone_numbers):
+        try:
+            numbers.append(decode_phone_number(bytes(item), status_code))
+        except APIResponseValidationError as exc:
+            message = exc.message
+        else:
+            continue
+        raise APIResponseValidationError(
+            f"item {index} of the page: {message}", status_code=status_code, body=body
+        )
+    return PhoneNumberPage(
+        phone_numbers=numbers,
+        next_cursor=page.next_cursor,
+        has_more=_has_more(page.has_more, page.next_cursor),
+    )
 
 
 # --- error replies ----------------------------------------------------------

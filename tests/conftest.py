@@ -10,6 +10,9 @@ import pytest
 from aioresponses import aioresponses
 
 from elevenphone import ElevenPhone, RetryPolicy
+from tests.loopback import server
+
+__all__ = ["server"]
 
 API_KEY = "sk_test_secret_key_0123456789"
 BASE_URL = "https://api.test.invalid"

@@ -1,44 +1,9 @@
 """The API's request and response objects, as msgspec Structs: one module per
 resource family, the shared bases in :mod:`._base`."""
 
-from .phone_numbers import (
-    PHONE_NUMBER_TYPES,
-    ExotelPhoneNumber,
-    GenericPhoneNumber,
-    GetPhoneNumberInboundSIPTrunkConfig,
-    GetPhoneNumberOutboundSIPTrunkConfig,
-    InboundSIPTrunkConfig,
-    InboundSIPTrunkInfo,
-    LivekitStack,
-    OutboundSIPTrunkConfig,
-    OutboundSIPTrunkInfo,
-    PhoneNumber,
-    PhoneNumberAgentInfo,
-    SIPMediaEncryption,
-    SIPTrunkCredentials,
-    SIPTrunkPhoneNumber,
-    SIPTrunkTransport,
-    TwilioPhoneNumber,
-    UpdatePhoneNumberRequest,
-)
+from . import calls, phone_numbers
+from ._base import StrEnum
+from .calls import *  # noqa: F403 - each module's __all__ is its public face
+from .phone_numbers import *  # noqa: F403
 
-__all__ = [
-    "PHONE_NUMBER_TYPES",
-    "ExotelPhoneNumber",
-    "GenericPhoneNumber",
-    "GetPhoneNumberInboundSIPTrunkConfig",
-    "GetPhoneNumberOutboundSIPTrunkConfig",
-    "InboundSIPTrunkConfig",
-    "InboundSIPTrunkInfo",
-    "LivekitStack",
-    "OutboundSIPTrunkConfig",
-    "OutboundSIPTrunkInfo",
-    "PhoneNumber",
-    "PhoneNumberAgentInfo",
-    "SIPMediaEncryption",
-    "SIPTrunkCredentials",
-    "SIPTrunkPhoneNumber",
-    "SIPTrunkTransport",
-    "TwilioPhoneNumber",
-    "UpdatePhoneNumberRequest",
-]
+__all__ = ["StrEnum", *phone_numbers.__all__, *calls.__all__]

@@ -16,10 +16,13 @@ suffixes.
 from __future__ import annotations
 
 import enum
+from typing import Any, ClassVar
 
 import msgspec
 
 __all__ = ["RequestModel", "ResponseModel", "StrEnum", "known", "members"]
+
+SECRET_SHOWN_AS = "'***'"
 
 
 class StrEnum(str, enum.Enum):
@@ -29,11 +32,44 @@ class StrEnum(str, enum.Enum):
         return str(self.value)
 
 
-class RequestModel(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Base of request Structs: unknown keys are refused, UNSET is omitted."""
+class _Model(msgspec.Struct, kw_only=True):
+    """What every model can do: turn itself into plain values or JSON."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as plain JSON values, as it goes on the wire: fields left
+        unset are omitted, enums are their values, nested models are dicts."""
+        plain: dict[str, Any] = msgspec.to_builtins(self)
+        return plain
+
+    def to_json(self, *, indent: int = 0) -> str:
+        """The model as a JSON document (``indent`` spaces per level, 0: compact)."""
+        encoded = msgspec.json.encode(self)
+        if indent:
+            encoded = msgspec.json.format(encoded, indent=indent)
+        return encoded.decode()
 
 
-class ResponseModel(msgspec.Struct, kw_only=True):
+class RequestModel(_Model, kw_only=True, forbid_unknown_fields=True):
+    """Base of request Structs: unknown keys are refused, UNSET is omitted.
+
+    The ``repr`` shows only the fields that are set, and never the value of a
+    secret field (a token, a password): those show as ``'***'``.
+    """
+
+    _secret_fields: ClassVar[frozenset[str]] = frozenset()
+
+    def __repr__(self) -> str:
+        shown = []
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if value is msgspec.UNSET:
+                continue
+            text = SECRET_SHOWN_AS if name in self._secret_fields else repr(value)
+            shown.append(f"{name}={text}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+class ResponseModel(_Model, kw_only=True):
     """Base of response Structs: unknown fields are ignored when decoding."""
 
 

@@ -1,5 +1,6 @@
-"""Phone numbers: the update request and its SIP trunk configs, and the phone
-number as the API returns it, for every provider.
+"""Phone numbers: the import and update requests and their SIP trunk configs,
+the phone number as the API returns it for every provider, pages of numbers,
+and SIP messages.
 
 A provider the schema does not list decodes into :class:`GenericPhoneNumber`
 (see :mod:`elevenphone._wire`).
@@ -7,7 +8,7 @@ A provider the schema does not list decodes into :class:`GenericPhoneNumber`
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -16,6 +17,12 @@ from ._base import RequestModel, ResponseModel, StrEnum, known, members
 
 __all__ = [
     "PHONE_NUMBER_TYPES",
+    "CreateExotelPhoneNumberRequest",
+    "CreatePhoneNumberRequest",
+    "CreatePhoneNumberResponse",
+    "CreateSIPTrunkPhoneNumberRequest",
+    "CreateTwilioPhoneNumberRequest",
+    "ExotelApiSubdomain",
     "ExotelPhoneNumber",
     "GenericPhoneNumber",
     "GetPhoneNumberInboundSIPTrunkConfig",
@@ -23,15 +30,26 @@ __all__ = [
     "InboundSIPTrunkConfig",
     "InboundSIPTrunkInfo",
     "LivekitStack",
+    "MediaCodec",
     "OutboundSIPTrunkConfig",
     "OutboundSIPTrunkInfo",
     "PhoneNumber",
     "PhoneNumberAgentInfo",
+    "PhoneNumberPage",
+    "PhoneNumberSortBy",
     "SIPMediaEncryption",
+    "SIPMessage",
+    "SIPMessageDirection",
+    "SIPMessagePage",
     "SIPTrunkCredentials",
     "SIPTrunkPhoneNumber",
     "SIPTrunkTransport",
+    "SortDirection",
+    "TelephonyProvider",
+    "TwilioEdgeLocation",
     "TwilioPhoneNumber",
+    "TwilioRegionConfig",
+    "TwilioRegionId",
     "UpdatePhoneNumberRequest",
 ]
 
@@ -60,6 +78,72 @@ class LivekitStack(StrEnum):
     STATIC = "static"
 
 
+class MediaCodec(StrEnum):
+    """A codec an outbound SIP trunk offers in the SDP."""
+
+    G722_8000 = "G722/8000"
+    PCMU_8000 = "PCMU/8000"
+    PCMA_8000 = "PCMA/8000"
+
+
+class TelephonyProvider(StrEnum):
+    """Who provides a phone number."""
+
+    TWILIO = "twilio"
+    SIP_TRUNK = "sip_trunk"
+    EXOTEL = "exotel"
+
+
+class TwilioRegionId(StrEnum):
+    """A Twilio region."""
+
+    US1 = "us1"
+    IE1 = "ie1"
+    AU1 = "au1"
+
+
+class TwilioEdgeLocation(StrEnum):
+    """A Twilio edge location."""
+
+    ASHBURN = "ashburn"
+    DUBLIN = "dublin"
+    FRANKFURT = "frankfurt"
+    SAO_PAULO = "sao-paulo"
+    SINGAPORE = "singapore"
+    SYDNEY = "sydney"
+    TOKYO = "tokyo"
+    UMATILLA = "umatilla"
+    ROAMING = "roaming"
+
+
+class ExotelApiSubdomain(StrEnum):
+    """The region-specific Exotel API host."""
+
+    API_IN_EXOTEL_COM = "api.in.exotel.com"
+    API_EXOTEL_COM = "api.exotel.com"
+
+
+class PhoneNumberSortBy(StrEnum):
+    """What a page of phone numbers is sorted by."""
+
+    LABEL = "label"
+    PHONE_NUMBER = "phone_number"
+
+
+class SortDirection(StrEnum):
+    """Ascending or descending."""
+
+    ASC = "asc"
+    DESC = "desc"
+
+
+class SIPMessageDirection(StrEnum):
+    """Whether a SIP message came in or went out."""
+
+    IN = "in"
+    OUT = "out"
+
+
 # --- requests ---------------------------------------------------------------
 
 
@@ -68,6 +152,8 @@ class SIPTrunkCredentials(RequestModel):
 
     ``password`` left unset keeps the stored password unchanged.
     """
+
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"password"})
 
     username: str
     password: str | None | UnsetType = UNSET
@@ -85,7 +171,11 @@ class InboundSIPTrunkConfig(RequestModel):
 
 
 class OutboundSIPTrunkConfig(RequestModel):
-    """Outbound SIP trunk settings to apply to a number. ``address`` is required."""
+    """Outbound SIP trunk settings to apply to a number. ``address`` is required.
+
+    ``enabled_codecs``: the codecs offered in the SDP for outbound calls; an
+    empty list offers every codec the API supports.
+    """
 
     address: str
     transport: SIPTrunkTransport | UnsetType = UNSET
@@ -93,6 +183,7 @@ class OutboundSIPTrunkConfig(RequestModel):
     headers: dict[str, str] | UnsetType = UNSET
     attributes_to_headers: dict[str, str] | UnsetType = UNSET
     credentials: SIPTrunkCredentials | None | UnsetType = UNSET
+    enabled_codecs: list[MediaCodec] | None | UnsetType = UNSET
 
 
 class UpdatePhoneNumberRequest(RequestModel):
@@ -113,7 +204,75 @@ class UpdatePhoneNumberRequest(RequestModel):
     branch_id: str | None | UnsetType = UNSET
 
 
-# --- response -------------------------------------------------------------
+class TwilioRegionConfig(RequestModel):
+    """A Twilio region to import a number in: its id, auth token and edge."""
+
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
+
+    region_id: TwilioRegionId
+    token: str
+    edge_location: TwilioEdgeLocation
+
+
+class _CreatePhoneNumberRequest(RequestModel, tag_field="provider"):
+    """What every import shares. The ``provider`` tag is set by the class."""
+
+    phone_number: str
+    label: str
+    supports_inbound: bool | None | UnsetType = UNSET
+    """Deprecated by the API."""
+    supports_outbound: bool | None | UnsetType = UNSET
+    """Deprecated by the API."""
+    agent_id: str | None | UnsetType = UNSET
+
+
+class CreateTwilioPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, tag="twilio"):
+    """Import a Twilio number (``provider`` ``twilio``).
+
+    ``sid`` is an Account SID (``AC...``) or an API Key SID (``SK...``);
+    ``token`` is its secret. ``account_auth_token`` is needed with an API Key
+    SID to validate inbound webhooks. ``enable_sms`` defaults to on at the API.
+    """
+
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"token", "account_auth_token"})
+
+    sid: str
+    token: str
+    account_auth_token: str | None | UnsetType = UNSET
+    region_config: TwilioRegionConfig | None | UnsetType = UNSET
+    enable_sms: bool | None | UnsetType = UNSET
+
+
+class CreateExotelPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, tag="exotel"):
+    """Import an Exotel number (``provider`` ``exotel``).
+
+    ``applet_url`` defaults at the API to the ``start_voice`` URL built from
+    the account SID and ``app_id``.
+    """
+
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key", "api_token"})
+
+    account_sid: str
+    api_key: str
+    api_token: str
+    api_subdomain: ExotelApiSubdomain
+    app_id: str
+    applet_url: str | None | UnsetType = UNSET
+
+
+class CreateSIPTrunkPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, tag="sip_trunk"):
+    """Import a number reached over a SIP trunk (``provider`` ``sip_trunk``)."""
+
+    inbound_trunk_config: InboundSIPTrunkConfig | None | UnsetType = UNSET
+    outbound_trunk_config: OutboundSIPTrunkConfig | None | UnsetType = UNSET
+
+
+CreatePhoneNumberRequest = (
+    CreateTwilioPhoneNumberRequest
+    | CreateExotelPhoneNumberRequest
+    | CreateSIPTrunkPhoneNumberRequest
+)
+"""The body of ``POST /v1/convai/phone-numbers``: one request per provider."""
 
 
 # --- responses --------------------------------------------------------------
@@ -229,3 +388,52 @@ PHONE_NUMBER_TYPES: dict[str, type[KnownPhoneNumber]] = {
     "sip_trunk": SIPTrunkPhoneNumber,
 }
 """The phone number Struct of each provider the schema lists."""
+
+
+class CreatePhoneNumberResponse(ResponseModel):
+    """The reply to an import: the new number's id."""
+
+    phone_number_id: str
+
+
+class PhoneNumberPage(ResponseModel):
+    """One page of phone numbers (``GET /v1/convai/v2/phone-numbers``).
+
+    ``next_cursor`` fetches the next page; it is None on the last one.
+    """
+
+    phone_numbers: list[PhoneNumber]
+    next_cursor: str | None = None
+    has_more: bool = False
+
+
+class SIPMessage(ResponseModel):
+    """One SIP message of a phone number, as the API logged it."""
+
+    call_id: str
+    phone_numbers: list[str]
+    local_address: str
+    remote_address: str
+    transport: str
+    """The SIP transport, as a free string (``udp``, ``tcp``, ``tls``, ...)."""
+    raw_message: str
+    """The SIP message as it went over the wire."""
+    error_message: str
+    direction: str
+    """A :class:`SIPMessageDirection` member, or the string of a newer value."""
+    created_at_unix_micro: int
+    """When it was logged, in microseconds since the Unix epoch."""
+
+    def __post_init__(self) -> None:
+        self.direction = known(_DIRECTIONS, self.direction)
+
+
+_DIRECTIONS = members(SIPMessageDirection)
+
+
+class SIPMessagePage(ResponseModel):
+    """One page of a phone number's SIP messages; ``next_cursor`` is None on the last."""
+
+    sip_messages: list[SIPMessage]
+    next_cursor: str | None = None
+    has_more: bool = False

@@ -19,7 +19,7 @@ from elevenphone import (
     TwilioPhoneNumber,
 )
 from tests.conftest import API_KEY, RecordingSleep, twilio_number
-from tests.integration.conftest import ScriptedServer
+from tests.loopback import ScriptedServer
 
 PID = "phnum_2701kacmjq23fzaacdgqwt0qty0b"
 

@@ -45,11 +45,14 @@ def _home(package: str, name: str) -> tuple[str, str] | None:
     """The module and name ``package`` imports ``name`` from, if it is imported."""
     for node in ast.walk(_tree(package)):
         if isinstance(node, ast.ImportFrom):
+            relative = "." * node.level + (node.module or "")
             for alias in node.names:
                 if (alias.asname or alias.name) == name:
-                    relative = "." * node.level + (node.module or "")
+                    return importlib.util.resolve_name(relative, package), alias.name
+                if alias.name == "*":
                     module = importlib.util.resolve_name(relative, package)
-                    return module, alias.name
+                    if name in getattr(importlib.import_module(module), "__all__", ()):
+                        return module, name
     return None
 
 

@@ -25,7 +25,7 @@ from elevenphone import (
     ValidationError,
 )
 from tests.conftest import API_KEY, RecordingSleep, twilio_number
-from tests.integration.conftest import ScriptedServer
+from tests.loopback import ScriptedServer
 
 PID = "phnum_2701kacmjq23fzaacdgqwt0qty0b"
 INVALID_UTF8 = b'{"provider":"twilio","phone_number":"+1","label":"\xff\xfe","phone_number_id":"p"}'

@@ -21,7 +21,7 @@ from elevenphone import (
     TwilioPhoneNumber,
 )
 from tests.conftest import API_KEY, RecordingSleep
-from tests.integration.conftest import ScriptedServer, start_server
+from tests.loopback import ScriptedServer, start_server
 
 PID = "phnum_2701kacmjq23fzaacdgqwt0qty0b"
 

@@ -1,4 +1,4 @@
-"""A scripted aiohttp server on 127.0.0.1 for the integration tests.
+"""A scripted aiohttp server on 127.0.0.1 (the ``server`` fixture of every test).
 
 Each test queues what the next requests get (a reply, a reset, a truncated
 reply, a stall); unscripted requests get a phone number built from the path.
@@ -16,8 +16,6 @@ from urllib.parse import unquote
 
 import pytest
 from aiohttp import web
-
-from tests.conftest import twilio_number
 
 Behaviour = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -94,6 +92,8 @@ class ScriptedServer:
 
 
 async def answer_with_number(request: web.Request) -> web.Response:
+    from tests.conftest import twilio_number  # conftest imports this module
+
     phone_number_id = unquote(request.match_info.get("phone_number_id", "phnum_x"))
     body = await request.read()
     fields: dict[str, Any] = json.loads(body) if body else {}
