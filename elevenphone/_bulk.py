@@ -57,6 +57,7 @@ from ._exceptions import (
     AuthenticationError,
     ElevenPhoneError,
     InvalidRequestError,
+    JournalError,
     PermissionDeniedError,
     RateLimitError,
 )
@@ -226,7 +227,9 @@ class BulkRun:
         AuthenticationError, PermissionDeniedError: the key was refused; the
             run ends (the remaining items are not tried).
         TypeError: an item is not a ``(str, UpdatePhoneNumberRequest)`` pair.
-        JournalError, OSError: the journal cannot be read or written.
+        JournalError: the journal is in use by another run, damaged before its
+            last line, or cannot be read or written. A failure while running
+            starts no new item; the items in flight end, then it is raised.
     """
 
     def __init__(
@@ -321,15 +324,23 @@ class BulkRun:
             journal.open()
         self._journal = journal
 
-    def _close_journal(self) -> None:
+    def _close_journal(self, *, quiet: bool) -> None:
         journal, self._journal = self._journal, None
         # A Journal the caller opened stays open; one opened here is closed.
-        if journal is not None and journal is not self._journal_arg:
+        if journal is None or journal is self._journal_arg:
+            return
+        try:
             journal.close()
+        except JournalError:
+            if not quiet:  # else the error that ends the run says more
+                raise
 
     async def _run(self) -> AsyncGenerator[BulkOutcome, None]:
         self._started = time.monotonic()
         running: set[asyncio.Task[BulkOutcome]] = set()
+        # An error that ends the run once the items in flight have ended.
+        ending: ElevenPhoneError | None = None
+        ended_cleanly = False
         try:
             self._open_journal()
             exhausted = False
@@ -346,17 +357,27 @@ class BulkRun:
                     break
                 finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 for task in finished:
-                    outcome = self._count(task.result())
+                    try:
+                        outcome = self._count(task.result())
+                    except JournalError as error:
+                        # Nothing new may start without a journal; what is in
+                        # flight ends (its records may still be written).
+                        ending = ending or error
+                        exhausted = True
+                        continue
                     if outcome.status == "failed" and self._stop_on_error and not exhausted:
                         exhausted = True
                         self.stopped_early = await self._source.next() is not None
                     yield outcome
+            if ending is not None:
+                raise ending
+            ended_cleanly = True
         finally:
             self._ended = time.monotonic()
             try:
                 await _cancel_and_wait(running)
             finally:
-                self._close_journal()
+                self._close_journal(quiet=not ended_cleanly)
 
     def _is_done(self, phone_number_id: str) -> bool:
         journal = self._journal

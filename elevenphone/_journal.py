@@ -27,6 +27,16 @@ records of requests in flight; such an item, whose ``before`` is written but
 ``after`` is not, is sent again on resume, which is harmless because PATCH sets
 values (it is idempotent). A crash in the middle of a write leaves a torn last
 line; reading ignores it, and reopening the file for appending cuts it off.
+
+One run at a time: :meth:`Journal.open` takes an exclusive, non-blocking OS
+lock on the file (``flock``; ``msvcrt.locking`` on Windows) on the descriptor
+it appends with, held until :meth:`Journal.close`. A second open, from this
+process or another, is refused with :class:`JournalError`.
+
+Every OSError of the journal (open, lock, read, write, fsync, close) is raised
+as a :class:`JournalError` naming the file, with the OSError as its cause.
+After a failed write or fsync every later record is refused: what was written
+last may be torn, and nothing may follow it.
 """
 
 from __future__ import annotations
@@ -34,11 +44,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import errno
 import os
-from collections.abc import Iterator
+import stat
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from types import TracebackType
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
@@ -55,6 +69,8 @@ __all__ = [
 ]
 
 JOURNAL_VERSION = 1
+
+T = TypeVar("T")
 
 _ASSIGNMENT_FIELDS = ("agent_id", "branch_id", "environment", "label")
 
@@ -166,19 +182,31 @@ def _records(path: Path) -> Iterator[tuple[int, JournalRecord | None, int]]:
             yield pending[0], None, offset
 
 
+def _os_call(path: Path, action: str, call: Callable[..., T], *args: Any) -> T:
+    """``call(*args)``, with an OSError turned into a JournalError naming the path."""
+    try:
+        return call(*args)
+    except OSError as error:
+        raise JournalError(f"cannot {action}: {error.strerror or error}", path=str(path)) from error
+
+
 def read_journal(path: str | os.PathLike[str]) -> JournalState:
     """Replay the journal at ``path``. A torn last line is ignored.
 
     Raises:
-        FileNotFoundError, OSError: the file cannot be read.
-        JournalError: a damaged line before the last, or an unknown version.
+        JournalError: the file cannot be read, holds a damaged line before the
+            last, or a record of an unknown version.
     """
     state = JournalState()
-    for _, record, _ in _records(Path(path)):
-        if record is None:
-            state.torn_tail = True
-        else:
-            state.apply(record)
+    file = Path(path)
+    try:
+        for _, record, _ in _records(file):
+            if record is None:
+                state.torn_tail = True
+            else:
+                state.apply(record)
+    except OSError as error:
+        raise JournalError(f"cannot read: {error.strerror or error}", path=str(file)) from error
     return state
 
 
@@ -189,6 +217,33 @@ def _good_length(path: Path) -> int:
         if record is not None:
             good = end
     return good
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    # A byte far past any journal's end: locking it leaves the records free to
+    # be written, and LockFileEx allows locks beyond the end of a file.
+    _LOCK_OFFSET = 1 << 40
+
+    def _lock(fd: int) -> None:
+        where = os.lseek(fd, 0, os.SEEK_CUR)
+        os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        finally:
+            os.lseek(fd, where, os.SEEK_SET)
+
+    _IN_USE = frozenset({errno.EACCES, errno.EDEADLK})
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        # flock locks belong to the open file description: a second open of
+        # the same file is refused, in this process as in any other.
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    _IN_USE = frozenset({errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES})
 
 
 def _now() -> str:
@@ -212,7 +267,7 @@ class Journal:
         self._fd: int | None = None
         self._state = JournalState()
         self._batch: asyncio.Future[None] | None = None
-        self._sync_error: OSError | None = None
+        self._failure: JournalError | None = None
 
     @property
     def state(self) -> JournalState:
@@ -224,23 +279,51 @@ class Journal:
         """Whether the file is open for appending."""
         return self._fd is not None
 
-    def open(self) -> None:
-        """Replay the file, cut off a torn last line, and open it for appending.
+    def open(self, *, create: bool = True) -> None:
+        """Lock the file, replay it, cut off a torn last line, and open it for appending.
+
+        Args:
+            create: create the file when it does not exist (else that is an error).
 
         Raises:
-            JournalError: the file holds a damaged line before the last.
-            OSError: the file cannot be read, created or written.
+            JournalError: another run holds the journal, the file cannot be
+                opened, locked, read or repaired, or it holds a damaged line
+                before the last.
             RuntimeError: already open.
         """
         if self._fd is not None:
             raise RuntimeError(f"journal {self.path} is already open")
-        if self.path.exists():
-            self._state = read_journal(self.path)
-            if self._state.torn_tail:
-                with self.path.open("r+b") as file:
-                    file.truncate(_good_length(self.path))
-                    os.fsync(file.fileno())
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT if create else 0)
+        fd = _os_call(self.path, "open", os.open, self.path, flags, 0o600)
+        try:
+            self._lock(fd)
+            # Only a regular file holds records; a device (such as /dev/full)
+            # would be read forever.
+            if stat.S_ISREG(_os_call(self.path, "read", os.fstat, fd).st_mode):
+                self._state = read_journal(self.path)
+                if self._state.torn_tail:
+                    good = _os_call(self.path, "read", _good_length, self.path)
+                    _os_call(self.path, "repair", os.ftruncate, fd, good)
+                    _os_call(self.path, "repair", os.fsync, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        self._failure = None
+
+    def _lock(self, fd: int) -> None:
+        try:
+            _lock(fd)
+        except OSError as error:
+            if error.errno in _IN_USE:
+                raise JournalError(
+                    "in use by another run (in this process or another); a journal"
+                    " serves one run at a time",
+                    path=str(self.path),
+                ) from error
+            raise JournalError(
+                f"cannot lock: {error.strerror or error}", path=str(self.path)
+            ) from error
 
     def is_done(self, phone_number_id: str) -> bool:
         """Whether the journal holds a completed change of this number."""
@@ -256,7 +339,7 @@ class Journal:
         """Append the state of a number before ``request`` is sent; durable on return.
 
         Raises:
-            OSError: the write or fsync failed.
+            JournalError: the write or fsync failed, now or before.
             RuntimeError: the journal is not open.
         """
         given = {name: getattr(request, name) for name in request.__struct_fields__}
@@ -294,13 +377,10 @@ class Journal:
     async def _append(self, record: JournalRecord) -> None:
         if self._fd is None:
             raise RuntimeError(f"journal {self.path} is not open")
-        if self._sync_error is not None:
-            raise self._sync_error
+        if self._failure is not None:
+            raise self._failure
         record.at = _now()
-        data = _encoder.encode(record) + b"\n"
-        written = os.write(self._fd, data)
-        while written < len(data):  # regular files rarely write short; be exact anyway
-            written += os.write(self._fd, data[written:])
+        self._write(self._fd, _encoder.encode(record) + b"\n")
         if record.op == "after":
             # Kept for undo in the file only, so a run's memory does not grow
             # with the items it completes.
@@ -315,6 +395,23 @@ class Journal:
         # Shielded: a cancelled writer must not cancel the batch other writers wait on.
         await asyncio.shield(batch)
 
+    def _write(self, fd: int, data: bytes) -> None:
+        try:
+            written = os.write(fd, data)
+            while written < len(data):  # regular files rarely write short; be exact anyway
+                written += os.write(fd, data[written:])
+        except OSError as error:
+            raise self._failed("write", error) from error
+
+    def _failed(self, action: str, error: OSError) -> JournalError:
+        """The JournalError for ``error``; every later record is refused with it,
+        since a failed write may have left a torn line that nothing may follow."""
+        failure = JournalError(f"cannot {action}: {error.strerror or error}", path=str(self.path))
+        failure.__cause__ = error
+        if self._failure is None:
+            self._failure = failure
+        return failure
+
     def _sync_batch(self, batch: asyncio.Future[None]) -> None:
         if self._batch is batch:
             self._batch = None
@@ -324,35 +421,44 @@ class Journal:
             if self._fd is not None:
                 os.fsync(self._fd)
         except OSError as error:
-            self._sync_error = error
-            batch.set_exception(error)
+            batch.set_exception(self._failed("sync", error))
             batch.exception()  # retrieved: each waiter gets it re-raised
             return
         batch.set_result(None)
 
     def close(self) -> None:
-        """Make every record durable and close the file. Idempotent.
+        """Make every record durable, close the file and release its lock. Idempotent.
 
         Raises:
-            OSError: the final fsync failed.
+            JournalError: the final fsync or the close failed.
         """
         fd, self._fd = self._fd, None
         if fd is None:
             return
         try:
-            os.fsync(fd)
+            _os_call(self.path, "sync", os.fsync, fd)
         finally:
-            os.close(fd)
-            batch, self._batch = self._batch, None
-            if batch is not None and not batch.done():
-                batch.set_result(None)
+            try:
+                _os_call(self.path, "close", os.close, fd)
+            finally:
+                batch, self._batch = self._batch, None
+                if batch is not None and not batch.done():
+                    batch.set_result(None)
 
     def __enter__(self) -> Journal:
         self.open()
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        with contextlib.suppress(OSError):
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self.close()
+            return
+        with contextlib.suppress(JournalError):  # the error already raised says more
             self.close()
 
     def __repr__(self) -> str:
