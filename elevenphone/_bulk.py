@@ -23,8 +23,10 @@ run goes on, unless ``stop_on_error``. A refused key (401, 403) ends the run:
 it would fail every item.
 
 With a journal (see :mod:`elevenphone._journal`), the state of each number is
-recorded before its update is sent and after it succeeds; a run with the same
-journal skips the numbers already done, and :func:`undo` puts numbers back.
+recorded before its update is sent and after it succeeds; a run of the same
+job with the same journal skips the numbers already done with the same
+request, and :func:`undo` puts numbers back. The journal is opened (locked,
+checked against the job) before anything is sent.
 
 Cancellation (Ctrl-C, a cancelled task, leaving ``async with`` early) cancels
 the requests in flight, waits for them to end, and closes the journal: no task
@@ -34,6 +36,7 @@ outlives the run and no record is torn.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from collections.abc import (
@@ -61,7 +64,7 @@ from ._exceptions import (
     PermissionDeniedError,
     RateLimitError,
 )
-from ._journal import Journal, PhoneNumberState, read_journal
+from ._journal import Journal, JournalJob, PhoneNumberState
 from ._models import PhoneNumber, UpdatePhoneNumberRequest
 from ._retry import logger
 from ._wire import encode_update_request, phone_number_path
@@ -97,6 +100,7 @@ JournalArg = str | os.PathLike[str] | Journal | None
 
 _MAX_OVERLOAD_WAITS = 8
 _FATAL_ERRORS = (AuthenticationError, PermissionDeniedError)
+_BULK_UPDATE = JournalJob(operation="bulk_update")
 
 
 class _Item(NamedTuple):
@@ -156,13 +160,45 @@ def _as_item(pair: object) -> _Item:
     return _Item(phone_number_id, request, None)
 
 
-def _check_locally(item: _Item) -> None:
-    """Refuse what the API would refuse, before anything is sent for the item."""
+def _check_locally(item: _Item) -> bytes:
+    """Refuse what the API would refuse, before anything is sent for the item;
+    return the encoded request."""
     try:
         phone_number_path(item.phone_number_id)
+    except InvalidRequestError:
+        raise
     except ValueError as error:
         raise InvalidRequestError(str(error), field="phone_number_id") from None
-    encode_update_request(item.request)
+    return encode_update_request(item.request)
+
+
+@contextlib.contextmanager
+def _opened_journal(
+    arg: JournalArg, job: JournalJob | None, *, create: bool = True
+) -> Iterator[Journal | None]:
+    """The journal of a run, open (and serving ``job``) for the length of the block.
+
+    A journal opened here is closed at the end; one the caller opened stays
+    open. Leaving by an exception, a failure to close is not raised over it.
+    """
+    if arg is None:
+        yield None
+        return
+    journal = arg if isinstance(arg, Journal) else Journal(arg)
+    opened_here = not journal.is_open
+    if opened_here:
+        journal.open(create=create)
+    try:
+        if job is not None:
+            journal.serve(job)
+        yield journal
+    except BaseException:
+        if opened_here:
+            with contextlib.suppress(JournalError):
+                journal.close()
+        raise
+    if opened_here:
+        journal.close()
 
 
 class _ItemSource:
@@ -244,6 +280,7 @@ class BulkRun:
         on_progress: ProgressCallback | None = None,
         total: int | None = None,
         undoing: bool = False,
+        job: JournalJob = _BULK_UPDATE,
     ) -> None:
         _check_options(concurrency, max_rate)
         if journal is not None and not isinstance(journal, (Journal, str, os.PathLike)):
@@ -258,6 +295,7 @@ class BulkRun:
         self._stop_on_error = stop_on_error
         self._journal_arg = journal
         self._journal: Journal | None = None
+        self._job = job
         self._on_progress = on_progress
         self._undoing = undoing
         self._total = total if total is not None else _length(updates)
@@ -315,73 +353,66 @@ class BulkRun:
 
     # --- the run ----------------------------------------------------------------
 
-    def _open_journal(self) -> None:
-        arg = self._journal_arg
-        if arg is None:
-            return
-        journal = arg if isinstance(arg, Journal) else Journal(arg)
-        if not journal.is_open:
-            journal.open()
-        self._journal = journal
-
-    def _close_journal(self, *, quiet: bool) -> None:
-        journal, self._journal = self._journal, None
-        # A Journal the caller opened stays open; one opened here is closed.
-        if journal is None or journal is self._journal_arg:
-            return
-        try:
-            journal.close()
-        except JournalError:
-            if not quiet:  # else the error that ends the run says more
-                raise
-
     async def _run(self) -> AsyncGenerator[BulkOutcome, None]:
         self._started = time.monotonic()
         running: set[asyncio.Task[BulkOutcome]] = set()
         # An error that ends the run once the items in flight have ended.
         ending: ElevenPhoneError | None = None
-        ended_cleanly = False
         try:
-            self._open_journal()
-            exhausted = False
-            while True:
-                while not exhausted and not self.stopped_early and len(running) < self._window:
-                    item = await self._source.next()
-                    if item is None:
-                        exhausted = True
-                    elif self._is_done(item.phone_number_id):
-                        yield self._count(BulkOutcome(item.phone_number_id, "skipped"))
-                    else:
-                        running.add(asyncio.ensure_future(self._process(item)))
-                if not running:
-                    break
-                finished, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-                for task in finished:
-                    try:
-                        outcome = self._count(task.result())
-                    except JournalError as error:
-                        # Nothing new may start without a journal; what is in
-                        # flight ends (its records may still be written).
-                        ending = ending or error
-                        exhausted = True
-                        continue
-                    if outcome.status == "failed" and self._stop_on_error and not exhausted:
-                        exhausted = True
-                        self.stopped_early = await self._source.next() is not None
-                    yield outcome
-            if ending is not None:
-                raise ending
-            ended_cleanly = True
+            job = None if self._undoing else self._job
+            with _opened_journal(self._journal_arg, job, create=not self._undoing) as journal:
+                self._journal = journal
+                try:
+                    exhausted = False
+                    while True:
+                        while (
+                            not exhausted and not self.stopped_early and len(running) < self._window
+                        ):
+                            item = await self._source.next()
+                            if item is None:
+                                exhausted = True
+                            elif self._is_done(item):
+                                yield self._count(BulkOutcome(item.phone_number_id, "skipped"))
+                            else:
+                                running.add(asyncio.ensure_future(self._process(item)))
+                        if not running:
+                            break
+                        finished, running = await asyncio.wait(
+                            running, return_when=asyncio.FIRST_COMPLETED
+                        )
+                        for task in finished:
+                            try:
+                                outcome = self._count(task.result())
+                            except JournalError as error:
+                                # Nothing new may start without a journal; what
+                                # is in flight ends (its records may still be written).
+                                ending = ending or error
+                                exhausted = True
+                                continue
+                            if outcome.status == "failed" and self._stop_on_error and not exhausted:
+                                exhausted = True
+                                self.stopped_early = await self._source.next() is not None
+                            yield outcome
+                    if ending is not None:
+                        raise ending
+                finally:
+                    self._ended = time.monotonic()
+                    await _cancel_and_wait(running)
         finally:
-            self._ended = time.monotonic()
-            try:
-                await _cancel_and_wait(running)
-            finally:
-                self._close_journal(quiet=not ended_cleanly)
+            self._journal = None
+            if self._ended is None:
+                self._ended = time.monotonic()
 
-    def _is_done(self, phone_number_id: str) -> bool:
+    def _is_done(self, item: _Item) -> bool:
+        """Whether the journal holds this item done, with this same request."""
         journal = self._journal
-        return journal is not None and not self._undoing and journal.is_done(phone_number_id)
+        if journal is None or self._undoing or not journal.is_done(item.phone_number_id):
+            return False
+        try:
+            body = encode_update_request(item.request)
+        except InvalidRequestError:
+            return False  # sent to _process, which reports it
+        return journal.is_done(item.phone_number_id, body)
 
     def _count(self, outcome: BulkOutcome) -> BulkOutcome:
         self._done += 1
@@ -400,17 +431,19 @@ class BulkRun:
         tally = _Tally()
         journal = self._journal
         try:
-            _check_locally(item)
-            if journal is not None and not self._undoing and not journal.has_before(pid):
-                before = item.before
+            body = _check_locally(item)
+            if journal is not None and not self._undoing:
+                before = journal.state_before(pid) or item.before
                 if before is None:
                     current = await self._call(lambda c: c.phone_numbers.get(pid), tally)
                     before = PhoneNumberState.of(current)
-                await journal.record_before(pid, before, request)
+                await journal.record_before(pid, before, request, body=body)
             number = await self._call(lambda c: c.phone_numbers.update(pid, request), tally)
         except _FATAL_ERRORS:
             raise
         except ElevenPhoneError as error:
+            if isinstance(error, JournalError):
+                raise
             if journal is not None:
                 await journal.record_failure(pid, error)
             return BulkOutcome(pid, "failed", error=error, requests=tally.requests)
@@ -520,23 +553,33 @@ async def reassign_agent(
     if from_agent_id == to_agent_id:
         raise InvalidRequestError("from_agent_id and to_agent_id are the same agent")
     _check_options(concurrency, max_rate)
+    if journal is not None and not isinstance(journal, (Journal, str, os.PathLike)):
+        raise TypeError(f"journal must be a path or a Journal, not {type(journal).__name__}")
     request = UpdatePhoneNumberRequest(
         agent_id=to_agent_id, branch_id=branch_id, environment=environment
     )
     encode_update_request(request)
-    numbers = await numbers_on_agent(client, from_agent_id)
-    items = (_Item(n.phone_number_id, request, PhoneNumberState.of(n)) for n in numbers)
-    run = BulkRun(
-        client,
-        items,
-        concurrency=concurrency,
-        max_rate=max_rate,
-        stop_on_error=stop_on_error,
-        journal=journal,
-        on_progress=on_progress,
-        total=len(numbers),
-    )
-    return await collect(run)
+    values: dict[str, str | None] = {"from_agent_id": from_agent_id, "to_agent_id": to_agent_id}
+    for name, given in (("branch_id", branch_id), ("environment", environment)):
+        if not isinstance(given, UnsetType):
+            values[name] = given
+    job = JournalJob(operation="reassign_agent", values=values)
+    # Opened before the listing: a journal of another job is refused before anything is sent.
+    with _opened_journal(journal, job) as opened:
+        numbers = await numbers_on_agent(client, from_agent_id)
+        items = (_Item(n.phone_number_id, request, PhoneNumberState.of(n)) for n in numbers)
+        run = BulkRun(
+            client,
+            items,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            stop_on_error=stop_on_error,
+            journal=opened,
+            on_progress=on_progress,
+            total=len(numbers),
+            job=job,
+        )
+        return await collect(run)
 
 
 async def undo(
@@ -549,17 +592,21 @@ async def undo(
 ) -> BulkResult:
     """Put back every number a journal changed; see :meth:`PhoneNumbers.undo`."""
     _check_options(concurrency, max_rate)
-    path = journal.path if isinstance(journal, Journal) else journal
-    changes = read_journal(path).open_changes
-    items = (_Item(pid, state.restore_request(), None) for pid, state in changes.items())
-    run = BulkRun(
-        client,
-        items,
-        concurrency=concurrency,
-        max_rate=max_rate,
-        journal=journal,
-        on_progress=on_progress,
-        total=len(changes),
-        undoing=True,
-    )
-    return await collect(run)
+    if not isinstance(journal, (Journal, str, os.PathLike)):
+        raise TypeError(f"journal must be a path or a Journal, not {type(journal).__name__}")
+    # Opened (and locked) before it is read: no run may change it meanwhile.
+    with _opened_journal(journal, None, create=False) as opened:
+        assert opened is not None
+        changes = dict(opened.state.open_changes)
+        items = (_Item(pid, state.restore_request(), None) for pid, state in changes.items())
+        run = BulkRun(
+            client,
+            items,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            journal=opened,
+            on_progress=on_progress,
+            total=len(changes),
+            undoing=True,
+        )
+        return await collect(run)

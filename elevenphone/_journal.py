@@ -1,23 +1,38 @@
 """The bulk journal: an append-only JSON Lines record of what a bulk run changed.
 
-Each line is one JSON object with ``v`` (format version, 1), ``op``, ``id``
-(the phone number) and ``at`` (UTC time, ISO 8601)::
+Each line is one JSON object with ``v`` (format version, 1), ``op`` and ``at``
+(UTC time, ISO 8601); the records of one number have its ``id``::
 
-    {"v":1,"op":"before","id":"phnum_...","state":{...},"request":{...},"at":"..."}
-    {"v":1,"op":"after","id":"phnum_...","state":{...},"at":"..."}
-    {"v":1,"op":"failed","id":"phnum_...","error":"404 Not Found: ...","at":"..."}
+    {"v":1,"op":"job","at":"...","job":{"operation":"...","values":{...}},"salt":"<hex>"}
+    {"v":1,"op":"before","id":"phnum_...","at":"...","state":{...},"request":{...},
+     "fields":[...],"digest":"<hex>"}
+    {"v":1,"op":"after","id":"phnum_...","at":"...","state":{...}}
+    {"v":1,"op":"failed","id":"phnum_...","at":"...","error":"404 Not Found: ..."}
     {"v":1,"op":"undone","id":"phnum_...","at":"..."}
+
+The first record of a journal is its ``job``: the operation
+(``reassign_agent`` or ``bulk_update``) and the values the run asked for
+(``from_agent_id``, ``to_agent_id``, and ``branch_id`` and ``environment`` when
+given; none for ``bulk_update``, whose values are per item). A run whose job
+differs, in operation or values, is refused before anything is sent. Undo
+serves the job of the journal it undoes and records none.
 
 ``state`` holds what undo restores: ``agent_id``, ``branch_id``,
 ``environment`` and ``label``. ``request`` holds the assignment fields the
 update set (``agent_id``, ``branch_id``, ``environment``, ``label``) and
 ``fields`` names every field it set; trunk settings, and so SIP passwords, are
-never written.
+never written. ``digest`` tells one request from another without holding it:
+``blake2b(body, key=salt, digest_size=16)`` of the encoded request body, keyed
+with the random ``salt`` of the job record.
 
 Replaying the lines gives each number's *open change*: a ``before`` opens it
-(a later ``before`` for a change still open is ignored, so the state kept is
-the one before the first attempt), ``after`` marks it done, ``undone`` closes
-it. ``failed`` is kept for the record only.
+(a later ``before`` for a change still open keeps the state of the first, so
+undo restores the state before the first attempt), ``after`` marks it done,
+``undone`` closes it. ``failed`` is kept for the record only. A run skips a
+number only when its change is done with the same digest; a done change with
+another digest is sent again. Journals written by 0.1.0 have no job record and
+no digests: they are read as before, get their job record when first resumed,
+and none of their numbers is skipped (sending an update again is harmless).
 
 Durability: every record is written with one ``write`` to a file opened with
 ``O_APPEND``, and ``fsync`` runs before the write is acknowledged, once per
@@ -45,6 +60,7 @@ import asyncio
 import contextlib
 import datetime
 import errno
+import hashlib
 import os
 import stat
 import sys
@@ -58,10 +74,12 @@ import msgspec
 
 from ._exceptions import JournalError
 from ._models import PhoneNumber, UpdatePhoneNumberRequest
+from ._wire import encode_update_request
 
 __all__ = [
     "JOURNAL_VERSION",
     "Journal",
+    "JournalJob",
     "JournalRecord",
     "JournalState",
     "PhoneNumberState",
@@ -108,17 +126,52 @@ class PhoneNumberState(msgspec.Struct, frozen=True, kw_only=True):
         )
 
 
+class JournalJob(msgspec.Struct, frozen=True, kw_only=True):
+    """The job a journal serves: the operation, and the values the run asked for.
+
+    ``values`` holds what the whole run sets (a value not given is left out);
+    it is empty for ``bulk_update``, whose values are per item.
+    """
+
+    operation: str
+    values: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    def difference(self, other: JournalJob) -> str | None:
+        """How ``other`` differs from this job, for a person; None if it does not."""
+        if other.operation != self.operation:
+            return f"this journal serves {self.operation}; this run is {other.operation}"
+        names = [*self.values, *(name for name in other.values if name not in self.values)]
+        differ = [name for name in names if _shown(self, name) != _shown(other, name)]
+        if not differ:
+            return None
+        return (
+            f"this journal serves {self.operation} {_values(self, differ)};"
+            f" this run asks {_values(other, differ)}"
+        )
+
+
+def _shown(job: JournalJob, name: str) -> str:
+    return repr(job.values[name]) if name in job.values else "(not given)"
+
+
+def _values(job: JournalJob, names: list[str]) -> str:
+    return " ".join(f"{name}={_shown(job, name)}" for name in names)
+
+
 class JournalRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One line of the journal."""
 
     v: int
-    op: Literal["before", "after", "failed", "undone"]
-    id: str
+    op: Literal["job", "before", "after", "failed", "undone"]
+    id: str = ""
     at: str = ""
     state: PhoneNumberState | None = None
     request: dict[str, Any] | None = None
     fields: list[str] | None = None
+    digest: str | None = None
     error: str | None = None
+    job: JournalJob | None = None
+    salt: str | None = None
 
 
 @dataclass
@@ -129,11 +182,18 @@ class JournalState:
         open_changes: for each number with an open change, its state before
             the change (what undo restores), in the order the changes began.
         done: numbers whose open change succeeded.
+        digests: for each open change, the digest of the request of its last
+            ``before`` (absent in journals written by 0.1.0).
+        job: the job the journal serves, if recorded.
+        salt: the key of the digests, kept with the job.
         torn_tail: whether the last line was torn (and ignored).
     """
 
     open_changes: dict[str, PhoneNumberState] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
+    digests: dict[str, str] = field(default_factory=dict)
+    job: JournalJob | None = None
+    salt: bytes | None = None
     torn_tail: bool = False
 
     def apply(self, record: JournalRecord) -> None:
@@ -141,12 +201,24 @@ class JournalState:
         if record.op == "before":
             if record.id not in self.open_changes and record.state is not None:
                 self.open_changes[record.id] = record.state
+            # This request may or may not have been applied: not done, until its "after".
+            self.done.discard(record.id)
+            if record.digest is None:
+                self.digests.pop(record.id, None)
+            else:
+                self.digests[record.id] = record.digest
         elif record.op == "after":
             if record.id in self.open_changes:
                 self.done.add(record.id)
         elif record.op == "undone":
             self.open_changes.pop(record.id, None)
             self.done.discard(record.id)
+            self.digests.pop(record.id, None)
+        elif record.op == "job" and self.job is None and record.job is not None:
+            self.job = record.job
+            # A salt that does not read matches no digest: nothing is skipped.
+            with contextlib.suppress(ValueError):
+                self.salt = bytes.fromhex(record.salt or "")
 
 
 _record_decoder = msgspec.json.Decoder(JournalRecord)
@@ -170,6 +242,9 @@ def _records(path: Path) -> Iterator[tuple[int, JournalRecord | None, int]]:
                 record = _record_decoder.decode(line)
             except msgspec.DecodeError as error:
                 pending = (number, line, error)
+                continue
+            if not record.id and record.op != "job":
+                pending = (number, line, ValueError(f"a {record.op!r} record without an id"))
                 continue
             if record.v != JOURNAL_VERSION:
                 raise JournalError(
@@ -325,18 +400,71 @@ class Journal:
                 f"cannot lock: {error.strerror or error}", path=str(self.path)
             ) from error
 
-    def is_done(self, phone_number_id: str) -> bool:
-        """Whether the journal holds a completed change of this number."""
-        return phone_number_id in self._state.done
+    def serve(self, job: JournalJob) -> None:
+        """Make the journal serve ``job``: record it (with a new salt) in a
+        journal that has no job yet, else check that it is the job recorded.
+
+        Raises:
+            JournalError: the journal serves another job, or the same operation
+                with other values (the message says what differs); or the
+                record cannot be written.
+            RuntimeError: the journal is not open.
+        """
+        if self._fd is None:
+            raise RuntimeError(f"journal {self.path} is not open")
+        recorded = self._state.job
+        if recorded is not None:
+            difference = recorded.difference(job)
+            if difference is not None:
+                raise JournalError(f"{difference}; use a new journal", path=str(self.path))
+            return
+        if self._failure is not None:
+            raise self._failure
+        salt = os.urandom(16)
+        record = JournalRecord(v=JOURNAL_VERSION, op="job", at=_now(), job=job, salt=salt.hex())
+        self._write(self._fd, _encoder.encode(record) + b"\n")
+        try:
+            os.fsync(self._fd)
+        except OSError as error:
+            raise self._failed("sync", error) from error
+        self._state.apply(record)
+
+    def digest(self, body: bytes) -> str | None:
+        """The keyed digest of an encoded request body; None before a job is recorded."""
+        salt = self._state.salt
+        if not salt:
+            return None
+        return hashlib.blake2b(body, key=salt, digest_size=16).hexdigest()
+
+    def is_done(self, phone_number_id: str, body: bytes | None = None) -> bool:
+        """Whether the journal holds a completed change of this number; with
+        ``body`` (an encoded request), a change that sent this same request."""
+        if phone_number_id not in self._state.done:
+            return False
+        if body is None:
+            return True
+        digest = self.digest(body)
+        return digest is not None and self._state.digests.get(phone_number_id) == digest
 
     def has_before(self, phone_number_id: str) -> bool:
         """Whether an open change of this number already has its ``before``."""
         return phone_number_id in self._state.open_changes
 
+    def state_before(self, phone_number_id: str) -> PhoneNumberState | None:
+        """The state kept for undo by the open change of this number, if any."""
+        return self._state.open_changes.get(phone_number_id)
+
     async def record_before(
-        self, phone_number_id: str, state: PhoneNumberState, request: UpdatePhoneNumberRequest
+        self,
+        phone_number_id: str,
+        state: PhoneNumberState,
+        request: UpdatePhoneNumberRequest,
+        *,
+        body: bytes | None = None,
     ) -> None:
         """Append the state of a number before ``request`` is sent; durable on return.
+
+        ``body``, the encoded request, saves encoding it again for its digest.
 
         Raises:
             JournalError: the write or fsync failed, now or before.
@@ -345,6 +473,9 @@ class Journal:
         given = {name: getattr(request, name) for name in request.__struct_fields__}
         given = {name: value for name, value in given.items() if value is not msgspec.UNSET}
         assignment = {name: given[name] for name in _ASSIGNMENT_FIELDS if name in given}
+        digest = None
+        if self._state.salt:
+            digest = self.digest(body if body is not None else encode_update_request(request))
         await self._append(
             JournalRecord(
                 v=JOURNAL_VERSION,
@@ -353,6 +484,7 @@ class Journal:
                 state=state,
                 request=assignment,
                 fields=sorted(given),
+                digest=digest,
             )
         )
 
@@ -385,6 +517,7 @@ class Journal:
             # Kept for undo in the file only, so a run's memory does not grow
             # with the items it completes.
             self._state.open_changes.pop(record.id, None)
+            self._state.digests.pop(record.id, None)
         else:
             self._state.apply(record)
         batch = self._batch

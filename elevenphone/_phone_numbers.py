@@ -223,11 +223,13 @@ class PhoneNumbers:
             max_rate: the most requests per second (None: no cap).
             stop_on_error: start no new item once one has failed.
             journal: a path (or :class:`Journal`) of an append-only record of
-                each number's state before and after its update. Running again
-                with the same journal skips the numbers done already;
-                :meth:`undo` puts them back. Without a journal, nothing is
-                fetched before an update; with one, the state before is fetched
-                with a ``get`` per number.
+                each number's state before and after its update. A journal
+                serves one job and one run at a time: running again with it
+                skips the numbers done already with the same update (another
+                update of a number is sent); a journal of another job is
+                refused. :meth:`undo` puts the numbers back. Without a journal,
+                nothing is fetched before an update; with one, the state before
+                is fetched with a ``get`` per number.
             on_progress: called with a :class:`BulkProgress` after each item.
 
         Transient failures are retried by the client's :class:`RetryPolicy`;
@@ -240,7 +242,9 @@ class PhoneNumbers:
             TypeError: an item is not a ``(str, UpdatePhoneNumberRequest)`` pair.
             AuthenticationError, PermissionDeniedError: the key was refused (the
                 run stops).
-            JournalError, OSError: the journal cannot be read or written.
+            JournalError: the journal is in use by another run, serves another
+                job, is damaged before its last line, or cannot be read or
+                written (see :class:`BulkRun`).
         """
         return await _bulk.collect(
             self.iter_bulk_update(
@@ -271,7 +275,9 @@ class PhoneNumbers:
         Lists the numbers on the old agent (the ``agent_id`` list filter), then
         runs :meth:`bulk_update` with ``agent_id=to_agent_id`` and, when given,
         ``branch_id`` and ``environment``. The list gives each number's state
-        before, for the journal, so nothing else is fetched. The other keyword
+        before, for the journal, so nothing else is fetched. The journal
+        records the agents, branch and environment asked for; a journal of
+        another move is refused before the listing. The other keyword
         arguments are those of :meth:`bulk_update`.
 
         Raises:
@@ -280,7 +286,9 @@ class PhoneNumbers:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
             AuthenticationError, PermissionDeniedError: the key was refused.
             APIStatusError, APIConnectionError: the listing failed, after retries.
-            JournalError, OSError: the journal cannot be read or written.
+            JournalError: the journal is in use by another run, serves another
+                job, is damaged before its last line, or cannot be read or
+                written.
         """
         return await _bulk.reassign_agent(
             self._client,
@@ -311,12 +319,13 @@ class PhoneNumbers:
         have reached the API (interrupted runs) are restored too, which is
         harmless. Each restored number is recorded as ``undone`` in the
         journal, so running undo again restores only what is left, and a bulk
-        run with the journal afterwards starts afresh for those numbers.
+        run of the same job with the journal afterwards starts afresh for
+        those numbers.
 
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
-            FileNotFoundError, OSError: the journal cannot be read or written.
-            JournalError: the journal is damaged before its last line.
+            JournalError: the journal does not exist, is in use by another run,
+                is damaged before its last line, or cannot be read or written.
             AuthenticationError, PermissionDeniedError: the key was refused.
         """
         return await _bulk.undo(

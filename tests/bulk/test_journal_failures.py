@@ -82,9 +82,11 @@ async def test_a_full_disk_fails_the_run_and_no_update_is_sent() -> None:
         async with client_for(fake) as client:
             with pytest.raises(JournalError) as caught:
                 await client.phone_numbers.bulk_update(updates, journal=FULL)
+            with pytest.raises(JournalError, match="No space left on device"):
+                await client.phone_numbers.reassign_agent(OLD, NEW, journal=FULL)
         assert str(caught.value).startswith(f"{FULL}: ")
         assert "No space left on device" in str(caught.value)
-        assert patched_ids(fake) == []
+        assert fake.requests == []  # the job record failed first
         assert all(agent_of(n) == OLD for n in fake.numbers.values())
 
 

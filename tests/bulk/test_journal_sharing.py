@@ -114,3 +114,15 @@ async def test_a_journal_held_by_another_process_is_refused(tmp_path: Path) -> N
             undone = await client.phone_numbers.undo(journal)
         assert len(undone.succeeded) == 10
         assert all(agent_of(n) == OLD for n in fake.numbers.values())
+
+
+async def test_a_journal_passed_unopened_is_closed_by_the_run(tmp_path: Path) -> None:
+    async with FakeElevenLabs(numbers=3, seed=14) as fake:
+        updates = {pid: UpdatePhoneNumberRequest(label="x") for pid in fake.numbers}
+        journal = Journal(tmp_path / "j.jsonl")
+        async with client_for(fake) as client:
+            await client.phone_numbers.bulk_update(updates, journal=journal)
+            assert not journal.is_open  # its lock is released
+            with Journal(tmp_path / "j.jsonl") as held:
+                await client.phone_numbers.bulk_update(updates, journal=held)
+                assert held.is_open  # one the caller opened stays open
