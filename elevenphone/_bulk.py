@@ -259,6 +259,12 @@ class BulkRun:
     ``async with`` (or :meth:`aclose`) when you may stop early: that cancels
     the requests still in flight and closes the journal.
 
+    Attributes:
+        stopped_early: ``stop_on_error`` stopped the run before every item ran.
+        warnings: what the journal reports once open: one message per damaged
+            last line, saying which number it concerns and its state before
+            the run, when they can be read (also logged as WARNINGs).
+
     Iterating raises:
         AuthenticationError, PermissionDeniedError: the key was refused; the
             run ends (the remaining items are not tried).
@@ -304,6 +310,7 @@ class BulkRun:
         self._done = self._succeeded = self._failed = self._skipped = 0
         self._requests = self._retries = self._rate_limited = 0
         self.stopped_early = False
+        self.warnings: list[str] = []
         self._outcomes = self._run()
 
     # --- the public face ------------------------------------------------------
@@ -362,6 +369,8 @@ class BulkRun:
             job = None if self._undoing else self._job
             with _opened_journal(self._journal_arg, job, create=not self._undoing) as journal:
                 self._journal = journal
+                if journal is not None:
+                    self.warnings = journal.warnings
                 try:
                     exhausted = False
                     while True:
@@ -524,6 +533,7 @@ async def collect(run: BulkRun) -> BulkResult:
     result.elapsed = progress.elapsed
     result.concurrency_limit = progress.concurrency_limit
     result.stopped_early = run.stopped_early
+    result.warnings = list(run.warnings)
     return result
 
 

@@ -9,6 +9,7 @@ Each line is one JSON object with ``v`` (format version, 1), ``op`` and ``at``
     {"v":1,"op":"after","id":"phnum_...","at":"...","state":{...}}
     {"v":1,"op":"failed","id":"phnum_...","at":"...","error":"404 Not Found: ..."}
     {"v":1,"op":"undone","id":"phnum_...","at":"..."}
+    {"v":1,"op":"damaged","at":"...","line":12,"text":"{\"v\":1,\"op\":\"before\",\"id..."}
 
 The first record of a journal is its ``job``: the operation
 (``reassign_agent`` or ``bulk_update``) and the values the run asked for
@@ -40,8 +41,18 @@ batch of records written in the same turn of the event loop. A ``before`` is
 durable before its request is sent. So a crash loses at most the ``after``
 records of requests in flight; such an item, whose ``before`` is written but
 ``after`` is not, is sent again on resume, which is harmless because PATCH sets
-values (it is idempotent). A crash in the middle of a write leaves a torn last
-line; reading ignores it, and reopening the file for appending cuts it off.
+values (it is idempotent).
+
+A damaged last line (a crash in the middle of a write) is never dropped
+silently. It is read as far as it goes (its ``op``, ``id`` and ``state``) and
+reported in :attr:`JournalState.damaged`, with the number it concerns and that
+number's state before the run when they can be read; :meth:`Journal.open` logs
+it as a WARNING and bulk runs return it in ``warnings``. A damaged ``before``
+whose number and state read still opens a change, so undo restores the
+number; whatever the line was, its number's change is no longer done.
+:meth:`Journal.open` replaces the damaged bytes by a ``damaged`` record holding
+their text (``line`` is the line it was), so that every later read reports it
+too. A damaged line before the last one is an error.
 
 One run at a time: :meth:`Journal.open` takes an exclusive, non-blocking OS
 lock on the file (``flock``; ``msvcrt.locking`` on Windows) on the descriptor
@@ -61,7 +72,10 @@ import contextlib
 import datetime
 import errno
 import hashlib
+import json
+import logging
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterator
@@ -78,6 +92,7 @@ from ._wire import encode_update_request
 
 __all__ = [
     "JOURNAL_VERSION",
+    "DamagedRecord",
     "Journal",
     "JournalJob",
     "JournalRecord",
@@ -89,6 +104,8 @@ __all__ = [
 JOURNAL_VERSION = 1
 
 T = TypeVar("T")
+
+logger = logging.getLogger("elevenphone")
 
 _ASSIGNMENT_FIELDS = ("agent_id", "branch_id", "environment", "label")
 
@@ -162,7 +179,7 @@ class JournalRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     """One line of the journal."""
 
     v: int
-    op: Literal["job", "before", "after", "failed", "undone"]
+    op: Literal["job", "before", "after", "failed", "undone", "damaged"]
     id: str = ""
     at: str = ""
     state: PhoneNumberState | None = None
@@ -172,6 +189,89 @@ class JournalRecord(msgspec.Struct, kw_only=True, omit_defaults=True):
     error: str | None = None
     job: JournalJob | None = None
     salt: str | None = None
+    line: int | None = None
+    text: str | None = None
+
+
+def _state_text(state: PhoneNumberState) -> str:
+    return ", ".join(f"{name}={getattr(state, name)!r}" for name in state.__struct_fields__)
+
+
+@dataclass(frozen=True)
+class DamagedRecord:
+    """A damaged last line of a journal, read as far as it goes.
+
+    Attributes:
+        line: its line number.
+        text: what it held (bytes that are not UTF-8 replaced).
+        op: its ``op``, when readable.
+        phone_number_id: the number it concerns, when readable.
+        state_before: that number's state before the run, when known (from
+            this line or an earlier record).
+        salvaged: it was a ``before`` whose state could be read: kept as an
+            open change, so that undo restores the number.
+    """
+
+    line: int
+    text: str
+    op: str | None = None
+    phone_number_id: str | None = None
+    state_before: PhoneNumberState | None = None
+    salvaged: bool = False
+
+    @property
+    def message(self) -> str:
+        """What the damage means, for a person."""
+        what = f"damaged {self.op!r} record" if self.op else "damaged record"
+        pid, state = self.phone_number_id, self.state_before
+        if pid is None:
+            return f"{what}; which number it concerns cannot be read: {self.text[:120]!r}"
+        if state is None:
+            if self.op == "before":
+                return (
+                    f"{what} of {pid}; its state before the run cannot be read, so undo"
+                    " cannot restore it (its update was not sent if the run stopped while"
+                    " writing this line): check this number"
+                )
+            return f"{what} of {pid}; the journal holds no state of it before the run"
+        if self.op == "before":
+            source = "read from this line" if self.salvaged else "known from an earlier record"
+            return (
+                f"{what} of {pid}; kept as an open change, so undo restores its state"
+                f" before the run ({source}): {_state_text(state)}"
+            )
+        return (
+            f"{what} of {pid}; its change stays open (a resume sends its update again,"
+            f" undo restores it); its state before the run: {_state_text(state)}"
+        )
+
+
+_OP = re.compile(r'"op"\s*:\s*"(\w+)"')
+_ID = re.compile(r'"id"\s*:\s*(?=")')
+_STATE = re.compile(r'"state"\s*:\s*(?=\{)')
+_json_decoder = json.JSONDecoder()
+
+
+def _value_at(pattern: re.Pattern[str], text: str) -> Any:
+    """The JSON value that follows the first match of ``pattern``, if it reads."""
+    match = pattern.search(text)
+    if match is None:
+        return None
+    try:
+        return _json_decoder.raw_decode(text, match.end())[0]
+    except ValueError:
+        return None
+
+
+def _read_leniently(text: str) -> tuple[str | None, str | None, PhoneNumberState | None]:
+    """The ``op``, ``id`` and ``state`` of a damaged line, as far as they read."""
+    op = match.group(1) if (match := _OP.search(text)) else None
+    pid = _value_at(_ID, text)
+    try:
+        state = msgspec.convert(_value_at(_STATE, text), PhoneNumberState)
+    except msgspec.ValidationError:
+        state = None
+    return op, pid if isinstance(pid, str) and pid else None, state
 
 
 @dataclass
@@ -186,7 +286,9 @@ class JournalState:
             ``before`` (absent in journals written by 0.1.0).
         job: the job the journal serves, if recorded.
         salt: the key of the digests, kept with the job.
-        torn_tail: whether the last line was torn (and ignored).
+        damaged: every damaged last line met, this one or one preserved by an
+            earlier :meth:`Journal.open` as a ``damaged`` record.
+        torn_tail: whether the last line is damaged (it is in ``damaged``).
     """
 
     open_changes: dict[str, PhoneNumberState] = field(default_factory=dict)
@@ -194,6 +296,7 @@ class JournalState:
     digests: dict[str, str] = field(default_factory=dict)
     job: JournalJob | None = None
     salt: bytes | None = None
+    damaged: list[DamagedRecord] = field(default_factory=list)
     torn_tail: bool = False
 
     def apply(self, record: JournalRecord) -> None:
@@ -214,20 +317,47 @@ class JournalState:
             self.open_changes.pop(record.id, None)
             self.done.discard(record.id)
             self.digests.pop(record.id, None)
+        elif record.op == "damaged":
+            self.apply_damaged(record.line or 0, record.text or "")
         elif record.op == "job" and self.job is None and record.job is not None:
             self.job = record.job
             # A salt that does not read matches no digest: nothing is skipped.
             with contextlib.suppress(ValueError):
                 self.salt = bytes.fromhex(record.salt or "")
 
+    def apply_damaged(self, line: int, text: str) -> DamagedRecord:
+        """Replay a damaged line as far as it reads, and report it in ``damaged``.
+
+        A ``before`` whose number and state read opens a change like any
+        ``before``. Whatever the line was, the change of its number is no
+        longer done: what happened to the number is not known.
+        """
+        op, pid, state = _read_leniently(text)
+        salvaged = False
+        if pid is not None:
+            if op == "before" and state is not None:
+                salvaged = pid not in self.open_changes
+                self.apply(JournalRecord(v=JOURNAL_VERSION, op="before", id=pid, state=state))
+            self.done.discard(pid)
+        damaged = DamagedRecord(
+            line=line,
+            text=text,
+            op=op,
+            phone_number_id=pid,
+            state_before=None if pid is None else self.open_changes.get(pid),
+            salvaged=salvaged,
+        )
+        self.damaged.append(damaged)
+        return damaged
+
 
 _record_decoder = msgspec.json.Decoder(JournalRecord)
 _encoder = msgspec.json.Encoder()
 
 
-def _records(path: Path) -> Iterator[tuple[int, JournalRecord | None, int]]:
-    """Yield ``(line number, record, end offset)``; the record is None for a torn
-    last line. Raises JournalError for a bad line that is not the last."""
+def _records(path: Path) -> Iterator[tuple[int, JournalRecord | bytes, int]]:
+    """Yield ``(line number, record, end offset)``; for a damaged last line the
+    record is its bytes. Raises JournalError for a bad line that is not the last."""
     with path.open("rb") as file:
         offset = 0
         pending: tuple[int, bytes, Exception] | None = None
@@ -243,7 +373,7 @@ def _records(path: Path) -> Iterator[tuple[int, JournalRecord | None, int]]:
             except msgspec.DecodeError as error:
                 pending = (number, line, error)
                 continue
-            if not record.id and record.op != "job":
+            if not record.id and record.op not in ("job", "damaged"):
                 pending = (number, line, ValueError(f"a {record.op!r} record without an id"))
                 continue
             if record.v != JOURNAL_VERSION:
@@ -254,7 +384,35 @@ def _records(path: Path) -> Iterator[tuple[int, JournalRecord | None, int]]:
                 )
             yield number, record, offset
         if pending is not None:
-            yield pending[0], None, offset
+            yield pending[0], pending[1], offset
+
+
+@dataclass
+class _Replay:
+    state: JournalState
+    good_length: int  # the file without its damaged last line
+    ends_a_line: bool  # the good part ends with a newline (or is empty)
+
+
+def _replay(path: Path) -> _Replay:
+    state = JournalState()
+    good, last = 0, b""
+    try:
+        for number, record, end in _records(path):
+            if isinstance(record, bytes):
+                state.torn_tail = True
+                text = record.decode("utf-8", errors="replace").rstrip("\r\n")
+                state.apply_damaged(number, text)
+            else:
+                state.apply(record)
+                good = end
+        if good:
+            with path.open("rb") as file:
+                file.seek(good - 1)
+                last = file.read(1)
+    except OSError as error:
+        raise JournalError(f"cannot read: {error.strerror or error}", path=str(path)) from error
+    return _Replay(state, good, not good or last == b"\n")
 
 
 def _os_call(path: Path, action: str, call: Callable[..., T], *args: Any) -> T:
@@ -266,32 +424,14 @@ def _os_call(path: Path, action: str, call: Callable[..., T], *args: Any) -> T:
 
 
 def read_journal(path: str | os.PathLike[str]) -> JournalState:
-    """Replay the journal at ``path``. A torn last line is ignored.
+    """Replay the journal at ``path``. A damaged last line is read as far as
+    it goes and reported in :attr:`JournalState.damaged` (not logged).
 
     Raises:
         JournalError: the file cannot be read, holds a damaged line before the
             last, or a record of an unknown version.
     """
-    state = JournalState()
-    file = Path(path)
-    try:
-        for _, record, _ in _records(file):
-            if record is None:
-                state.torn_tail = True
-            else:
-                state.apply(record)
-    except OSError as error:
-        raise JournalError(f"cannot read: {error.strerror or error}", path=str(file)) from error
-    return state
-
-
-def _good_length(path: Path) -> int:
-    """The length of the file without its torn last line, if any."""
-    good = 0
-    for _, record, end in _records(path):
-        if record is not None:
-            good = end
-    return good
+    return _replay(Path(path)).state
 
 
 if sys.platform == "win32":
@@ -355,7 +495,9 @@ class Journal:
         return self._fd is not None
 
     def open(self, *, create: bool = True) -> None:
-        """Lock the file, replay it, cut off a torn last line, and open it for appending.
+        """Lock the file, replay it, preserve a damaged last line as a
+        ``damaged`` record, and open it for appending. Each damaged last line
+        the journal holds is logged as a WARNING on the ``elevenphone`` logger.
 
         Args:
             create: create the file when it does not exist (else that is an error).
@@ -375,16 +517,44 @@ class Journal:
             # Only a regular file holds records; a device (such as /dev/full)
             # would be read forever.
             if stat.S_ISREG(_os_call(self.path, "read", os.fstat, fd).st_mode):
-                self._state = read_journal(self.path)
-                if self._state.torn_tail:
-                    good = _os_call(self.path, "read", _good_length, self.path)
-                    _os_call(self.path, "repair", os.ftruncate, fd, good)
+                replay = _replay(self.path)
+                self._state = replay.state
+                if replay.state.torn_tail:
+                    self._preserve_damaged_tail(replay.good_length, replay.state.damaged[-1])
+                elif not replay.ends_a_line:  # torn just before its newline
+                    _os_call(self.path, "repair", os.write, fd, b"\n")
                     _os_call(self.path, "repair", os.fsync, fd)
         except BaseException:
             os.close(fd)
             raise
         self._fd = fd
         self._failure = None
+        for warning in self.warnings:
+            logger.warning("%s", warning)
+
+    @property
+    def warnings(self) -> list[str]:
+        """One message for each damaged last line the journal holds (see
+        :attr:`JournalState.damaged`), naming the file and line."""
+        return [f"{self.path}:{d.line}: {d.message}" for d in self._state.damaged]
+
+    def _preserve_damaged_tail(self, offset: int, damaged: DamagedRecord) -> None:
+        """Replace the damaged last line, from ``offset``, by a ``damaged``
+        record holding its text, so that later reads still report it."""
+        record = JournalRecord(
+            v=JOURNAL_VERSION, op="damaged", at=_now(), line=damaged.line, text=damaged.text
+        )
+        data = _encoder.encode(record) + b"\n"
+        # Written over the damaged bytes before the rest of them is cut off:
+        # at no point is the file without the text.
+        fd = _os_call(self.path, "repair", os.open, self.path, os.O_WRONLY)
+        try:
+            _os_call(self.path, "repair", os.lseek, fd, offset, os.SEEK_SET)
+            self._write(fd, data)
+            _os_call(self.path, "repair", os.ftruncate, fd, offset + len(data))
+            _os_call(self.path, "repair", os.fsync, fd)
+        finally:
+            os.close(fd)
 
     def _lock(self, fd: int) -> None:
         try:
