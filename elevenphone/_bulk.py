@@ -39,6 +39,7 @@ import asyncio
 import contextlib
 import os
 import time
+from array import array
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
@@ -201,6 +202,71 @@ def _opened_journal(
         journal.close()
 
 
+def _repeated(phone_number_id: str, index: int, first: int) -> InvalidRequestError:
+    return InvalidRequestError(
+        f"phone number {phone_number_id!r} is repeated in the updates: at index {index},"
+        f" first at index {first}; each number may appear once in a run",
+        field="phone_number_id",
+    )
+
+
+def _check_no_repeats(pairs: list[object] | tuple[object, ...]) -> None:
+    """Refuse a list of updates that names a number twice, before anything is sent."""
+    firsts: dict[str, int] = {}
+    for index, pair in enumerate(pairs):
+        # Malformed pairs are left to fail with their TypeError when pulled.
+        if isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str):
+            first = firsts.setdefault(pair[0], index)
+            if first != index:
+                raise _repeated(pair[0], index, first)
+
+
+class _SeenIds:
+    """The ids a streamed run has met, in little memory whatever its length.
+
+    An id is kept as its ``hash`` (64 bits) in a flat open-addressing table,
+    plus the hashes in the order met, which give the index of a first
+    occurrence: about 24 bytes per id. In ``bench/bulk_rss.py`` (100,000
+    streamed items) a set of the id strings cost 130 bytes per id and a set
+    of their hashes 95, past the bound on peak memory. Two ids with the same
+    hash would be taken for a repeat; for n ids the odds are about n**2 / 2**65.
+    """
+
+    def __init__(self) -> None:
+        self._table = array("q", bytes(8 * 1024))  # 0 marks an empty slot
+        self._order = array("q")
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def add(self, phone_number_id: str) -> int | None:
+        """Record the id; if it was met before, return the index of its first
+        occurrence instead."""
+        key = hash(phone_number_id) or 1
+        table = self._table
+        mask = len(table) - 1
+        slot = key & mask
+        while table[slot]:
+            if table[slot] == key:
+                return self._order.index(key)
+            slot = (slot + 1) & mask
+        table[slot] = key
+        self._order.append(key)
+        if 2 * len(self._order) > len(table):
+            self._grow()
+        return None
+
+    def _grow(self) -> None:
+        table = array("q", bytes(16 * len(self._table)))
+        mask = len(table) - 1
+        for key in self._order:
+            slot = key & mask
+            while table[slot]:
+                slot = (slot + 1) & mask
+            table[slot] = key
+        self._table = table
+
+
 class _ItemSource:
     """Pulls items one at a time from a mapping, an iterable or an async iterable."""
 
@@ -269,9 +335,15 @@ class BulkRun:
         AuthenticationError, PermissionDeniedError: the key was refused; the
             run ends (the remaining items are not tried).
         TypeError: an item is not a ``(str, UpdatePhoneNumberRequest)`` pair.
-        JournalError: the journal is in use by another run, damaged before its
-            last line, or cannot be read or written. A failure while running
-            starts no new item; the items in flight end, then it is raised.
+        InvalidRequestError: a streamed item names a number met already in
+            this run; it is not sent.
+        JournalError: the journal is in use by another run, serves another
+            job, is damaged before its last line, or cannot be read or
+            written.
+
+    After a repeated number or a journal failure the run starts no new item;
+    the items in flight end (their journal records written), then the error
+    is raised.
     """
 
     def __init__(
@@ -295,6 +367,12 @@ class BulkRun:
         self._single_attempt = client.with_options(max_retries=0)
         self._policy = client.retry_policy
         self._source = _ItemSource(updates)
+        # Items known up front are checked for repeats now; a stream as it comes.
+        self._seen: _SeenIds | None = None
+        if isinstance(updates, (list, tuple)):
+            _check_no_repeats(updates)
+        elif not isinstance(updates, Mapping):
+            self._seen = _SeenIds()
         self._window = 2 * concurrency
         self._limit = AdaptiveConcurrencyLimit(concurrency)
         self._rate = _rate_limiter(max_rate)
@@ -380,6 +458,10 @@ class BulkRun:
                             item = await self._source.next()
                             if item is None:
                                 exhausted = True
+                            elif (repeat := self._repeat(item)) is not None:
+                                # Never sent; what is in flight ends, records included.
+                                ending = ending or repeat
+                                exhausted = True
                             elif self._is_done(item):
                                 yield self._count(BulkOutcome(item.phone_number_id, "skipped"))
                             else:
@@ -411,6 +493,15 @@ class BulkRun:
             self._journal = None
             if self._ended is None:
                 self._ended = time.monotonic()
+
+    def _repeat(self, item: _Item) -> InvalidRequestError | None:
+        """The error for a streamed item whose number the run has met already."""
+        seen = self._seen
+        if seen is None:
+            return None
+        index = len(seen)
+        first = seen.add(item.phone_number_id)
+        return None if first is None else _repeated(item.phone_number_id, index, first)
 
     def _is_done(self, item: _Item) -> bool:
         """Whether the journal holds this item done, with this same request."""
@@ -538,9 +629,13 @@ async def collect(run: BulkRun) -> BulkResult:
 
 
 async def numbers_on_agent(client: ElevenPhone, agent_id: str) -> list[PhoneNumber]:
-    """The numbers assigned to ``agent_id`` (the list filter, checked again here)."""
-    numbers = await client.phone_numbers.list(agent_id=agent_id)
-    return [n for n in numbers if n.assigned_agent and n.assigned_agent.agent_id == agent_id]
+    """The numbers assigned to ``agent_id`` (the list filter, checked again
+    here), each once even if the listing repeats it."""
+    numbers: dict[str, PhoneNumber] = {}
+    for number in await client.phone_numbers.list(agent_id=agent_id):
+        if number.assigned_agent and number.assigned_agent.agent_id == agent_id:
+            numbers.setdefault(number.phone_number_id, number)
+    return list(numbers.values())
 
 
 async def reassign_agent(

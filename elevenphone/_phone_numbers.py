@@ -191,6 +191,8 @@ class PhoneNumbers:
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
             TypeError: ``updates`` or ``journal`` of the wrong type.
+            InvalidRequestError: a list or tuple of updates names a number
+                twice (nothing is sent).
         """
         return BulkRun(
             self._client,
@@ -216,7 +218,8 @@ class PhoneNumbers:
 
         Args:
             updates: ``{phone_number_id: UpdatePhoneNumberRequest}``, or a sync
-                or async iterable of such pairs; consumed lazily.
+                or async iterable of such pairs; consumed lazily. Each number
+                may appear once.
             concurrency: the most requests in flight. The run lowers its own
                 limit when the API answers 429 ``concurrent_limit_exceeded``
                 and raises it again as requests succeed.
@@ -240,6 +243,10 @@ class PhoneNumbers:
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
             TypeError: an item is not a ``(str, UpdatePhoneNumberRequest)`` pair.
+            InvalidRequestError: a number appears twice. A list or tuple is
+                checked before anything is sent; a stream, when the repeat
+                comes: the run then starts no new item, lets those in flight
+                end, and raises. The repeat is never sent.
             AuthenticationError, PermissionDeniedError: the key was refused (the
                 run stops).
             JournalError: the journal is in use by another run, serves another
@@ -272,13 +279,14 @@ class PhoneNumbers:
     ) -> BulkResult:
         """Move every number assigned to ``from_agent_id`` to ``to_agent_id``.
 
-        Lists the numbers on the old agent (the ``agent_id`` list filter), then
-        runs :meth:`bulk_update` with ``agent_id=to_agent_id`` and, when given,
-        ``branch_id`` and ``environment``. The list gives each number's state
-        before, for the journal, so nothing else is fetched. The journal
-        records the agents, branch and environment asked for; a journal of
-        another move is refused before the listing. The other keyword
-        arguments are those of :meth:`bulk_update`.
+        Lists the numbers on the old agent (the ``agent_id`` list filter; a
+        number listed twice is moved once), then runs :meth:`bulk_update` with
+        ``agent_id=to_agent_id`` and, when given, ``branch_id`` and
+        ``environment``. The list gives each number's state before, for the
+        journal, so nothing else is fetched. The journal records the agents,
+        branch and environment asked for; a journal of another move is
+        refused before the listing. The other keyword arguments are those of
+        :meth:`bulk_update`.
 
         Raises:
             InvalidRequestError: an agent id is empty, both are the same, or
