@@ -11,12 +11,14 @@ Every request of a run, retries included, passes two gates:
   raised again by successes);
 - with ``max_rate``, an :class:`aiolimiter.AsyncLimiter` (requests per second).
 
-Retries follow the client's :class:`~elevenphone.RetryPolicy`, but requests are
-sent one attempt at a time (the run's own attempt loop on top of the policy),
-so that the limit sees every 429 and every retry waits for a slot again. A
-concurrency 429 is not held against the retry budget: it means "wait for a
-slot", and up to ``_MAX_OVERLOAD_WAITS`` of them per attempt are absorbed with
-the policy's backoff before the attempt counts as failed.
+Retries follow the client's :class:`~elevenphone.RetryPolicy` (what is
+retried, the waits, ``max_retries``), but the run sends one request at a time
+in its own loop, so that the limit sees every 429 and every retry waits for a
+slot again. A concurrency 429 means "wait for a slot", not "failed": per call,
+at most ``max_retries + 1`` requests may fail for other reasons, and at most
+``3 * (max_retries + 1)`` requests are sent in all (9 at the default 2), so a
+permanent storm of concurrency 429s ends too. Retries are logged as the
+client logs them, with the method and path.
 
 Failures of one item (422, 404, 400, retries exhausted) are recorded and the
 run goes on, unless ``stop_on_error``. A refused key (401, 403) ends the run:
@@ -99,7 +101,9 @@ ProgressCallback = Callable[[BulkProgress], object]
 JournalArg = str | os.PathLike[str] | Journal | None
 """A journal: a path, a :class:`Journal`, or None for none."""
 
-_MAX_OVERLOAD_WAITS = 8
+# Requests per call, as a multiple of the attempts max_retries allows: a
+# concurrency 429 waits for a slot without spending a retry, but within this.
+_REQUESTS_PER_ATTEMPT = 3
 _FATAL_ERRORS = (AuthenticationError, PermissionDeniedError)
 _BULK_UPDATE = JournalJob(operation="bulk_update")
 
@@ -161,16 +165,16 @@ def _as_item(pair: object) -> _Item:
     return _Item(phone_number_id, request, None)
 
 
-def _check_locally(item: _Item) -> bytes:
+def _check_locally(item: _Item) -> tuple[str, bytes]:
     """Refuse what the API would refuse, before anything is sent for the item;
-    return the encoded request."""
+    return its path and its encoded request."""
     try:
-        phone_number_path(item.phone_number_id)
+        path = phone_number_path(item.phone_number_id)
     except InvalidRequestError:
         raise
     except ValueError as error:
         raise InvalidRequestError(str(error), field="phone_number_id") from None
-    return encode_update_request(item.request)
+    return path, encode_update_request(item.request)
 
 
 @contextlib.contextmanager
@@ -531,14 +535,18 @@ class BulkRun:
         tally = _Tally()
         journal = self._journal
         try:
-            body = _check_locally(item)
+            path, body = _check_locally(item)
             if journal is not None and not self._undoing:
                 before = journal.state_before(pid) or item.before
                 if before is None:
-                    current = await self._call(lambda c: c.phone_numbers.get(pid), tally)
+                    current = await self._call(
+                        "GET", path, lambda c: c.phone_numbers.get(pid), tally
+                    )
                     before = PhoneNumberState.of(current)
                 await journal.record_before(pid, before, request, body=body)
-            number = await self._call(lambda c: c.phone_numbers.update(pid, request), tally)
+            number = await self._call(
+                "PATCH", path, lambda c: c.phone_numbers.update(pid, request), tally
+            )
         except _FATAL_ERRORS:
             raise
         except ElevenPhoneError as error:
@@ -554,30 +562,56 @@ class BulkRun:
                 await journal.record_after(pid, number)
         return BulkOutcome(pid, "succeeded", phone_number=number, requests=tally.requests)
 
-    async def _call(self, send: Callable[[ElevenPhone], Awaitable[T]], tally: _Tally) -> T:
-        """One call, retried by the client's policy, one gated request per attempt."""
-        policy = self._policy
-        sent = 0
+    async def _call(
+        self, method: str, path: str, send: Callable[[ElevenPhone], Awaitable[T]], tally: _Tally
+    ) -> T:
+        """One call of an item, one gated request per attempt, retried by the
+        client's policy within the bounds of the module docstring.
 
-        async def attempt() -> T:
-            nonlocal sent
-            waits = 0
-            while True:
-                if sent:
-                    self._retries += 1
-                sent += 1
-                tally.requests += 1
-                try:
-                    return await self._send_once(send)
-                except RateLimitError as error:
-                    if not _signals_overload(error) or waits >= _MAX_OVERLOAD_WAITS:
-                        raise
+        Raises:
+            ElevenPhoneError: the typed error of the last attempt.
+        """
+        policy = self._policy
+        most_requests = _REQUESTS_PER_ATTEMPT * (policy.max_retries + 1)
+        failures = waits = sent = 0
+        while True:
+            if sent:
+                self._retries += 1
+            sent += 1
+            tally.requests += 1
+            try:
+                return await self._send_once(send)
+            except ElevenPhoneError as error:
+                overload = isinstance(error, RateLimitError) and _signals_overload(error)
+                failures += not overload
+                if (
+                    not policy.is_retryable(error)
+                    or failures > policy.max_retries
+                    or sent >= most_requests
+                ):
+                    raise
+                if overload:
                     waits += 1
                     delay = policy.delay_for(error, waits)
-                    logger.debug("too many requests in flight; waiting %.2f s for a slot", delay)
-                    await policy.sleep(delay)
-
-        return await policy.call(attempt, description="bulk request")
+                    logger.debug(
+                        "%s %s: too many requests in flight; waiting %.2f s for a slot",
+                        method,
+                        path,
+                        delay,
+                    )
+                else:
+                    delay = policy.delay_for(error, failures)
+                    # The wording of the client's own retries (RetryPolicy).
+                    logger.info(
+                        "retrying %s %s in %.2f s (retry %d of %d): %s",
+                        method,
+                        path,
+                        delay,
+                        failures,
+                        policy.max_retries,
+                        error,
+                    )
+            await policy.sleep(delay)
 
     async def _send_once(self, send: Callable[[ElevenPhone], Awaitable[T]]) -> T:
         permit = await self._limit.acquire()
