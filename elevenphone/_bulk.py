@@ -547,11 +547,9 @@ class BulkRun:
             number = await self._call(
                 "PATCH", path, lambda c: c.phone_numbers.update(pid, request), tally
             )
-        except _FATAL_ERRORS:
-            raise
+        except (*_FATAL_ERRORS, JournalError):
+            raise  # they end the run, not just the item
         except ElevenPhoneError as error:
-            if isinstance(error, JournalError):
-                raise
             if journal is not None:
                 await journal.record_failure(pid, error)
             return BulkOutcome(pid, "failed", error=error, requests=tally.requests)

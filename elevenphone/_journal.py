@@ -525,7 +525,8 @@ class Journal:
                     _os_call(self.path, "repair", os.write, fd, b"\n")
                     _os_call(self.path, "repair", os.fsync, fd)
         except BaseException:
-            os.close(fd)
+            with contextlib.suppress(OSError):  # the error raised says more
+                os.close(fd)
             raise
         self._fd = fd
         self._failure = None
@@ -554,7 +555,7 @@ class Journal:
             _os_call(self.path, "repair", os.ftruncate, fd, offset + len(data))
             _os_call(self.path, "repair", os.fsync, fd)
         finally:
-            os.close(fd)
+            _os_call(self.path, "repair", os.close, fd)
 
     def _lock(self, fd: int) -> None:
         try:
@@ -736,17 +737,26 @@ class Journal:
             JournalError: the final fsync or the close failed.
         """
         fd, self._fd = self._fd, None
+        batch, self._batch = self._batch, None
         if fd is None:
             return
+        failure: JournalError | None = None
         try:
             _os_call(self.path, "sync", os.fsync, fd)
+        except JournalError as error:
+            failure = error
+            raise
         finally:
             try:
                 _os_call(self.path, "close", os.close, fd)
             finally:
-                batch, self._batch = self._batch, None
+                # Writers still waiting learn whether their records are durable.
                 if batch is not None and not batch.done():
-                    batch.set_result(None)
+                    if failure is None:
+                        batch.set_result(None)
+                    else:
+                        batch.set_exception(failure)
+                        batch.exception()  # retrieved: each waiter gets it re-raised
 
     def __enter__(self) -> Journal:
         self.open()
