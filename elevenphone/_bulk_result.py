@@ -80,6 +80,9 @@ class BulkResult:
         elapsed: seconds the run took.
         concurrency_limit: the adaptive in-flight limit at the end of the run.
         stopped_early: ``stop_on_error`` stopped the run before every item ran.
+        warnings: what the journal reported: one message per damaged last
+            line, saying which number it concerns and its state before the
+            run, when they can be read.
     """
 
     succeeded: dict[str, PhoneNumber] = field(default_factory=dict)
@@ -91,6 +94,7 @@ class BulkResult:
     elapsed: float = 0.0
     concurrency_limit: int = 0
     stopped_early: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

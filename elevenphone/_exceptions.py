@@ -7,7 +7,7 @@
     │                               a bad value is also a ValueError, a value
     │                               of the wrong type also a TypeError
     ├── BulkUpdateError             items of a bulk run failed, with ``.failed``
-    ├── JournalError                a bulk journal is damaged
+    ├── JournalError                a bulk journal cannot be used
     ├── APIConnectionError          connect failure, reset, truncated reply
     │   └── APITimeoutError         no complete reply within the timeout
     ├── APIResponseValidationError  a 2xx whose body does not decode (invalid
@@ -121,8 +121,10 @@ class BulkUpdateError(ElevenPhoneError):
 
 
 class JournalError(ElevenPhoneError):
-    """The journal cannot be used: a damaged line before the last one, or a
-    record of an unknown format version. ``path`` and ``line`` say where."""
+    """A bulk journal cannot be used: another run holds it, it serves another
+    job, it holds a damaged line before the last one or a record of an unknown
+    format version, or reading or writing it failed (the OSError is the
+    ``__cause__``). ``path`` and ``line`` say where."""
 
     def __init__(self, message: str, *, path: str, line: int | None = None) -> None:
         where = f"{path}:{line}" if line is not None else path

@@ -592,6 +592,8 @@ class PhoneNumbers(Resource):
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
             TypeError: ``updates`` or ``journal`` of the wrong type.
+            InvalidRequestError: a list or tuple of updates names a number
+                twice (nothing is sent).
         """
         return BulkRun(
             self._client,
@@ -617,18 +619,21 @@ class PhoneNumbers(Resource):
 
         Args:
             updates: ``{phone_number_id: UpdatePhoneNumberRequest}``, or a sync
-                or async iterable of such pairs; consumed lazily.
+                or async iterable of such pairs; consumed lazily. Each number
+                may appear once.
             concurrency: the most requests in flight. The run lowers its own
                 limit when the API answers 429 ``concurrent_limit_exceeded``
                 and raises it again as requests succeed.
             max_rate: the most requests per second (None: no cap).
             stop_on_error: start no new item once one has failed.
             journal: a path (or :class:`Journal`) of an append-only record of
-                each number's state before and after its update. Running again
-                with the same journal skips the numbers done already;
-                :meth:`undo` puts them back. Without a journal, nothing is
-                fetched before an update; with one, the state before is fetched
-                with a ``get`` per number.
+                each number's state before and after its update. A journal
+                serves one job and one run at a time: running again with it
+                skips the numbers done already with the same update (another
+                update of a number is sent); a journal of another job is
+                refused. :meth:`undo` puts the numbers back. Without a journal,
+                nothing is fetched before an update; with one, the state before
+                is fetched with a ``get`` per number.
             on_progress: called with a :class:`BulkProgress` after each item.
 
         Transient failures are retried by the client's :class:`RetryPolicy`;
@@ -639,9 +644,15 @@ class PhoneNumbers(Resource):
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
             TypeError: an item is not a ``(str, UpdatePhoneNumberRequest)`` pair.
+            InvalidRequestError: a number appears twice. A list or tuple is
+                checked before anything is sent; a stream, when the repeat
+                comes: the run then starts no new item, lets those in flight
+                end, and raises. The repeat is never sent.
             AuthenticationError, PermissionDeniedError: the key was refused (the
                 run stops).
-            JournalError, OSError: the journal cannot be read or written.
+            JournalError: the journal is in use by another run, serves another
+                job, is damaged before its last line, or cannot be read or
+                written (see :class:`BulkRun`).
         """
         return await _bulk.collect(
             self.iter_bulk_update(
@@ -669,11 +680,14 @@ class PhoneNumbers(Resource):
     ) -> BulkResult:
         """Move every number assigned to ``from_agent_id`` to ``to_agent_id``.
 
-        Lists the numbers on the old agent (the ``agent_id`` list filter), then
-        runs :meth:`bulk_update` with ``agent_id=to_agent_id`` and, when given,
-        ``branch_id`` and ``environment``. The list gives each number's state
-        before, for the journal, so nothing else is fetched. The other keyword
-        arguments are those of :meth:`bulk_update`.
+        Lists the numbers on the old agent (the ``agent_id`` list filter; a
+        number listed twice is moved once), then runs :meth:`bulk_update` with
+        ``agent_id=to_agent_id`` and, when given, ``branch_id`` and
+        ``environment``. The list gives each number's state before, for the
+        journal, so nothing else is fetched. The journal records the agents,
+        branch and environment asked for; a journal of another move is
+        refused before the listing. The other keyword arguments are those of
+        :meth:`bulk_update`.
 
         Raises:
             InvalidRequestError: an agent id is empty, both are the same, or
@@ -681,7 +695,9 @@ class PhoneNumbers(Resource):
             ValueError: ``concurrency`` or ``max_rate`` out of range.
             AuthenticationError, PermissionDeniedError: the key was refused.
             APIStatusError, APIConnectionError: the listing failed, after retries.
-            JournalError, OSError: the journal cannot be read or written.
+            JournalError: the journal is in use by another run, serves another
+                job, is damaged before its last line, or cannot be read or
+                written.
         """
         return await _bulk.reassign_agent(
             self._client,
@@ -712,12 +728,13 @@ class PhoneNumbers(Resource):
         have reached the API (interrupted runs) are restored too, which is
         harmless. Each restored number is recorded as ``undone`` in the
         journal, so running undo again restores only what is left, and a bulk
-        run with the journal afterwards starts afresh for those numbers.
+        run of the same job with the journal afterwards starts afresh for
+        those numbers.
 
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
-            FileNotFoundError, OSError: the journal cannot be read or written.
-            JournalError: the journal is damaged before its last line.
+            JournalError: the journal does not exist, is in use by another run,
+                is damaged before its last line, or cannot be read or written.
             AuthenticationError, PermissionDeniedError: the key was refused.
         """
         return await _bulk.undo(

@@ -8,6 +8,7 @@ import dataclasses
 import datetime
 import json
 import logging
+import secrets
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -363,7 +364,8 @@ def _journal_path(given: str | None, command: str) -> Path:
     if given:
         return Path(given)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = Path(f"elevenphone-{command}-{stamp}.jsonl")
+    # The time alone repeats within a second, and two runs must never share a journal.
+    path = Path(f"elevenphone-{command}-{stamp}-{secrets.token_hex(3)}.jsonl")
     _note(f"journal: {path} (pass --journal to choose; run again with it to resume)")
     return path
 

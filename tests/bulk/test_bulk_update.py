@@ -295,7 +295,9 @@ async def test_undo_restores_agent_branch_environment_and_label(tmp_path: Path) 
             again = await client.phone_numbers.undo(journal)  # nothing left to undo
             assert (len(again.succeeded), again.requests) == (0, 0)
             # After undo, the same journal moves the numbers again (nothing "done").
-            redo = await client.phone_numbers.reassign_agent(OLD, NEW, journal=journal)
+            redo = await client.phone_numbers.reassign_agent(
+                OLD, NEW, branch_id="agtbrch_new", journal=journal
+            )
             assert (len(redo.succeeded), len(redo.skipped)) == (40, 0)
 
 

@@ -74,13 +74,14 @@ async def test_every_line_is_versioned_json(tmp_path: Path) -> None:
     assert records[0]["request"] == {"agent_id": "agent_new"}
 
 
-async def test_a_torn_last_line_is_ignored_and_cut_off_on_reopen(tmp_path: Path) -> None:
+async def test_a_torn_last_line_is_reported_and_replaced_on_reopen(tmp_path: Path) -> None:
     path = tmp_path / "j.jsonl"
     await _write(path, done=["a"], pending=["b"])
     with path.open("ab") as file:
         file.write(b'{"v":1,"op":"after","id":"b","st')  # SIGKILL mid-write
     state = read_journal(path)
     assert state.torn_tail
+    assert [(d.op, d.phone_number_id) for d in state.damaged] == [("after", "b")]
     assert state.done == {"a"}
     with Journal(path) as journal:
         await journal.record_after("b", _number("b", "agent_new"))
