@@ -399,6 +399,8 @@ def _run_bulk(
             f"{error}; no new item was started. Once the journal can be written, {resume_hint}"
         ) from None
     print_summary(console if as_json else stdout_console(), result, title=title)
+    for warning in result.warnings:
+        _note(f"warning: {warning}")
     if as_json:
         print_json(result_json(result, journal=str(journal) if journal else None))
     if result.failed:

@@ -125,6 +125,7 @@ def result_json(result: BulkResult, *, journal: str | None) -> dict[str, Any]:
         "elapsed": round(result.elapsed, 3),
         "concurrency_limit": result.concurrency_limit,
         "stopped_early": result.stopped_early,
+        "warnings": result.warnings,
         "journal": journal,
     }
 

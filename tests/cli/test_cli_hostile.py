@@ -147,3 +147,40 @@ async def test_an_echoed_key_never_reaches_bulk_tables_json_or_the_journal(
         )
     assert API_KEY not in journal.read_text()
     assert "[redacted]" in journal.read_text()
+
+
+# --- the journal cannot be written -----------------------------------------------------------
+
+
+async def test_a_full_disk_names_the_journal_and_how_to_resume(
+    fake: FakeElevenLabs, tmp_path: Path
+) -> None:
+    updates = tmp_path / "updates.jsonl"
+    updates.write_text(json.dumps({"id": _pid(fake), "label": "L"}) + "\n")
+    result = await run_cli("bulk-update", str(updates), "--journal", "/dev/full", fake=fake)
+    assert result.returncode == EXIT_FAILURE, result.stderr
+    assert "/dev/full" in result.stderr
+    assert "No space left on device" in result.stderr
+    assert "--journal /dev/full to resume" in result.stderr
+    assert "unexpected" not in result.stderr
+    assert [r.method for r in fake.requests if r.method == "PATCH"] == []
+
+
+async def test_a_damaged_journal_line_is_a_warning_on_stderr_and_in_json(
+    fake: FakeElevenLabs, tmp_path: Path
+) -> None:
+    pid = _pid(fake)
+    updates = tmp_path / "updates.jsonl"
+    updates.write_text(json.dumps({"id": pid, "label": "L"}) + "\n")
+    journal = tmp_path / "journal.jsonl"
+    first = await run_cli("bulk-update", str(updates), "--journal", str(journal), fake=fake)
+    assert first.returncode == 0, first.stderr
+    with journal.open("ab") as file:
+        file.write(b'{"v":1,"op":"before","id":"' + pid.encode() + b'","sta')
+    again = await run_cli(
+        "bulk-update", str(updates), "--journal", str(journal), "--json", fake=fake
+    )
+    assert again.returncode == 0, again.stderr
+    assert "warning:" in again.stderr
+    assert pid in again.stderr
+    assert again.json()["warnings"]
