@@ -10,9 +10,6 @@ phone-numbers API.
 from msgspec import UNSET as NOT_GIVEN
 from msgspec import UnsetType as NotGiven
 
-from ._adaptive_limit import AdaptiveConcurrencyLimit
-from ._bulk import BulkRun
-from ._bulk_result import BulkOutcome, BulkProgress, BulkResult
 from ._client import REGIONS, ElevenPhone
 from ._exceptions import (
     APIConnectionError,
@@ -33,7 +30,6 @@ from ._exceptions import (
     ValidationError,
     ValidationErrorItem,
 )
-from ._journal import Journal, PhoneNumberState
 from ._models import (
     CallResult,
     ConversationInitiationClientData,
@@ -83,11 +79,20 @@ from ._models import (
     TwilioRegionId,
     UpdatePhoneNumberRequest,
 )
-from ._phone_numbers import PhoneNumbers, PhoneNumbersWithRawResponse
 from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._version import __version__
+from .bulk import (
+    AdaptiveConcurrencyLimit,
+    BulkOutcome,
+    BulkProgress,
+    BulkResult,
+    BulkRun,
+    Journal,
+    PhoneNumberState,
+)
 from .resources.calls import Calls, CallsWithRawResponse
+from .resources.phone_numbers import PhoneNumbers, PhoneNumbersWithRawResponse
 
 __all__ = [
     "NOT_GIVEN",

@@ -21,7 +21,6 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._exceptions import APIStatusError, ElevenPhoneError, InvalidRequestError
-from ._phone_numbers import PhoneNumbers
 from ._request import APIRequest, check_timeout
 from ._response import APIResponse
 from ._retry import RetryPolicy, logger
@@ -29,6 +28,7 @@ from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
 from ._version import __version__
 from ._wire import check_header_value, error_from_response, redact_error, too_large_error
 from .resources.calls import Calls
+from .resources.phone_numbers import PhoneNumbers
 
 T = TypeVar("T")
 

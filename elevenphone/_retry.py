@@ -177,7 +177,8 @@ class RetryPolicy:
         def retryable(failure: BaseException) -> bool:
             return self.is_retryable(failure, idempotent=idempotent)
 
-        if self.max_retries == 0 or not retryable(error):
+        free = overload_is_free and _is_overload(error)
+        if not retryable(error) or (self.max_retries == 0 and not free):
             raise error
         first_failure: ElevenPhoneError | None = error
 
@@ -188,11 +189,12 @@ class RetryPolicy:
                 raise failure
             return await attempt()
 
+        budget = _Budget(self.max_retries, overload_is_free=overload_is_free)
         retrying = AsyncRetrying(
-            stop=_Budget(self.max_retries, overload_is_free=overload_is_free),
+            stop=budget,
             wait=_PolicyWait(self),
             retry=retry_if_exception(retryable),
-            before_sleep=_LogRetry(self, description),
+            before_sleep=_LogRetry(self, description, budget),
             sleep=self.sleep,
             reraise=True,
         )
@@ -206,14 +208,16 @@ class _Budget(stop_base):
         self._max_retries = max_retries
         self._overload_is_free = overload_is_free
         self._limit = OVERLOAD_PATIENCE * (max_retries + 1) if overload_is_free else max_retries + 1
-        self._spent = 0
+        self.spent = 0
+        self.last_was_free = False
 
     def __call__(self, retry_state: RetryCallState) -> bool:
         outcome = retry_state.outcome
         error = outcome.exception() if outcome is not None else None
-        if not (self._overload_is_free and _is_overload(error)):
-            self._spent += 1
-        return self._spent > self._max_retries or retry_state.attempt_number >= self._limit
+        self.last_was_free = self._overload_is_free and _is_overload(error)
+        if not self.last_was_free:
+            self.spent += 1
+        return self.spent > self._max_retries or retry_state.attempt_number >= self._limit
 
 
 class _PolicyWait(wait_base):
@@ -231,21 +235,29 @@ class _PolicyWait(wait_base):
 
 
 class _LogRetry:
-    """Logs each retry at INFO, with its reason and delay (never a header)."""
+    """Logs each retry at INFO, with its reason and delay (never a header); a
+    free wait for a slot (see ``overload_is_free``) at DEBUG."""
 
-    def __init__(self, policy: RetryPolicy, description: str) -> None:
+    def __init__(self, policy: RetryPolicy, description: str, budget: _Budget) -> None:
         self._policy = policy
         self._description = description
+        self._budget = budget
 
     def __call__(self, retry_state: RetryCallState) -> None:
         outcome = retry_state.outcome
         error = outcome.exception() if outcome is not None else None
         delay = retry_state.next_action.sleep if retry_state.next_action else 0.0
+        description = self._description or "request"
+        if self._budget.last_was_free:
+            logger.debug(
+                "%s: too many requests in flight; waiting %.2f s for a slot", description, delay
+            )
+            return
         logger.info(
             "retrying %s in %.2f s (retry %d of %d): %s",
-            self._description or "request",
+            description,
             delay,
-            retry_state.attempt_number,
+            self._budget.spent,
             self._policy.max_retries,
             error,
         )

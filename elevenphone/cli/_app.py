@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 import click
 from msgspec import UNSET
 
-from .._bulk import numbers_on_agent
-from .._bulk_result import BulkResult
 from .._client import REGIONS, ElevenPhone
 from .._exceptions import JournalError
 from .._version import __version__
+from ..bulk.recipes import numbers_on_agent
+from ..bulk.result import BulkResult
 from ._errors import (
     EXIT_AUTH,
     EXIT_BULK_FAILURES,

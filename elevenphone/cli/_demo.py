@@ -17,9 +17,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from .._bulk_result import BulkResult
 from .._client import ElevenPhone
 from .._retry import RetryPolicy
+from ..bulk.result import BulkResult
 from ._errors import EXIT_FAILURE, EXIT_OK
 from ._output import print_summary, stdout_console
 from ._progress import BulkProgressBar

@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .._bulk_result import BulkResult
 from .._exceptions import APIStatusError
 from .._models import PhoneNumber, SIPTrunkPhoneNumber
+from ..bulk.result import BulkResult
 from ._errors import redact
 
 

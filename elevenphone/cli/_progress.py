@@ -16,7 +16,7 @@ from rich.progress import (
 )
 from rich.table import Column
 
-from .._bulk_result import BulkProgress
+from ..bulk.result import BulkProgress
 
 
 class BulkProgressBar:

@@ -182,7 +182,7 @@ def test_bad_bounds_are_refused(args: tuple[int], kwargs: dict[str, float], mess
 
 
 def test_release_without_acquire_is_an_error() -> None:
-    from elevenphone._adaptive_limit import Permit
+    from elevenphone.bulk.adaptive import Permit
 
     limit = AdaptiveConcurrencyLimit(2)
     with pytest.raises(RuntimeError):

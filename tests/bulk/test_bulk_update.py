@@ -21,7 +21,7 @@ from elevenphone import (
     NotFoundError,
     UpdatePhoneNumberRequest,
 )
-from elevenphone._journal import read_journal
+from elevenphone.bulk.journal import read_journal
 from elevenphone.testing import FakeElevenLabs
 
 OLD, NEW = "agent_old", "agent_new"

@@ -19,7 +19,7 @@ from elevenphone import (
     TwilioPhoneNumber,
     UpdatePhoneNumberRequest,
 )
-from elevenphone._journal import read_journal
+from elevenphone.bulk.journal import read_journal
 
 MOVE = UpdatePhoneNumberRequest(agent_id="agent_new")
 ON_OLD = PhoneNumberState(
@@ -131,7 +131,7 @@ async def test_the_first_before_is_kept_and_undone_closes_the_change(tmp_path: P
 async def test_records_are_fsynced_before_they_are_acknowledged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import elevenphone._journal as journal_module
+    import elevenphone.bulk.journal as journal_module
 
     synced: list[int] = []
     real_fsync = journal_module.os.fsync

@@ -13,7 +13,7 @@ import pytest
 from bulk_helpers import agent_of, client_for
 
 from elevenphone import Journal, PhoneNumberState, TwilioPhoneNumber, UpdatePhoneNumberRequest
-from elevenphone._journal import read_journal
+from elevenphone.bulk.journal import read_journal
 from elevenphone.testing import FakeElevenLabs
 
 OLD, NEW = "agent_old", "agent_new"

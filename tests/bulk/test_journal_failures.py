@@ -135,7 +135,7 @@ async def test_a_failed_fsync_is_a_journal_error_and_refuses_later_records(
     journal.open()
     state = PhoneNumberState(agent_id=OLD)
     move = UpdatePhoneNumberRequest(agent_id=NEW)
-    monkeypatch.setattr("elevenphone._journal.os.fsync", failing_fsync)
+    monkeypatch.setattr("elevenphone.bulk.journal.os.fsync", failing_fsync)
     with pytest.raises(JournalError, match="Input/output error") as caught:
         await journal.record_before("a", state, move)
     assert caught.value.path == str(path)

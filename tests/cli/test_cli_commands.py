@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import API_KEY, agent_of, assert_clean, clean_env, cli_command, run_cli
 
-from elevenphone._journal import read_journal
+from elevenphone.bulk.journal import read_journal
 from elevenphone.testing import FakeElevenLabs, Fault
 
 OLD, NEW = "agent_old", "agent_new"

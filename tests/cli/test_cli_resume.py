@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import API_KEY, Completed, agent_of, assert_clean, clean_env, cli_command, run_cli
 
-from elevenphone._journal import read_journal
+from elevenphone.bulk.journal import read_journal
 from elevenphone.testing import FakeElevenLabs
 
 OLD, NEW = "agent_old", "agent_new"

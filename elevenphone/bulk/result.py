@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ._exceptions import BulkUpdateError
-from ._models import PhoneNumber
+from .._exceptions import BulkUpdateError
+from .._models import PhoneNumber
 
 __all__ = ["BulkOutcome", "BulkProgress", "BulkResult"]
 

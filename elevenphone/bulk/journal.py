@@ -86,9 +86,9 @@ from typing import Any, Literal, TypeVar
 
 import msgspec
 
-from ._exceptions import JournalError
-from ._models import PhoneNumber, UpdatePhoneNumberRequest
-from ._wire import encode_update_request
+from .._exceptions import JournalError
+from .._models import PhoneNumber, UpdatePhoneNumberRequest
+from .._wire import encode_update_request
 
 __all__ = [
     "JOURNAL_VERSION",

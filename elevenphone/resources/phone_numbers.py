@@ -10,12 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET, UnsetType
 
-from . import _bulk
-from ._bulk import BulkRun, JournalArg, ProgressCallback, Updates
-from ._bulk_result import BulkResult
-from ._exceptions import InvalidRequestError
-from ._journal import Journal
-from ._models import (
+from .._exceptions import InvalidRequestError
+from .._models import (
     CreatePhoneNumberRequest,
     CreatePhoneNumberResponse,
     InboundSIPTrunkConfig,
@@ -30,8 +26,8 @@ from ._models import (
     TelephonyProvider,
     UpdatePhoneNumberRequest,
 )
-from ._request import APIRequest, Headers, RequestOptions
-from ._wire import (
+from .._request import APIRequest, Headers, RequestOptions
+from .._wire import (
     PHONE_NUMBER_PAGES_PATH,
     PHONE_NUMBERS_PATH,
     decode_created_phone_number,
@@ -46,8 +42,14 @@ from ._wire import (
     phone_number_path,
     sip_messages_path,
 )
-from .resources._base import Resource, raw_response
-from .resources._pages import items_of_pages
+from ..bulk import recipes
+from ..bulk.engine import BulkRun, JournalArg, ProgressCallback, collect
+from ..bulk.journal import Journal
+from ..bulk.operations import UpdateItem, Updates
+from ..bulk.recipes import update_run
+from ..bulk.result import BulkResult
+from ._base import Resource, raw_response
+from ._pages import items_of_pages
 
 if TYPE_CHECKING:
     pass
@@ -566,7 +568,7 @@ class PhoneNumbers(Resource):
 
         return items_of_pages(fetch, lambda page: page.sip_messages)
 
-    # --- bulk (see elevenphone._bulk) --------------------------------------------
+    # --- many at once (see elevenphone.bulk) -------------------------------------
 
     def iter_bulk_update(
         self,
@@ -577,7 +579,11 @@ class PhoneNumbers(Resource):
         stop_on_error: bool = False,
         journal: JournalArg = None,
         on_progress: ProgressCallback | None = None,
-    ) -> BulkRun:
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
+    ) -> BulkRun[UpdateItem]:
         """Apply many updates, yielding a :class:`BulkOutcome` as each item finishes.
 
         Takes the same arguments as :meth:`bulk_update`. Items are pulled
@@ -595,7 +601,7 @@ class PhoneNumbers(Resource):
             InvalidRequestError: a list or tuple of updates names a number
                 twice (nothing is sent).
         """
-        return BulkRun(
+        return update_run(
             self._client,
             updates,
             concurrency=concurrency,
@@ -603,6 +609,12 @@ class PhoneNumbers(Resource):
             stop_on_error=stop_on_error,
             journal=journal,
             on_progress=on_progress,
+            options=RequestOptions.of(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
     async def bulk_update(
@@ -614,6 +626,10 @@ class PhoneNumbers(Resource):
         stop_on_error: bool = False,
         journal: JournalArg = None,
         on_progress: ProgressCallback | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
     ) -> BulkResult:
         """Apply many updates concurrently, within the account's limits.
 
@@ -654,7 +670,7 @@ class PhoneNumbers(Resource):
                 job, is damaged before its last line, or cannot be read or
                 written (see :class:`BulkRun`).
         """
-        return await _bulk.collect(
+        return await collect(
             self.iter_bulk_update(
                 updates,
                 concurrency=concurrency,
@@ -662,6 +678,10 @@ class PhoneNumbers(Resource):
                 stop_on_error=stop_on_error,
                 journal=journal,
                 on_progress=on_progress,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
             )
         )
 
@@ -677,6 +697,10 @@ class PhoneNumbers(Resource):
         stop_on_error: bool = False,
         journal: JournalArg = None,
         on_progress: ProgressCallback | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
     ) -> BulkResult:
         """Move every number assigned to ``from_agent_id`` to ``to_agent_id``.
 
@@ -699,7 +723,7 @@ class PhoneNumbers(Resource):
                 job, is damaged before its last line, or cannot be read or
                 written.
         """
-        return await _bulk.reassign_agent(
+        return await recipes.reassign_agent(
             self._client,
             from_agent_id,
             to_agent_id,
@@ -710,6 +734,12 @@ class PhoneNumbers(Resource):
             stop_on_error=stop_on_error,
             journal=journal,
             on_progress=on_progress,
+            options=RequestOptions.of(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
     async def undo(
@@ -719,6 +749,10 @@ class PhoneNumbers(Resource):
         concurrency: int = 8,
         max_rate: float | None = None,
         on_progress: ProgressCallback | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: float | None | UnsetType = UNSET,
     ) -> BulkResult:
         """Put back every number a bulk run's journal changed.
 
@@ -737,12 +771,18 @@ class PhoneNumbers(Resource):
                 is damaged before its last line, or cannot be read or written.
             AuthenticationError, PermissionDeniedError: the key was refused.
         """
-        return await _bulk.undo(
+        return await recipes.undo(
             self._client,
             journal,
             concurrency=concurrency,
             max_rate=max_rate,
             on_progress=on_progress,
+            options=RequestOptions.of(
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                extra_body=extra_body,
+                timeout=timeout,
+            ),
         )
 
 

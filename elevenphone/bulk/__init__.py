@@ -1,0 +1,31 @@
+"""Bulk runs: many items, at the account's limit, resumable and undoable.
+
+``client.phone_numbers.bulk_update``, ``iter_bulk_update``,
+``reassign_agent`` and ``undo`` are built here:
+
+- :mod:`.engine`: the run (window, source, skips, cancellation, counts);
+- :mod:`.gate`: permits, rate and the adaptive limit, around every attempt;
+- :mod:`.adaptive`: the adaptive in-flight limit;
+- :mod:`.source`: items pulled lazily, each number once;
+- :mod:`.operations`: what applying an item means (the update operation);
+- :mod:`.journal`: the durable, locked record of a run;
+- :mod:`.result`: outcomes, progress and results;
+- :mod:`.recipes`: the jobs users ask for.
+"""
+
+from .adaptive import AdaptiveConcurrencyLimit
+from .engine import BulkRun, JournalArg, ProgressCallback
+from .journal import Journal, PhoneNumberState
+from .result import BulkOutcome, BulkProgress, BulkResult
+
+__all__ = [
+    "AdaptiveConcurrencyLimit",
+    "BulkOutcome",
+    "BulkProgress",
+    "BulkResult",
+    "BulkRun",
+    "Journal",
+    "JournalArg",
+    "PhoneNumberState",
+    "ProgressCallback",
+]

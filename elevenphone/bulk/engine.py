@@ -1,0 +1,349 @@
+"""The bulk engine: many items, a bounded window, one send path.
+
+A run pulls raw items lazily from its source and keeps a window of at most
+``2 * concurrency`` items started; each finished item frees a place for the
+next one, so memory does not grow with the input. What an item *is* and what
+applying it means belongs to its :class:`~elevenphone.bulk.operations.BulkOperation`;
+the engine prepares each item once, skips what the journal holds done, and
+applies the rest.
+
+Every request of an item goes through the client's one send path with the
+run's :class:`~elevenphone.bulk.gate.BulkGate` around each attempt: one retry
+layer, the client's. A concurrency 429 means "wait for a slot", not "failed":
+it does not spend ``max_retries``, and a call still sends at most
+``3 * (max_retries + 1)`` requests (9 at the default 2), so a permanent storm
+of them ends too. Retries are logged as the client logs them, with the method
+and path.
+
+Failures of one item (422, 404, 400, retries exhausted, a value refused
+locally) are outcomes and the run goes on, unless ``stop_on_error``. A refused
+key (401, 403) ends the run: it would fail every item.
+
+With a journal (see :mod:`elevenphone.bulk.journal`), the journal is opened,
+locked and checked against the operation's job before anything is sent, and
+the operation records each item in it.
+
+Cancellation (Ctrl-C, a cancelled task, leaving ``async with`` early) cancels
+the requests in flight, waits for them to end, and closes the journal: no task
+outlives the run and no record is torn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import os
+import time
+from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .._exceptions import ElevenPhoneError, InvalidRequestError, JournalError
+from .._request import APIRequest
+from .gate import BulkGate, Tally
+from .journal import Journal, JournalJob
+from .operations import BulkOperation
+from .result import BulkOutcome, BulkProgress, BulkResult
+from .source import ItemSource, SeenIds, check_no_repeats, length_of, repeated
+
+if TYPE_CHECKING:
+    from .._client import ElevenPhone
+    from .adaptive import AdaptiveConcurrencyLimit
+
+__all__ = ["BulkRun", "JournalArg", "ProgressCallback", "collect", "opened_journal"]
+
+T = TypeVar("T")
+ItemT = TypeVar("ItemT")
+
+ProgressCallback = Callable[[BulkProgress], object]
+"""Called with a :class:`BulkProgress` after each item finishes."""
+
+JournalArg = str | os.PathLike[str] | Journal | None
+"""A journal: a path, a :class:`Journal`, or None for none."""
+
+
+def check_journal(journal: object) -> None:
+    """Raises TypeError unless ``journal`` is a path, a :class:`Journal` or None."""
+    if journal is not None and not isinstance(journal, (Journal, str, os.PathLike)):
+        raise TypeError(f"journal must be a path or a Journal, not {type(journal).__name__}")
+
+
+@contextlib.contextmanager
+def opened_journal(
+    arg: JournalArg, job: JournalJob | None, *, create: bool = True
+) -> Iterator[Journal | None]:
+    """The journal of a run, open (and serving ``job``) for the length of the block.
+
+    A journal opened here is closed at the end; one the caller opened stays
+    open. Leaving by an exception, a failure to close is not raised over it.
+    """
+    if arg is None:
+        yield None
+        return
+    journal = arg if isinstance(arg, Journal) else Journal(arg)
+    opened_here = not journal.is_open
+    if opened_here:
+        journal.open(create=create)
+    try:
+        if job is not None:
+            journal.serve(job)
+        yield journal
+    except BaseException:
+        if opened_here:
+            with contextlib.suppress(JournalError):
+                journal.close()
+        raise
+    if opened_here:
+        journal.close()
+
+
+async def _cancel_and_wait(tasks: set[asyncio.Task[BulkOutcome]]) -> None:
+    """Cancel ``tasks`` and wait until every one has ended, even if cancelled again."""
+    for task in tasks:
+        task.cancel()
+    pending = set(tasks)
+    interrupted = False
+    while pending:
+        try:
+            _, pending = await asyncio.wait(pending)
+        except asyncio.CancelledError:
+            interrupted = True
+    for task in tasks:
+        if not task.cancelled():
+            task.exception()  # retrieved: it was cancelled on purpose or ended with the run
+    if interrupted:
+        raise asyncio.CancelledError
+
+
+class BulkRun(Generic[ItemT]):
+    """A bulk run in progress: an async iterator of :class:`BulkOutcome`, one
+    per item, in the order items finish.
+
+    Nothing starts until iteration does. Iterate it to the end, or use
+    ``async with`` (or :meth:`aclose`) when you may stop early: that cancels
+    the requests still in flight and closes the journal.
+
+    Attributes:
+        stopped_early: ``stop_on_error`` stopped the run before every item ran.
+        warnings: what the journal reports once open: one message per damaged
+            last line, saying which number it concerns and its state before
+            the run, when they can be read (also logged as WARNINGs).
+
+    Iterating raises:
+        AuthenticationError, PermissionDeniedError: the key was refused; the
+            run ends (the remaining items are not tried).
+        TypeError: an item is not a ``(str, UpdatePhoneNumberRequest)`` pair.
+        InvalidRequestError: a streamed item names a number met already in
+            this run; it is not sent.
+        JournalError: the journal is in use by another run, serves another
+            job, is damaged before its last line, or cannot be read or
+            written.
+
+    After a repeated number or a journal failure the run starts no new item;
+    the items in flight end (their journal records written), then the error
+    is raised.
+    """
+
+    def __init__(
+        self,
+        client: ElevenPhone,
+        operation: BulkOperation[ItemT],
+        items: object,
+        *,
+        concurrency: int = 8,
+        max_rate: float | None = None,
+        stop_on_error: bool = False,
+        journal: JournalArg = None,
+        on_progress: ProgressCallback | None = None,
+        total: int | None = None,
+    ) -> None:
+        self._gate = BulkGate(concurrency, max_rate)
+        check_journal(journal)
+        self._client = client
+        self._operation = operation
+        self._source = ItemSource(items)
+        # Items known up front are checked for repeats now; a stream as it comes.
+        self._seen: SeenIds | None = None
+        if isinstance(items, (list, tuple)):
+            check_no_repeats(items)
+        elif not isinstance(items, Mapping):
+            self._seen = SeenIds()
+        self._window = 2 * concurrency
+        self._stop_on_error = stop_on_error
+        self._journal_arg = journal
+        self._journal: Journal | None = None
+        self._on_progress = on_progress
+        self._total = total if total is not None else length_of(items)
+        self._started: float | None = None
+        self._ended: float | None = None
+        self._done = self._succeeded = self._failed = self._skipped = 0
+        self._calls = 0
+        self.stopped_early = False
+        self.warnings: list[str] = []
+        self._outcomes = self._run()
+
+    # --- the public face ------------------------------------------------------
+
+    def __aiter__(self) -> BulkRun[ItemT]:
+        return self
+
+    async def __anext__(self) -> BulkOutcome:
+        return await self._outcomes.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop the run: cancel requests in flight, wait for them, close the journal."""
+        await self._outcomes.aclose()
+
+    async def __aenter__(self) -> BulkRun[ItemT]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    @property
+    def concurrency_limit(self) -> AdaptiveConcurrencyLimit:
+        """The adaptive in-flight limit of this run."""
+        return self._gate.limit
+
+    def progress(self) -> BulkProgress:
+        """A snapshot of the run so far."""
+        end = self._ended if self._ended is not None else time.monotonic()
+        gate = self._gate
+        return BulkProgress(
+            total=self._total,
+            done=self._done,
+            succeeded=self._succeeded,
+            failed=self._failed,
+            skipped=self._skipped,
+            requests=gate.requests,
+            retries=gate.requests - self._calls,
+            rate_limited=gate.rate_limited,
+            in_flight=gate.limit.in_flight,
+            concurrency_limit=gate.limit.limit,
+            elapsed=0.0 if self._started is None else end - self._started,
+        )
+
+    # --- the run ----------------------------------------------------------------
+
+    async def _run(self) -> AsyncGenerator[BulkOutcome, None]:
+        self._started = time.monotonic()
+        operation = self._operation
+        running: set[asyncio.Task[BulkOutcome]] = set()
+        # An error that ends the run once the items in flight have ended.
+        ending: ElevenPhoneError | None = None
+        try:
+            create = operation.job is not None
+            with opened_journal(self._journal_arg, operation.job, create=create) as journal:
+                self._journal = journal
+                if journal is not None:
+                    self.warnings = journal.warnings
+                try:
+                    exhausted = False
+                    while True:
+                        while (
+                            not exhausted and not self.stopped_early and len(running) < self._window
+                        ):
+                            more, raw = await self._source.next()
+                            if not more:
+                                exhausted = True
+                                continue
+                            item = operation.prepare(raw)
+                            if (repeat := self._repeat(operation.key(item))) is not None:
+                                # Never sent; what is in flight ends, records included.
+                                ending = ending or repeat
+                                exhausted = True
+                            elif journal is not None and operation.is_done(item, journal):
+                                skipped = BulkOutcome(operation.key(item), "skipped")
+                                yield self._count(skipped)
+                            else:
+                                running.add(asyncio.ensure_future(self._apply(item)))
+                        if not running:
+                            break
+                        finished, running = await asyncio.wait(
+                            running, return_when=asyncio.FIRST_COMPLETED
+                        )
+                        for task in finished:
+                            try:
+                                outcome = self._count(task.result())
+                            except JournalError as error:
+                                # Nothing new may start without a journal; what
+                                # is in flight ends (its records may still be written).
+                                ending = ending or error
+                                exhausted = True
+                                continue
+                            if outcome.status == "failed" and self._stop_on_error and not exhausted:
+                                exhausted = True
+                                self.stopped_early = (await self._source.next())[0]
+                            yield outcome
+                    if ending is not None:
+                        raise ending
+                finally:
+                    self._ended = time.monotonic()
+                    await _cancel_and_wait(running)
+        finally:
+            self._journal = None
+            if self._ended is None:
+                self._ended = time.monotonic()
+
+    def _repeat(self, key: str) -> InvalidRequestError | None:
+        """The error for a streamed item whose number the run has met already."""
+        seen = self._seen
+        if seen is None:
+            return None
+        index = len(seen)
+        first = seen.add(key)
+        return None if first is None else repeated(key, index, first)
+
+    async def _apply(self, item: ItemT) -> BulkOutcome:
+        tally = Tally()
+        gate, client = self._gate, self._client
+
+        async def send(request: APIRequest[T]) -> T:
+            tally.calls += 1
+            self._calls += 1
+            return await client._execute(request, gate=lambda attempt: gate.admit(attempt, tally))
+
+        outcome = await self._operation.apply(item, send, self._journal)
+        return dataclasses.replace(outcome, requests=tally.requests)
+
+    def _count(self, outcome: BulkOutcome) -> BulkOutcome:
+        self._done += 1
+        if outcome.status == "succeeded":
+            self._succeeded += 1
+        elif outcome.status == "failed":
+            self._failed += 1
+        else:
+            self._skipped += 1
+        if self._on_progress is not None:
+            self._on_progress(self.progress())
+        return outcome
+
+
+async def collect(run: BulkRun[Any]) -> BulkResult:
+    """Run ``run`` to the end and gather its outcomes into a :class:`BulkResult`."""
+    result = BulkResult()
+    async with run:
+        async for outcome in run:
+            if outcome.status == "succeeded":
+                assert outcome.phone_number is not None
+                result.succeeded[outcome.phone_number_id] = outcome.phone_number
+            elif outcome.status == "failed":
+                assert outcome.error is not None
+                result.failed[outcome.phone_number_id] = outcome.error
+            else:
+                result.skipped.append(outcome.phone_number_id)
+    progress = run.progress()
+    result.requests = progress.requests
+    result.retries = progress.retries
+    result.rate_limited = progress.rate_limited
+    result.elapsed = progress.elapsed
+    result.concurrency_limit = progress.concurrency_limit
+    result.stopped_early = run.stopped_early
+    result.warnings = list(run.warnings)
+    return result

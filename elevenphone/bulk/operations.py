@@ -1,0 +1,196 @@
+"""What a bulk run does to each item: the operations the engine runs.
+
+The engine (:mod:`elevenphone.bulk.engine`) knows only :class:`BulkOperation`:
+turn a raw item into a prepared one (checked and encoded once), say whether
+the journal holds it done, and apply it through the run's ``send``. What a
+journal's ``before``, ``after`` and ``undone`` records mean belongs to the
+operation: here, :class:`UpdateOperation`, which updates phone numbers (and,
+``undoing``, puts them back).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterable, Iterable, Mapping
+from typing import Protocol, TypeVar
+
+from .._exceptions import (
+    AuthenticationError,
+    ElevenPhoneError,
+    InvalidRequestError,
+    JournalError,
+    PermissionDeniedError,
+)
+from .._models import UpdatePhoneNumberRequest
+from .._request import APIRequest, RequestOptions
+from .._wire import decode_phone_number, encode_update_request, phone_number_path
+from .journal import Journal, JournalJob, PhoneNumberState
+from .result import BulkOutcome
+
+__all__ = ["BulkOperation", "Sender", "UpdateItem", "UpdateOperation", "Updates"]
+
+T = TypeVar("T")
+ItemT = TypeVar("ItemT")
+
+Updates = (
+    Mapping[str, UpdatePhoneNumberRequest]
+    | Iterable[tuple[str, UpdatePhoneNumberRequest]]
+    | AsyncIterable[tuple[str, UpdatePhoneNumberRequest]]
+)
+"""What a bulk update takes: a mapping, or a sync or async iterable of pairs."""
+
+FATAL_ERRORS = (AuthenticationError, PermissionDeniedError, JournalError)
+"""Errors that end a run rather than an item: a refused key would fail every
+item, and no item may start without its journal."""
+
+
+class Sender(Protocol):
+    """Sends one request of an item through the run's gate, with retries."""
+
+    async def __call__(self, request: APIRequest[T]) -> T: ...
+
+
+class BulkOperation(Protocol[ItemT]):
+    """What the engine needs of an operation."""
+
+    @property
+    def job(self) -> JournalJob | None:
+        """The job a journal must serve (None: the journal's own, as undo)."""
+
+    def prepare(self, raw: object) -> ItemT:
+        """A raw item, checked and encoded once.
+
+        Raises:
+            TypeError: the raw item is not an item of this operation (this
+                ends the run: the input itself is wrong).
+        """
+
+    def key(self, item: ItemT) -> str:
+        """What identifies the item: a number is never in a run twice."""
+
+    def is_done(self, item: ItemT, journal: Journal) -> bool:
+        """Whether the journal holds this very item done already."""
+
+    async def apply(self, item: ItemT, send: Sender, journal: Journal | None) -> BulkOutcome:
+        """Apply the item; its outcome (a failure of its own is an outcome).
+
+        Raises:
+            AuthenticationError, PermissionDeniedError, JournalError: the run ends.
+        """
+
+
+@dataclasses.dataclass(frozen=True)
+class UpdateItem:
+    """One number to update, checked and encoded once.
+
+    Attributes:
+        phone_number_id: the number.
+        request: the update.
+        before: its state before, when the caller knows it (a listing);
+            else it is fetched for the journal.
+        path: its path, when the id is valid.
+        body: the encoded update, when it fits the schema.
+        refusal: why it was refused locally, if it was (nothing is sent).
+    """
+
+    phone_number_id: str
+    request: UpdatePhoneNumberRequest
+    before: PhoneNumberState | None = None
+    path: str = ""
+    body: bytes = b""
+    refusal: InvalidRequestError | None = None
+
+
+class UpdateOperation:
+    """Update each number (``PATCH``); with a journal, record its state before
+    and after; ``undoing``, put numbers back and record them undone.
+
+    Args:
+        job: the job the journal serves (None when undoing).
+        options: the per-call options of every request the run sends.
+        undoing: the items put numbers back into the states a journal kept.
+    """
+
+    def __init__(
+        self,
+        *,
+        job: JournalJob | None,
+        options: RequestOptions,
+        undoing: bool = False,
+    ) -> None:
+        self._job = job
+        self._options = options
+        # The GET of a number's state sends no body: extra_body is for the update.
+        self._read_options = dataclasses.replace(options, extra_body=None)
+        self._undoing = undoing
+
+    @property
+    def job(self) -> JournalJob | None:
+        return self._job
+
+    def prepare(self, raw: object) -> UpdateItem:
+        item = raw if isinstance(raw, UpdateItem) else _pair_item(raw)
+        try:
+            path = phone_number_path(item.phone_number_id)
+            body = encode_update_request(item.request)
+        except InvalidRequestError as error:
+            return dataclasses.replace(item, refusal=error)
+        return dataclasses.replace(item, path=path, body=body)
+
+    def key(self, item: UpdateItem) -> str:
+        return item.phone_number_id
+
+    def is_done(self, item: UpdateItem, journal: Journal) -> bool:
+        if self._undoing or item.refusal is not None:
+            return False
+        return journal.is_done(item.phone_number_id, item.body)
+
+    async def apply(self, item: UpdateItem, send: Sender, journal: Journal | None) -> BulkOutcome:
+        pid = item.phone_number_id
+        try:
+            if item.refusal is not None:
+                raise item.refusal
+            if journal is not None and not self._undoing:
+                before = journal.state_before(pid) or item.before
+                if before is None:
+                    current = await send(
+                        APIRequest(
+                            "GET", item.path, decode_phone_number, options=self._read_options
+                        )
+                    )
+                    before = PhoneNumberState.of(current)
+                # Durable before the update is sent: undo can always put it back.
+                await journal.record_before(pid, before, item.request, body=item.body)
+            number = await send(
+                APIRequest(
+                    "PATCH", item.path, decode_phone_number, body=item.body, options=self._options
+                )
+            )
+        except FATAL_ERRORS:
+            raise
+        except ElevenPhoneError as error:
+            if journal is not None:
+                await journal.record_failure(pid, error)
+            return BulkOutcome(pid, "failed", error=error)
+        if journal is not None:
+            if self._undoing:
+                await journal.record_undone(pid)
+            else:
+                await journal.record_after(pid, number)
+        return BulkOutcome(pid, "succeeded", phone_number=number)
+
+
+def _pair_item(pair: object) -> UpdateItem:
+    if not isinstance(pair, tuple) or len(pair) != 2:
+        raise TypeError(
+            f"each update must be a (phone_number_id, UpdatePhoneNumberRequest) pair, not {pair!r}"
+        )
+    phone_number_id, request = pair
+    if not isinstance(phone_number_id, str):
+        raise TypeError(f"phone_number_id must be a str, not {type(phone_number_id).__name__}")
+    if not isinstance(request, UpdatePhoneNumberRequest):
+        raise TypeError(
+            f"the update of {phone_number_id!r} must be an UpdatePhoneNumberRequest,"
+            f" not {type(request).__name__}"
+        )
+    return UpdateItem(phone_number_id, request)
