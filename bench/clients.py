@@ -10,7 +10,10 @@ Clients:
 * ``raw``: the floor. aiohttp with a pre-encoded body, the reply read with
   ``json.loads``.
 * ``official``: the official ``elevenlabs`` SDK (httpx and pydantic).
-* ``elevenphone``: this SDK.
+* ``elevenphone``: this SDK, one ``update`` call per update.
+* ``elevenphone-bulk``: this SDK's ``iter_bulk_update``, every update an item
+  of one run at the same concurrency (its CPU per item against a single
+  update's is the cost of the bulk engine).
 
 Every reply is checked, so a client that fails fast is not mistaken for one
 that is fast.
@@ -92,24 +95,65 @@ async def elevenphone_client(base_url: str) -> AsyncIterator[Update]:
         yield update
 
 
-CLIENTS: dict[str, Callable[[str], AbstractAsyncContextManager[Update]]] = {
-    "raw": raw_client,
-    "official": official_client,
-    "elevenphone": elevenphone_client,
+Drive = Callable[[int, int], Awaitable[None]]
+"""Send ``n`` updates, ``concurrency`` at a time."""
+
+
+def driving(update: Update) -> Drive:
+    """Send updates by calling ``update``, ``concurrency`` callers at a time."""
+
+    async def drive(n: int, concurrency: int) -> None:
+        remaining = n
+
+        async def worker() -> None:
+            nonlocal remaining
+            while remaining > 0:
+                remaining -= 1
+                await update()
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+    return drive
+
+
+@asynccontextmanager
+async def elevenphone_bulk_client(base_url: str) -> AsyncIterator[Drive]:
+    from elevenphone import ElevenPhone, UpdatePhoneNumberRequest
+
+    async with ElevenPhone(api_key=API_KEY, base_url=base_url) as client:
+        request = UpdatePhoneNumberRequest(agent_id=AGENT_ID)
+
+        async def drive(n: int, concurrency: int) -> None:
+            # Every item names the same number: ids differ, as one run requires.
+            items = ((f"{PHONE_NUMBER_ID}{i:08d}", request) for i in range(n))
+            run = client.phone_numbers.iter_bulk_update(items, concurrency=concurrency)
+            async with run:
+                async for outcome in run:
+                    number = outcome.phone_number
+                    assert number is not None
+                    assert number.assigned_agent is not None
+                    _check(number.provider, number.assigned_agent.agent_id)
+
+        yield drive
+
+
+def _updating(
+    make: Callable[[str], AbstractAsyncContextManager[Update]],
+) -> Callable[[str], AbstractAsyncContextManager[Drive]]:
+    @asynccontextmanager
+    async def client(base_url: str) -> AsyncIterator[Drive]:
+        async with make(base_url) as update:
+            yield driving(update)
+
+    return client
+
+
+CLIENTS: dict[str, Callable[[str], AbstractAsyncContextManager[Drive]]] = {
+    "raw": _updating(raw_client),
+    "official": _updating(official_client),
+    "elevenphone": _updating(elevenphone_client),
+    "elevenphone-bulk": elevenphone_bulk_client,
 }
-
-
-async def drive(update: Update, n: int, concurrency: int) -> None:
-    """Run ``update`` ``n`` times, ``concurrency`` at a time."""
-    remaining = n
-
-    async def worker() -> None:
-        nonlocal remaining
-        while remaining > 0:
-            remaining -= 1
-            await update()
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
 
 
 def _cpu() -> float:
@@ -120,10 +164,10 @@ def _cpu() -> float:
 async def measure(
     client: str, base_url: str, n: int, concurrency: int, warmup: int
 ) -> dict[str, Any]:
-    async with CLIENTS[client](base_url) as update:
-        await drive(update, warmup, concurrency)
+    async with CLIENTS[client](base_url) as drive:
+        await drive(warmup, concurrency)
         cpu, wall = _cpu(), time.perf_counter()
-        await drive(update, n, concurrency)
+        await drive(n, concurrency)
         cpu, wall = _cpu() - cpu, time.perf_counter() - wall
     return {
         "client": client,

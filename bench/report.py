@@ -13,6 +13,7 @@ CLIENT_LABELS = {
     "raw": "raw aiohttp (floor)",
     "official": "official `elevenlabs` SDK",
     "elevenphone": "elevenphone",
+    "elevenphone-bulk": "elevenphone bulk (`iter_bulk_update`)",
 }
 
 
@@ -23,6 +24,8 @@ def ratios(results: dict[str, Any]) -> dict[str, float]:
     if paired:
         out["cpu_vs_floor"] = paired["elevenphone"]
         out["cpu_official_over_ours"] = paired["official"] / paired["elevenphone"]
+        if "bulk_over_single" in paired:
+            out["bulk_cpu_vs_single"] = paired["bulk_over_single"]
     codec = results.get("codec")
     if codec:
         decode = codec["decode_us"]
@@ -49,7 +52,8 @@ def ratios(results: dict[str, Any]) -> dict[str, float]:
 
 # name, ratio key, how it is met, the target as read by a person
 TARGETS = [
-    ("CPU per update vs the floor", "cpu_vs_floor", "le", 1.10, "<= 1.10x"),
+    ("CPU per update vs the floor", "cpu_vs_floor", "le", 1.05, "<= 1.05x"),
+    ("bulk CPU per item / single update", "bulk_cpu_vs_single", "le", 1.10, "<= 1.10x"),
     ("official SDK CPU per update / ours", "cpu_official_over_ours", "ge", 15.0, ">= 15x"),
     ("decode speed-up (SDK's own path, worst variant)", "decode_speedup_min", "ge", 10.0, ">= 10x"),
     (
@@ -146,7 +150,9 @@ def _end_to_end(e2e: dict[str, Any]) -> str:
         f"### End to end: {params['n']:,} updates, concurrency {params['concurrency']}, "
         f"median of {params['rounds']} rounds{pinned}\n\n"
         + _table(header, rows)
-        + "\n\n*vs floor* is the median over rounds of the ratio within each round."
+        + "\n\n*vs floor* is the median over rounds of the ratio within each round. The bulk"
+        f" row's CPU per item is {e2e['cpu_vs_floor'].get('bulk_over_single', float('nan')):.2f}x"
+        " a single update's (the same median of paired ratios)."
     )
 
 

@@ -33,7 +33,7 @@ from bench import report  # noqa: E402
 RESULTS = REPO / "bench" / "results"
 DOC = REPO / "docs" / "performance.md"
 DOC_BEGIN, DOC_END = "<!-- bench:begin -->", "<!-- bench:end -->"
-CLIENT_ORDER = ("raw", "official", "elevenphone")
+CLIENT_ORDER = ("raw", "official", "elevenphone", "elevenphone-bulk")
 
 
 def _pinning() -> tuple[list[str], list[str]]:
@@ -118,6 +118,10 @@ def end_to_end(url: str, n: int, concurrency: int, rounds: int) -> dict[str, Any
         client: statistics.median(c / f for c, f in zip(cpu[client], cpu["raw"], strict=True))
         for client in CLIENT_ORDER
     }
+    # The bulk engine's own cost: CPU per item against a single update's.
+    paired["bulk_over_single"] = statistics.median(
+        b / e for b, e in zip(cpu["elevenphone-bulk"], cpu["elevenphone"], strict=True)
+    )
     params = {"n": n, "concurrency": concurrency, "rounds": rounds, "pinned": bool(CLIENT_PIN)}
     return {"params": params, "median": median, "cpu_vs_floor": paired, "runs": runs}
 

@@ -291,27 +291,19 @@ class ElevenPhone:
 
     # --- the one send path ---------------------------------------------------------
 
-    async def _execute(self, request: APIRequest[T], *, gate: Gate | None = None) -> T:
+    def _execute(self, request: APIRequest[T], *, gate: Gate | None = None) -> Awaitable[T]:
         """Send ``request`` with retries and return its decoded 2xx reply.
 
         ``gate``, from a bulk run, wraps every attempt. Every error raised
         here, whatever the server sent, is typed, holds no secret and is
-        chained to nothing.
+        chained to nothing. (A plain function returning the coroutine: one
+        frame fewer for every suspension of every request.)
         """
-        reply, _ = await self._send(request, gate)
-        try:
-            return request.decode(reply.body, reply.status)
-        except ElevenPhoneError as exc:
-            error = exc
-        raise redact_error(error, self._secrets_of(request))
+        return self._send(request, gate, raw=False)
 
-    async def _execute_raw(self, request: APIRequest[T]) -> APIResponse[T]:
+    def _execute_raw(self, request: APIRequest[T]) -> Awaitable[APIResponse[T]]:
         """Send ``request`` with retries; return the raw 2xx reply, not yet decoded."""
-        reply, retries = await self._send(request, None)
-        secrets = self._secrets_of(request)
-        return APIResponse(
-            request, reply, retries_taken=retries, redact=lambda e: redact_error(e, secrets)
-        )
+        return self._send(request, None, raw=True)
 
     def _secrets_of(self, request: APIRequest[Any]) -> tuple[str, ...]:
         extra = request.options.extra_headers
@@ -319,8 +311,9 @@ class ElevenPhone:
             return self._secrets
         return self._secrets + _secret_forms(_api_key_in(extra))
 
-    async def _send(self, request: APIRequest[Any], gate: Gate | None) -> tuple[HTTPReply, int]:
-        """Send ``request`` with retries; return its 2xx reply and the retries taken."""
+    async def _send(self, request: APIRequest[Any], gate: Gate | None, *, raw: bool) -> Any:
+        """Send ``request`` with retries; return its decoded 2xx reply, or with
+        ``raw`` an :class:`APIResponse` of it."""
         method, path, options = request.method, request.path, request.options
         # The path is already percent-encoded: keep yarl from decoding "%2E".
         url = URL(self.base_url + path, encoded=True)
@@ -369,25 +362,37 @@ class ElevenPhone:
         # The first attempt runs here rather than in retry_policy.call: a call
         # that succeeds then resumes through two coroutine frames fewer at each
         # of aiohttp's suspensions.
+        first_failure: ElevenPhoneError | None = None
         try:
-            return await send_once(), 0
+            reply = await send_once()
         except ElevenPhoneError as error:
-            failure = error
-        try:
-            reply = await self.retry_policy.retry(
-                failure,
-                send_once,
-                description=request.description,
-                idempotent=request.idempotent,
-                overload_is_free=gate is not None,
+            first_failure = error
+        # Retried outside the except block: no error raised is chained to another.
+        if first_failure is not None:
+            try:
+                reply = await self.retry_policy.retry(
+                    first_failure,
+                    send_once,
+                    description=request.description,
+                    idempotent=request.idempotent,
+                    overload_is_free=gate is not None,
+                )
+            except ElevenPhoneError as error:
+                if request.idempotent or not self.retry_policy.may_have_acted(error):
+                    raise
+                raise _outcome_unknown(error) from None
+        if raw:
+            return APIResponse(
+                request,
+                reply,
+                retries_taken=attempts - 1,
+                redact=lambda error: redact_error(error, secrets),
             )
-        except ElevenPhoneError as error:
-            if request.idempotent or not self.retry_policy.may_have_acted(error):
-                raise
-            failure = _outcome_unknown(error)
-        else:
-            return reply, attempts - 1
-        raise failure
+        try:
+            return request.decode(reply.body, reply.status)
+        except ElevenPhoneError as exc:
+            undecodable = exc
+        raise redact_error(undecodable, secrets)
 
     async def close(self) -> None:
         """Close the session if the client created it. Idempotent.

@@ -69,16 +69,6 @@ class HTTPTransport:
         self._closed = False
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
 
-    @property
-    def owns_session(self) -> bool:
-        """Whether :meth:`close` closes the session (it did not come from the caller)."""
-        return self._owns_session
-
-    @property
-    def closed(self) -> bool:
-        """Whether :meth:`close` has been called."""
-        return self._closed
-
     def _get_session(self) -> aiohttp.ClientSession:
         if self._closed:
             raise RuntimeError("this elevenphone client is closed")
@@ -129,7 +119,16 @@ class HTTPTransport:
                 allow_redirects=False,
                 raise_for_status=False,
             ) as response:
-                return await self._read(response)
+                declared = response.content_length
+                if (
+                    declared is not None
+                    and declared <= self.max_response_bytes
+                    and "Content-Encoding" not in response.headers
+                ):
+                    # The common case, read here as declared, in one buffer:
+                    # no copies, and no coroutine frame for _read_capped.
+                    return HTTPReply(response.status, response.headers, await response.read())
+                return await self._read_capped(response)
         except asyncio.TimeoutError:
             error = APITimeoutError(f"no complete reply within {timeout} s")
         except aiohttp.ClientConnectorError as exc:
@@ -143,7 +142,7 @@ class HTTPTransport:
         # Raised outside the except blocks, so that it has no __context__.
         raise error
 
-    async def _read(self, response: aiohttp.ClientResponse) -> HTTPReply:
+    async def _read_capped(self, response: aiohttp.ClientResponse) -> HTTPReply:
         """The body, in chunks, up to the cap; beyond it, stop and close the connection."""
         limit = self.max_response_bytes
         status, headers = response.status, response.headers
@@ -152,9 +151,6 @@ class HTTPTransport:
         if success and declared is not None and declared > limit:
             response.close()  # refused whatever it holds: read none of it
             return HTTPReply(status, headers, b"", truncated=True)
-        if declared is not None and declared <= limit and "Content-Encoding" not in headers:
-            # Read as it is declared, in one buffer: the common case, kept fast.
-            return HTTPReply(status, headers, await response.read())
         buffer = bytearray()
         async for chunk in response.content.iter_chunked(_CHUNK):
             room = limit - len(buffer)

@@ -1,4 +1,10 @@
-"""Fixtures shared by the unit and integration tests."""
+"""Fixtures shared by every test: sample replies, the scripted loopback server,
+aioresponses, and a client on a mocked base URL.
+
+Tests that mock HTTP with aioresponses (the ``mocked`` fixture) are marked
+``aioresponses``: the ``tests-latest-aiohttp`` session deselects them, since
+aioresponses cannot build responses on aiohttp 3.14 yet.
+"""
 
 from __future__ import annotations
 
@@ -80,6 +86,12 @@ class RecordingSleep:
 @pytest.fixture
 def sleeps() -> RecordingSleep:
     return RecordingSleep()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "mocked" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.aioresponses)
 
 
 @pytest.fixture

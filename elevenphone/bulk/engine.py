@@ -32,16 +32,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import os
 import time
-from collections.abc import AsyncGenerator, Callable, Iterator, Mapping
+from collections import deque
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._exceptions import ElevenPhoneError, InvalidRequestError, JournalError
 from .._request import APIRequest
-from .gate import BulkGate, Tally
+from .gate import BulkGate
 from .journal import Journal, JournalJob
 from .operations import BulkOperation
 from .result import BulkOutcome, BulkProgress, BulkResult
@@ -49,6 +49,7 @@ from .source import ItemSource, SeenIds, check_no_repeats, length_of, repeated
 
 if TYPE_CHECKING:
     from .._client import ElevenPhone
+    from .._transport import HTTPReply
     from .adaptive import AdaptiveConcurrencyLimit
 
 __all__ = ["BulkRun", "JournalArg", "ProgressCallback", "collect", "opened_journal"]
@@ -114,6 +115,27 @@ async def _cancel_and_wait(tasks: set[asyncio.Task[BulkOutcome]]) -> None:
             task.exception()  # retrieved: it was cancelled on purpose or ended with the run
     if interrupted:
         raise asyncio.CancelledError
+
+
+class _ItemSender:
+    """Sends the requests of one item through the client's one send path, with
+    the run's gate around every attempt; counts them for the item's outcome."""
+
+    __slots__ = ("_client", "_gate", "_run", "requests")
+
+    def __init__(self, run: BulkRun[Any]) -> None:
+        self._run = run
+        self._client = run._client
+        self._gate = run._gate
+        self.requests = 0
+
+    def _admit(self, attempt: Callable[[], Awaitable[HTTPReply]]) -> Awaitable[HTTPReply]:
+        self.requests += 1
+        return self._gate.admit(attempt)
+
+    def __call__(self, request: APIRequest[T]) -> Awaitable[T]:
+        self._run._calls += 1
+        return self._client._execute(request, gate=self._admit)
 
 
 class BulkRun(Generic[ItemT]):
@@ -235,6 +257,15 @@ class BulkRun(Generic[ItemT]):
         self._started = time.monotonic()
         operation = self._operation
         running: set[asyncio.Task[BulkOutcome]] = set()
+        # Tasks put themselves here as they end: taking one is O(1), where
+        # asyncio.wait would register a callback on every task at each turn.
+        finished: deque[asyncio.Task[BulkOutcome]] = deque()
+        woken = asyncio.Event()
+
+        def on_done(task: asyncio.Task[BulkOutcome]) -> None:
+            finished.append(task)
+            woken.set()
+
         # An error that ends the run once the items in flight have ended.
         ending: ElevenPhoneError | None = None
         try:
@@ -262,13 +293,17 @@ class BulkRun(Generic[ItemT]):
                                 skipped = BulkOutcome(operation.key(item), "skipped")
                                 yield self._count(skipped)
                             else:
-                                running.add(asyncio.ensure_future(self._apply(item)))
+                                task = asyncio.ensure_future(self._apply(item))
+                                task.add_done_callback(on_done)
+                                running.add(task)
                         if not running:
                             break
-                        finished, running = await asyncio.wait(
-                            running, return_when=asyncio.FIRST_COMPLETED
-                        )
-                        for task in finished:
+                        if not finished:
+                            woken.clear()
+                            await woken.wait()
+                        while finished:
+                            task = finished.popleft()
+                            running.discard(task)
                             try:
                                 outcome = self._count(task.result())
                             except JournalError as error:
@@ -301,16 +336,7 @@ class BulkRun(Generic[ItemT]):
         return None if first is None else repeated(key, index, first)
 
     async def _apply(self, item: ItemT) -> BulkOutcome:
-        tally = Tally()
-        gate, client = self._gate, self._client
-
-        async def send(request: APIRequest[T]) -> T:
-            tally.calls += 1
-            self._calls += 1
-            return await client._execute(request, gate=lambda attempt: gate.admit(attempt, tally))
-
-        outcome = await self._operation.apply(item, send, self._journal)
-        return dataclasses.replace(outcome, requests=tally.requests)
+        return await self._operation.apply(item, _ItemSender(self), self._journal)
 
     def _count(self, outcome: BulkOutcome) -> BulkOutcome:
         self._done += 1

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .._transport import HTTPReply
 
-__all__ = ["BulkGate", "Tally", "check_options"]
+__all__ = ["BulkGate", "check_options", "signals_overload"]
 
 
 def check_options(concurrency: int, max_rate: float | None) -> None:
@@ -59,16 +59,6 @@ def signals_overload(error: RateLimitError) -> bool:
     return error.is_concurrency_limit or error.maximum_concurrent_requests is not None
 
 
-class Tally:
-    """What one item of a run sent: its calls, and the requests they took."""
-
-    __slots__ = ("calls", "requests")
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.requests = 0
-
-
 class BulkGate:
     """Admits the attempts of a run's requests: a permit, a rate token, counts.
 
@@ -84,7 +74,7 @@ class BulkGate:
         self.requests = 0
         self.rate_limited = 0
 
-    async def admit(self, attempt: Callable[[], Awaitable[HTTPReply]], tally: Tally) -> HTTPReply:
+    async def admit(self, attempt: Callable[[], Awaitable[HTTPReply]]) -> HTTPReply:
         """Run one attempt once a permit (and a rate token) is free, and tell
         the limit how it went."""
         limit = self.limit
@@ -93,7 +83,6 @@ class BulkGate:
             if self._rate is not None:
                 await self._rate.acquire()
             self.requests += 1
-            tally.requests += 1
             reply = await attempt()
         except RateLimitError as error:
             self.rate_limited += 1

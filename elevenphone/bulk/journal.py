@@ -107,8 +107,6 @@ T = TypeVar("T")
 
 logger = logging.getLogger("elevenphone")
 
-_ASSIGNMENT_FIELDS = ("agent_id", "branch_id", "environment", "label")
-
 
 class PhoneNumberState(msgspec.Struct, frozen=True, kw_only=True):
     """What undo restores of a phone number: its agent, branch, environment and label."""
@@ -141,6 +139,9 @@ class PhoneNumberState(msgspec.Struct, frozen=True, kw_only=True):
             environment=self.environment,
             label=self.label,
         )
+
+
+_RESTORED = PhoneNumberState.__struct_fields__
 
 
 class JournalJob(msgspec.Struct, frozen=True, kw_only=True):
@@ -643,7 +644,8 @@ class Journal:
         """
         given = {name: getattr(request, name) for name in request.__struct_fields__}
         given = {name: value for name, value in given.items() if value is not msgspec.UNSET}
-        assignment = {name: given[name] for name in _ASSIGNMENT_FIELDS if name in given}
+        # What undo restores is what the record keeps of the request (no secrets).
+        assignment = {name: given[name] for name in _RESTORED if name in given}
         digest = None
         if self._state.salt:
             digest = self.digest(body if body is not None else encode_update_request(request))

@@ -11,7 +11,7 @@ operation: here, :class:`UpdateOperation`, which updates phone numbers (and,
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Awaitable, Iterable, Mapping
 from typing import Protocol, TypeVar
 
 from .._exceptions import (
@@ -45,9 +45,12 @@ item, and no item may start without its journal."""
 
 
 class Sender(Protocol):
-    """Sends one request of an item through the run's gate, with retries."""
+    """Sends one request of an item through the run's gate, with retries;
+    ``requests`` counts the requests sent so far, retries included."""
 
-    async def __call__(self, request: APIRequest[T]) -> T: ...
+    requests: int
+
+    def __call__(self, request: APIRequest[T]) -> Awaitable[T]: ...
 
 
 class BulkOperation(Protocol[ItemT]):
@@ -79,7 +82,7 @@ class BulkOperation(Protocol[ItemT]):
         """
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class UpdateItem:
     """One number to update, checked and encoded once.
 
@@ -129,13 +132,17 @@ class UpdateOperation:
         return self._job
 
     def prepare(self, raw: object) -> UpdateItem:
-        item = raw if isinstance(raw, UpdateItem) else _pair_item(raw)
+        if isinstance(raw, UpdateItem):
+            phone_number_id, request, before = raw.phone_number_id, raw.request, raw.before
+        else:
+            phone_number_id, request = _pair(raw)
+            before = None
         try:
-            path = phone_number_path(item.phone_number_id)
-            body = encode_update_request(item.request)
+            path = phone_number_path(phone_number_id)
+            body = encode_update_request(request)
         except InvalidRequestError as error:
-            return dataclasses.replace(item, refusal=error)
-        return dataclasses.replace(item, path=path, body=body)
+            return UpdateItem(phone_number_id, request, before, refusal=error)
+        return UpdateItem(phone_number_id, request, before, path, body)
 
     def key(self, item: UpdateItem) -> str:
         return item.phone_number_id
@@ -171,16 +178,16 @@ class UpdateOperation:
         except ElevenPhoneError as error:
             if journal is not None:
                 await journal.record_failure(pid, error)
-            return BulkOutcome(pid, "failed", error=error)
+            return BulkOutcome(pid, "failed", error=error, requests=send.requests)
         if journal is not None:
             if self._undoing:
                 await journal.record_undone(pid)
             else:
                 await journal.record_after(pid, number)
-        return BulkOutcome(pid, "succeeded", phone_number=number)
+        return BulkOutcome(pid, "succeeded", phone_number=number, requests=send.requests)
 
 
-def _pair_item(pair: object) -> UpdateItem:
+def _pair(pair: object) -> tuple[str, UpdatePhoneNumberRequest]:
     if not isinstance(pair, tuple) or len(pair) != 2:
         raise TypeError(
             f"each update must be a (phone_number_id, UpdatePhoneNumberRequest) pair, not {pair!r}"
@@ -193,4 +200,4 @@ def _pair_item(pair: object) -> UpdateItem:
             f"the update of {phone_number_id!r} must be an UpdatePhoneNumberRequest,"
             f" not {type(request).__name__}"
         )
-    return UpdateItem(phone_number_id, request)
+    return phone_number_id, request

@@ -1,8 +1,9 @@
 """Reading the updates of ``elevenphone bulk-update FILE``: CSV or JSON Lines.
 
-CSV: a header row naming ``phone_number_id`` (or ``id``) and any of
-``agent_id``, ``label``, ``branch_id``, ``environment``, ``livekit_stack``,
-``store_sip_messages``; an empty cell leaves that field unchanged.
+CSV: a header row naming ``phone_number_id`` (or ``id``) and any field of
+``UpdatePhoneNumberRequest`` that one cell can hold (every field but the trunk
+configs: ``agent_id``, ``label``, ``livekit_stack``, ``store_sip_messages``,
+``environment``, ``branch_id``); an empty cell leaves that field unchanged.
 
 JSON Lines: one object per line with ``phone_number_id`` (or ``id``) and any
 field of ``UpdatePhoneNumberRequest``, trunk configs included; ``null``
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,9 +26,22 @@ import msgspec
 
 from .._models import UpdatePhoneNumberRequest
 
-CSV_FIELDS = frozenset(
-    {"agent_id", "label", "branch_id", "environment", "livekit_stack", "store_sip_messages"}
-)
+
+def _cell_fields() -> tuple[frozenset[str], frozenset[str]]:
+    """The update's fields a CSV cell can hold (not the nested trunk configs),
+    and which of them are booleans: derived from the Struct, never listed."""
+    cells, booleans = set(), set()
+    for field in msgspec.structs.fields(UpdatePhoneNumberRequest):
+        kinds = typing.get_args(field.type)
+        if any(isinstance(kind, type) and issubclass(kind, msgspec.Struct) for kind in kinds):
+            continue
+        cells.add(field.name)
+        if bool in kinds:
+            booleans.add(field.name)
+    return frozenset(cells), frozenset(booleans)
+
+
+CSV_FIELDS, _BOOLEAN_FIELDS = _cell_fields()
 _ID_KEYS = ("phone_number_id", "id")
 _TRUE = frozenset({"true", "yes", "1"})
 _FALSE = frozenset({"false", "no", "0"})
@@ -85,11 +100,11 @@ def _csv_rows(path: Path) -> Iterator[tuple[str, str, UpdatePhoneNumberRequest]]
             where = f"{path}:{reader.line_num}"
             fields: dict[str, Any] = {k: v for k, v in row.items() if k and v not in (None, "")}
             pid = _split_id(fields, where)
-            stored = fields.get("store_sip_messages")
-            if stored is not None:
-                if stored.lower() not in _TRUE | _FALSE:
-                    raise UpdateFileError(f"{where}: store_sip_messages must be true or false")
-                fields["store_sip_messages"] = stored.lower() in _TRUE
+            for name in _BOOLEAN_FIELDS & fields.keys():
+                cell = fields[name].lower()
+                if cell not in _TRUE | _FALSE:
+                    raise UpdateFileError(f"{where}: {name} must be true or false")
+                fields[name] = cell in _TRUE
             yield where, pid, _request(fields, where)
 
 

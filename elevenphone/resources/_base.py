@@ -30,11 +30,13 @@ class Resource:
         self._client = client
         self._raw = raw
 
-    async def _execute(self, request: APIRequest[T]) -> T:
+    def _execute(self, request: APIRequest[T]) -> Awaitable[T]:
+        # Returns the client's coroutine rather than awaiting it: one frame
+        # fewer at every suspension of the request.
         if self._raw:
             # Seen through raw_response(), whose type says so.
-            return cast(T, await self._client._execute_raw(request))
-        return await self._client._execute(request)
+            return cast(Awaitable[T], self._client._execute_raw(request))
+        return self._client._execute(request)
 
 
 def raw_response(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[APIResponse[T]]]:

@@ -269,9 +269,11 @@ async def test_with_options_shares_the_session_and_overrides_settings(
         with pytest.raises(Exception, match="503"):
             await quick.phone_numbers.get(PID)
         assert len(sent_requests(mocked)) == 1
+        session = client._transport._session
+        assert session is not None
         await quick.close()
-        assert not client._transport.closed
-    assert client._transport.closed
+        assert not session.closed
+    assert session.closed
 
 
 async def test_a_callers_session_is_never_closed(mocked: aioresponses) -> None:
