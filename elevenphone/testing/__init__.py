@@ -41,14 +41,39 @@ Attributes and methods:
     ``base_url``, ``port``, ``api_key``.
     ``numbers``: ``{phone_number_id: number}``, each number the plain JSON dict
         the API returns; tests may read and edit it.
-    ``agents``: ``{agent_id: agent_name}``; an unknown agent ID sent in an update
-        is accepted and registered under a derived name (``"Agent <last 6>"``).
+    ``agents``: ``{agent_id: agent_name}``; an unknown agent ID sent in an
+        update, an import or a call is accepted and registered under a derived
+        name (``"Agent <last 6>"``).
+    ``provider_settings``: ``{phone_number_id: settings}`` for numbers imported
+        through the API: what the import configured that the API never returns
+        (Twilio ``sid``, ``region_config``, ``enable_sms``; Exotel
+        ``account_sid``, ``api_key``, ``api_subdomain``, ``app_id``,
+        ``applet_url``), secrets only as ``has_token`` / ``has_api_token`` /
+        ``has_account_auth_token`` flags.
+    ``sip_messages``: ``{phone_number_id: [SipLogMessage dict, ...]}``.
+    ``calls``: a list of :class:`PlacedCall`, one per outbound call accepted
+        (``provider``, ``endpoint``, ``agent_id``, ``agent_phone_number_id``,
+        ``from_number``, ``to_number``, the optional fields as sent, ``body``,
+        and the ``conversation_id``, ``call_sid`` or ``sip_call_id`` answered).
+    ``registered_calls``: a list of :class:`RegisteredCall` (register-call).
     ``requests``: a list of :class:`RecordedRequest` (``method``, ``path``,
-        ``raw_path``, ``query``, ``headers``, ``body``, ``json``).
+        ``raw_path``, ``query``, ``headers``, ``body``, ``json``): the only
+        place where the secrets a client sent can be read back.
     ``stats``: :class:`FakeStats` (``requests``, ``statuses``, ``faults`` by kind,
         ``concurrency_rejections``, ``in_flight``, ``peak_in_flight``).
     ``add_number(provider=, phone_number=, label=, agent_id=, agent_name=,
         branch_id=, environment=, phone_number_id=) -> phone_number_id``.
+    ``add_sip_messages(phone_number_id, count=7, *, direction=None,
+        start_unix_micro=None, remote_number=None, call_id=None) -> messages``:
+        log realistic, seeded SIP messages (INVITE with SDP, 100 Trying, 180
+        Ringing, 200 OK, ACK, BYE, 200 OK per answered call; about one call in
+        six refused with 486 Busy Here, whose message carries
+        ``error_message``). ``direction`` ``"inbound"``/``"outbound"`` is the
+        calls' direction (``None`` alternates); each message's ``direction`` is
+        ``in`` (received by ElevenLabs) or ``out``. Dated from 2026-01-01, or a
+        second after the number's latest message. Placing a call through the
+        API never writes to the SIP log.
+    ``add_sip_message(phone_number_id, message)``: log one message exactly as given.
     ``script(*faults)``: the next answers, one per request, first in first out;
         ``scripted_pending`` and ``clear_script()`` inspect and drop the queue.
 
@@ -66,20 +91,47 @@ Faults (:class:`Fault` constructors; all happen before any state changes):
 A scripted fault is the next answer, whatever the request; otherwise the
 concurrency limit is checked, then a random fault is drawn.
 
-Served routes, checked in this order: route (404 ``{"detail": "Not Found"}``,
-405), API key (401 ``invalid_api_key``), body/query validation (422, every
-error in FastAPI/pydantic v2 shape), the phone number (404
-``phone_number_not_found``):
-    ``GET /v1/convai/phone-numbers`` (filters ``provider``, ``agent_id``,
-    ``branch_id``), ``POST /v1/convai/phone-numbers`` (import, tagged by
-    ``provider``: ``twilio`` or ``sip_trunk``), and ``GET``, ``PATCH``,
-    ``DELETE /v1/convai/phone-numbers/{phone_number_id}``. The ID is one
-    percent-decoded path segment: ``%2F`` and ``%2E%2E`` stay inside it.
+Served routes (digest §1), checked in this order: route (404 ``{"detail":
+"Not Found"}``) and method (405 with ``Allow``), API key (401
+``invalid_api_key``), body and query validation (422, every error in
+FastAPI/pydantic v2 shape, ``loc`` starting ``"body"`` or ``"query"``), the
+phone number named (404 ``phone_number_not_found``), then the rules between
+the request and the state (400 ``invalid_request``, 409):
+    ``GET /v1/convai/phone-numbers``: a plain array; filters ``provider``,
+        ``agent_id``, ``branch_id``.
+    ``POST /v1/convai/phone-numbers``: import, tagged by ``provider``
+        (``twilio``, ``exotel``, ``sip_trunk``), every field of digest §5;
+        answers ``{"phone_number_id": ...}``.
+    ``GET``, ``PATCH``, ``DELETE /v1/convai/phone-numbers/{phone_number_id}``;
+        DELETE answers ``{}``. The ID is one percent-decoded path segment:
+        ``%2F`` and ``%2E%2E`` stay inside it.
+    ``GET /v1/convai/phone-numbers/{phone_number_id}/sip-messages``: pages of
+        ``{"sip_messages", "next_cursor", "has_more"}``, newest first
+        (``created_at_unix_micro``, then the later added); ``page_size``, ``cursor``.
+    ``GET /v1/convai/v2/phone-numbers``: pages of ``{"phone_numbers",
+        "next_cursor", "has_more"}`` holding the full number objects; query
+        ``page_size``, ``search``, ``label``, ``phone_number``, ``provider``,
+        ``supports_outbound``, ``agent_id``, ``branch_id``, ``sort_by``
+        (``label``, ``phone_number``), ``sort_direction`` (``asc``, ``desc``),
+        ``cursor``.
+    ``POST /v1/convai/twilio/outbound-call``, ``/v1/convai/sip-trunk/outbound-call``,
+        ``/v1/convai/exotel/outbound-call``: answer ``success``, ``message``,
+        ``conversation_id`` and ``callSid`` (camelCase; Twilio, Exotel) or
+        ``sip_call_id`` (SIP trunk); recorded in ``calls``.
+    ``POST /v1/convai/twilio/register-call``: answers TwiML (a ``<Response>``
+        with ``<Connect><Stream>`` and ``<Parameter>``s naming the agent, the
+        conversation, the direction and both numbers) as ``text/xml;
+        charset=utf-8``; recorded in ``registered_calls``. Its 422s are JSON.
 
-Update rules where the reference is silent (the fake picks the strict reading,
-so code that passes here does not lean on leniency):
-    - An empty body is 422 ``missing``; send ``{}`` for "change nothing".
+Where the reference is silent, the fake picks the strict reading, so code that
+passes here does not lean on leniency.
+    Every endpoint:
     - Unknown body fields are ignored, as pydantic does by default.
+    - Query values are read like FastAPI: the last of a repeated name, lax
+      integers (``" 7"``, ``"7.0"``) and booleans (``"1"``, ``"yes"``).
+    - An unknown ``agent_id`` is accepted and registered.
+    Update:
+    - An empty body is 422 ``missing``; send ``{}`` for "change nothing".
     - ``label: null`` sets the label to ``""``; ``livekit_stack: null`` and
       ``store_sip_messages: null`` restore the defaults (``standard``, ``true``).
     - SIP-only fields (trunk configs, ``livekit_stack``, ``store_sip_messages``)
@@ -88,9 +140,56 @@ so code that passes here does not lean on leniency):
     - A new ``agent_id`` starts with no branch or environment unless the same
       request sets them; ``branch_id``/``environment`` on a number left without
       an agent: 400 ``invalid_request`` (``null`` is a no-op).
-    - A trunk config replaces the whole trunk; credentials without a password
-      keep the stored one. Passwords are never returned, only
-      ``has_auth_credentials`` and ``username``.
+    - A trunk config replaces the whole trunk (``enabled_codecs`` left out is
+      ``null``: every codec offered); credentials without a password keep the
+      stored one.
+    Import:
+    - A ``phone_number`` the account already holds (the same string, under any
+      provider) is 409 ``phone_number_already_exists``; nothing is created.
+    - Twilio ``sid`` must start ``AC`` or ``SK`` (422 ``value_error`` at the
+      sid), and an ``SK`` API Key SID needs ``account_auth_token`` (422
+      ``value_error`` at ``["body", "twilio"]``).
+    - Optional fields accept ``null`` as "not given"; ``supports_inbound``,
+      ``supports_outbound`` and ``enable_sms`` default to ``true``.
+    - ``livekit_stack`` and ``store_sip_messages`` are not fields of the create
+      body: ignored, so an imported SIP number starts ``standard``, ``true``.
+    - ``agent_id`` assigns the new number; the phone number's format is not checked.
+    Secrets (``token``, ``api_token``, ``account_auth_token``, the region
+    ``token``, SIP ``password``) are never stored nor returned: passwords show
+    as ``has_auth_credentials``, and a 422 echoing the body masks each one as
+    ``"**********"`` (FastAPI would echo it). Only ``requests`` holds them.
+    Pages (v2 list and SIP messages):
+    - ``page_size`` defaults to 30 and must be 1 to 100 (422
+      ``greater_than_equal`` / ``less_than_equal``).
+    - Keyset pagination behind an opaque cursor: numbers added or deleted
+      between pages never make a page repeat or skip another number. The
+      cursor is bound to the query's filters and sort (``page_size`` may
+      change): with another query, or garbled, it is 422 ``value_error`` at
+      ``["query", "cursor"]``, judged once the rest of the query is valid.
+      ``next_cursor`` is ``null`` and ``has_more`` ``false`` on the last page,
+      even when it is exactly full.
+    - v2 ``search``: an exact ``phone_number_id``, or a case-insensitive
+      substring of the label or the phone number. ``label``: a case-insensitive
+      substring. ``phone_number``: the whole number, exactly.
+      ``supports_outbound``: the number's flag is exactly that value.
+    - v2 order: creation order unless ``sort_by``; ``sort_by`` compares the
+      strings by code point, ties in creation order; ``sort_direction``
+      (default ``asc``) reverses either.
+    - SIP messages are served for any provider's number, whatever its
+      ``store_sip_messages``: the log holds what the test put there.
+    Calls:
+    - An ``agent_phone_number_id`` of another provider than the endpoint's
+      is 400 ``invalid_request`` (naming the right endpoint), as is a number
+      with ``supports_outbound: false`` and a SIP trunk number without an
+      outbound trunk. Refused calls are not recorded.
+    - ``ringing_timeout_secs`` must be at least 1; each AMD ``action`` may
+      appear in one rule only (422 ``value_error``); ``call_recording_enabled``
+      is a field of the Twilio body only (ignored by the others).
+    - ``conversation_config_override`` is checked loosely: an object whose
+      sections (``asr``, ``turn``, ``tts``, ``conversation``, ``agent``) are objects.
+    - Register-call needs no imported number; its ``direction`` defaults to
+      ``inbound`` in the TwiML (the record keeps what was sent). The stream URL
+      in the TwiML is a placeholder: the fake serves no media stream.
 
 pytest: the ``fake_elevenlabs`` fixture (plugin ``elevenphone.testing.pytest_plugin``,
 registered through the ``pytest11`` entry point) yields a started
@@ -105,6 +204,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._calls import PlacedCall, RegisteredCall
     from ._faults import DelayFault, Fault, ResetFault, StatusFault, TruncateFault
     from ._server import FakeElevenLabs, RecordedRequest
     from ._stats import FakeStats
@@ -114,7 +214,9 @@ __all__ = [
     "FakeElevenLabs",
     "FakeStats",
     "Fault",
+    "PlacedCall",
     "RecordedRequest",
+    "RegisteredCall",
     "ResetFault",
     "StatusFault",
     "TruncateFault",
@@ -131,6 +233,8 @@ _HOMES = {
     "FakeElevenLabs": "._server",
     "RecordedRequest": "._server",
     "FakeStats": "._stats",
+    "PlacedCall": "._calls",
+    "RegisteredCall": "._calls",
 }
 
 

@@ -2,7 +2,7 @@
 
 This module is the I/O edge of the fake: it records requests, enforces the
 concurrency limit, adds latency and applies faults to the socket, then hands
-the request to the pure :class:`~elevenphone.testing._api.PhoneNumbersApi`.
+the request to the pure :class:`~elevenphone.testing._api.ElevenLabsApi`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from ._api import ApiResponse, PhoneNumbersApi, concurrency_limited
+from ._api import ElevenLabsApi
+from ._calls import CallLog, PlacedCall, RegisteredCall
 from ._faults import (
     DEFAULT_FAULT_MIX,
     DelayFault,
@@ -30,7 +31,8 @@ from ._faults import (
     StatusFault,
     TruncateFault,
 )
-from ._state import PhoneNumberStore
+from ._responses import JSON, ApiResponse, concurrency_limited
+from ._state import PhoneNumberNotFound, PhoneNumberStore
 from ._stats import FakeStats
 
 Latency = float | tuple[float, float]
@@ -110,7 +112,8 @@ class FakeElevenLabs:
         self.requests: list[RecordedRequest] = []
         self.stats = FakeStats()
         self._store = PhoneNumberStore(numbers=numbers, seed=seed, agent_ids=agent_ids)
-        self._api = PhoneNumbersApi(self._store, api_key)
+        self._calls = CallLog(seed)
+        self._api = ElevenLabsApi(self._store, self._calls, api_key)
         self._faults = FaultSchedule(seed)
         self._latency_rng = random.Random(f"latency-{seed}")
         self._requested_port = port
@@ -126,6 +129,34 @@ class FakeElevenLabs:
     def agents(self) -> dict[str, str]:
         """The agent registry, ``{agent_id: agent_name}`` (mutable)."""
         return self._store.agents
+
+    @property
+    def provider_settings(self) -> dict[str, dict[str, Any]]:
+        """What each number imported through the API was configured with, by ID.
+
+        Twilio: ``sid``, ``region_config`` (``region_id``, ``edge_location``),
+        ``enable_sms``; Exotel: ``account_sid``, ``api_key``, ``api_subdomain``,
+        ``app_id``, ``applet_url`` (the API's default when not sent). Secrets are
+        never kept: only ``has_token``, ``has_account_auth_token``,
+        ``has_api_token`` say they were sent. SIP trunk numbers get ``{}``
+        (their trunks are on the number).
+        """
+        return self._store.provider_settings
+
+    @property
+    def sip_messages(self) -> dict[str, list[dict[str, Any]]]:
+        """Each number's SIP log, oldest added first, each message a ``SipLogMessage`` dict."""
+        return self._store.sip_messages
+
+    @property
+    def calls(self) -> list[PlacedCall]:
+        """Every outbound call the fake accepted, in order (see :class:`PlacedCall`)."""
+        return self._calls.calls
+
+    @property
+    def registered_calls(self) -> list[RegisteredCall]:
+        """Every call registered through Twilio's register-call (see :class:`RegisteredCall`)."""
+        return self._calls.registered_calls
 
     @property
     def port(self) -> int:
@@ -169,6 +200,53 @@ class FakeElevenLabs:
             environment=environment,
             phone_number_id=phone_number_id,
         )
+
+    def add_sip_messages(
+        self,
+        phone_number_id: str,
+        count: int = 7,
+        *,
+        direction: str | None = None,
+        start_unix_micro: int | None = None,
+        remote_number: str | None = None,
+        call_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Log ``count`` realistic SIP messages for a number and return them.
+
+        Messages come in calls (INVITE, 100 Trying, 180 Ringing, 200 OK, ACK,
+        BYE, 200 OK; about one call in six refused with 486 Busy Here), seven
+        per answered call. ``direction`` ``"inbound"`` or ``"outbound"`` makes
+        every call go that way; ``None`` alternates, starting inbound.
+        ``start_unix_micro`` dates the first message (default: 2026-01-01 for a
+        number's first messages, else a second after its latest);
+        ``remote_number`` is the other party (default: a fresh one per call);
+        ``call_id`` fixes the Call-ID of the first call. Seeded.
+
+        Raises:
+            KeyError: no number has ``phone_number_id``.
+            ValueError: a negative ``count`` or an unknown ``direction``.
+        """
+        try:
+            return self._store.add_sip_dialog(
+                phone_number_id,
+                count=count,
+                direction=direction,
+                start_unix_micro=start_unix_micro,
+                remote_number=remote_number,
+                call_id=call_id,
+            )
+        except PhoneNumberNotFound:
+            raise KeyError(phone_number_id) from None
+
+    def add_sip_message(self, phone_number_id: str, message: Mapping[str, Any]) -> None:
+        """Append ``message`` to a number's SIP log exactly as given (no checks).
+
+        Raises ``KeyError`` if no number has ``phone_number_id``.
+        """
+        try:
+            self._store.add_sip_message(phone_number_id, message)
+        except PhoneNumberNotFound:
+            raise KeyError(phone_number_id) from None
 
     def script(self, *faults: Fault) -> None:
         """Queue ``faults`` as the next answers, one per request, in order.
@@ -265,8 +343,10 @@ class FakeElevenLabs:
                     await asyncio.sleep(fault.seconds)
                 else:
                     return await self._inject(fault, request)
+            # One value per name, the last one sent, as Starlette reads a query.
+            query = {name: value for name, value in request.query.items()}
             answer = self._api.handle(
-                request.method, request.rel_url.raw_path, request.query, request.headers, body
+                request.method, request.rel_url.raw_path, query, request.headers, body
             )
             return self._respond(answer)
         finally:
@@ -274,12 +354,21 @@ class FakeElevenLabs:
 
     def _respond(self, answer: ApiResponse) -> web.Response:
         self.stats.statuses[answer.status] += 1
-        # Starlette's JSONResponse encoding: compact, UTF-8.
-        payload = json.dumps(answer.body, ensure_ascii=False, separators=(",", ":"))
+        if answer.media_type == JSON:
+            # Starlette's JSONResponse encoding: compact, UTF-8.
+            payload = json.dumps(answer.body, ensure_ascii=False, separators=(",", ":"))
+            return web.Response(
+                status=answer.status,
+                body=payload.encode(),
+                content_type=JSON,
+                headers=answer.headers,
+            )
+        # Starlette adds the charset to every text/* media type.
         return web.Response(
             status=answer.status,
-            body=payload.encode(),
-            content_type="application/json",
+            text=answer.body,
+            content_type=answer.media_type,
+            charset="utf-8",
             headers=answer.headers,
         )
 
