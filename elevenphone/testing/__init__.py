@@ -77,7 +77,8 @@ Attributes and methods:
     ``script(*faults)``: the next answers, one per request, first in first out;
         ``scripted_pending`` and ``clear_script()`` inspect and drop the queue.
 
-Faults (:class:`Fault` constructors; all happen before any state changes):
+Faults (:class:`Fault` constructors; all but ``after_acting`` happen before
+any state changes):
     ``Fault.status(status, body=b"", headers=None)``: any answer; a dict/list body
         is sent as JSON, a ``str`` starting with ``<`` as HTML.
     ``Fault.rate_limited(retry_after=None)``, ``Fault.server_error(status=500)``,
@@ -88,6 +89,12 @@ Faults (:class:`Fault` constructors; all happen before any state changes):
     ``Fault.truncate(body=..., missing=64, status=200)``: ``Content-Length``
         promises more bytes than are sent before the connection closes.
     ``Fault.delay(seconds)``: the answer is held back, then given normally.
+    ``Fault.after_acting(reply)``: the request is handled in full (the call is
+        placed, the number imported or updated, whatever the API answers), then
+        ``reply`` replaces the answer: ``Fault.reset()``, a status fault such
+        as ``Fault.server_error(503)``, ``Fault.truncate()``, or
+        ``Fault.delay(seconds)`` (the real answer, that late). Counted in
+        ``stats.faults["after_acting"]``; it may be scripted or put in ``fault_mix``.
 A scripted fault is the next answer, whatever the request; otherwise the
 concurrency limit is checked, then a random fault is drawn.
 
@@ -205,11 +212,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._calls import PlacedCall, RegisteredCall
-    from ._faults import DelayFault, Fault, ResetFault, StatusFault, TruncateFault
+    from ._faults import (
+        AfterActingFault,
+        DelayFault,
+        Fault,
+        ResetFault,
+        StatusFault,
+        TruncateFault,
+    )
     from ._server import FakeElevenLabs, RecordedRequest
     from ._stats import FakeStats
 
 __all__ = [
+    "AfterActingFault",
     "DelayFault",
     "FakeElevenLabs",
     "FakeStats",
@@ -225,6 +240,7 @@ __all__ = [
 # Imported on first use: the pytest plugin imports this package in every test
 # run, and aiohttp.web should only be loaded when the fake is actually used.
 _HOMES = {
+    "AfterActingFault": "._faults",
     "DelayFault": "._faults",
     "Fault": "._faults",
     "ResetFault": "._faults",

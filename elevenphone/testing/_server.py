@@ -24,6 +24,7 @@ from ._api import ElevenLabsApi
 from ._calls import CallLog, PlacedCall, RegisteredCall
 from ._faults import (
     DEFAULT_FAULT_MIX,
+    AfterActingFault,
     DelayFault,
     Fault,
     FaultSchedule,
@@ -341,13 +342,19 @@ class FakeElevenLabs:
                 stats.faults[fault.kind] += 1
                 if isinstance(fault, DelayFault):
                     await asyncio.sleep(fault.seconds)
-                else:
+                elif not isinstance(fault, AfterActingFault):
                     return await self._inject(fault, request)
             # One value per name, the last one sent, as Starlette reads a query.
             query = {name: value for name, value in request.query.items()}
             answer = self._api.handle(
                 request.method, request.rel_url.raw_path, query, request.headers, body
             )
+            if isinstance(fault, AfterActingFault):
+                # The API has acted; now the reply is lost on the way back.
+                if isinstance(fault.reply, DelayFault):
+                    await asyncio.sleep(fault.reply.seconds)
+                else:
+                    return await self._inject(fault.reply, request)
             return self._respond(answer)
         finally:
             stats.in_flight -= 1

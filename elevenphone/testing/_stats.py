@@ -15,7 +15,7 @@ class FakeStats:
         requests: requests received, whatever their answer.
         statuses: answers sent, by HTTP status (resets and truncations not included).
         faults: faults injected, by kind: ``"status"``, ``"reset"``, ``"truncate"``,
-            ``"delay"``.
+            ``"delay"``, ``"after_acting"``.
         concurrency_rejections: requests answered 429 by the concurrency limit.
         in_flight: requests being handled right now.
         peak_in_flight: the most requests ever handled at once.
