@@ -28,11 +28,27 @@ Constructor (all keyword-only, all optional):
     ``fault_mix=None``: the faults a random failure picks from; by default 500
         and 503 (JSON), 502 (HTML page), 429 ``rate_limit_exceeded`` with and
         without ``Retry-After``, and a connection reset.
-    ``concurrency_limit=None``: with more than this many requests in flight, a
-        request is answered 429 ``concurrent_limit_exceeded`` with the
-        ``current-concurrent-requests`` and ``maximum-concurrent-requests`` headers.
-``latency``, ``fault_rate``, ``fault_mix`` and ``concurrency_limit`` are plain
-attributes: change them whenever you like, also while serving.
+    ``concurrency_limit=None``: with more than this many requests in flight
+        (this client's plus ``other_clients_in_flight``), a request is answered
+        429 ``concurrent_limit_exceeded`` with the ``current-concurrent-requests``
+        (both clients') and ``maximum-concurrent-requests`` headers.
+    ``other_clients_in_flight=0``: requests another client of the same account
+        has in flight, taking part of the account's concurrency.
+    ``rate_limit=None``: requests per second; beyond it, 429
+        ``rate_limit_exceeded``. A token bucket on the event loop's clock
+        (``loop.time()``), full at first and again after the limit was lifted;
+        ``rate_limit_burst=None`` is its size (``None``: one second's worth, at
+        least 1); ``rate_limit_retry_after=False`` adds ``Retry-After`` (the
+        seconds until the next token, rounded up to a whole second).
+``concurrency_limit``, ``other_clients_in_flight`` and ``rate_limit`` each take
+a value or a *schedule* keyed by the number of requests received before the
+one checked, so a test needs no timing: ``concurrency_limit=[(0, 16), (300, 4),
+(600, 16)]`` allows 16 to requests 1-300, 4 to requests 301-600, 16 after
+(before a schedule's first step: no limit, no other clients). The concurrency
+limit is checked first; a request it refuses takes no token. Neither applies
+to a scripted fault. ``latency``, ``fault_rate``, ``fault_mix`` and every limit
+are attributes: change them whenever you like, also while serving (a bad value
+raises ``ValueError`` and changes nothing).
 
 Lifecycle: ``async with FakeElevenLabs(...) as fake`` or ``await fake.start()``
 ... ``await fake.close()``.
@@ -59,8 +75,11 @@ Attributes and methods:
     ``requests``: a list of :class:`RecordedRequest` (``method``, ``path``,
         ``raw_path``, ``query``, ``headers``, ``body``, ``json``): the only
         place where the secrets a client sent can be read back.
-    ``stats``: :class:`FakeStats` (``requests``, ``statuses``, ``faults`` by kind,
-        ``concurrency_rejections``, ``in_flight``, ``peak_in_flight``).
+    ``stats``: :class:`FakeStats`: ``requests``, ``statuses``, ``throttled``
+        (429s by ``code``), ``faults`` by kind, ``concurrency_rejections``,
+        ``in_flight``, ``peak_in_flight``, and the limits in force for the
+        latest request (``concurrency_limit``, ``other_clients_in_flight``,
+        ``rate_limit``); ``as_dict()`` for a report.
     ``add_number(provider=, phone_number=, label=, agent_id=, agent_name=,
         branch_id=, environment=, phone_number_id=) -> phone_number_id``.
     ``add_sip_messages(phone_number_id, count=7, *, direction=None,
@@ -95,8 +114,9 @@ any state changes):
         as ``Fault.server_error(503)``, ``Fault.truncate()``, or
         ``Fault.delay(seconds)`` (the real answer, that late). Counted in
         ``stats.faults["after_acting"]``; it may be scripted or put in ``fault_mix``.
-A scripted fault is the next answer, whatever the request; otherwise the
-concurrency limit is checked, then a random fault is drawn.
+Before the API sees a request: a scripted fault is the next answer, whatever
+the request; otherwise the concurrency limit, then the rate limit are checked
+(429), then a random fault is drawn, then ``latency`` is waited.
 
 Served routes (digest §1), checked in this order: route (404 ``{"detail":
 "Not Found"}``) and method (405 with ``Allow``), API key (401
@@ -220,7 +240,8 @@ if TYPE_CHECKING:
         StatusFault,
         TruncateFault,
     )
-    from ._server import FakeElevenLabs, RecordedRequest
+    from ._recording import RecordedRequest
+    from ._server import FakeElevenLabs
     from ._stats import FakeStats
 
 __all__ = [
@@ -247,7 +268,7 @@ _HOMES = {
     "StatusFault": "._faults",
     "TruncateFault": "._faults",
     "FakeElevenLabs": "._server",
-    "RecordedRequest": "._server",
+    "RecordedRequest": "._recording",
     "FakeStats": "._stats",
     "PlacedCall": "._calls",
     "RegisteredCall": "._calls",
