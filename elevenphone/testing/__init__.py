@@ -222,8 +222,18 @@ pytest: the ``fake_elevenlabs`` fixture (plugin ``elevenphone.testing.pytest_plu
 registered through the ``pytest11`` entry point) yields a started
 ``FakeElevenLabs(numbers=10, seed=0)`` and closes it after the test.
 
-Command line: ``python -m elevenphone.testing --port 8080 --numbers 1000``
-serves until Ctrl-C (``--help`` lists the options).
+Command line: ``python -m elevenphone.testing [OPTIONS]`` and ``elevenphone
+fake-server [OPTIONS]`` are one entry point (``elevenphone.testing.__main__.main``)
+with one set of options, serving until Ctrl-C or SIGTERM: ``--host``
+(127.0.0.1), ``--port`` (8080; 0 picks a free one), ``--numbers`` (100, where
+the constructor's default is 0), ``--seed``, ``--api-key``/``--key``
+(test-key), ``--agent-id`` (repeatable), ``--fault-rate``, ``--latency SECONDS``
+or ``LOW,HIGH``, ``--concurrency-limit``, ``--other-clients-in-flight`` and
+``--rate-limit`` (a value or a schedule ``REQUESTS:VALUE,...`` such as
+``0:16,300:4``; ``none`` lifts a limit), ``--rate-limit-burst``,
+``--retry-after``. It prints ``serving N numbers on URL`` and an ``export
+ELEVENLABS_BASE_URL=... ELEVENLABS_API_KEY=...`` line; a bad option exits 2, a
+port that cannot be bound 1.
 """
 
 from __future__ import annotations
