@@ -188,7 +188,11 @@ async def test_import_errors_never_echo_secrets(api: Api) -> None:
             "input": REDACTED,
         }
     ]
-    _, answer = await api.call("POST", NUMBERS, json={**SIP, "label": None})
+    outbound = {k: v for k, v in SIP["outbound_trunk_config"].items() if k != "address"}
+    _, answer = await api.call("POST", NUMBERS, json={**SIP, "outbound_trunk_config": outbound})
+    [error] = answer["detail"]
+    assert error["loc"] == ["body", "sip_trunk", "outbound_trunk_config", "address"]
+    assert error["input"]["credentials"] == {"username": "bot", "password": REDACTED}
     assert_no_secret(answer)
 
 
