@@ -572,52 +572,22 @@ def undo(
 # --- local tools -------------------------------------------------------------------
 
 
-@cli.command("fake-server")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
-@click.option("--numbers", type=click.IntRange(min=0), default=100, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--key", default="test-key", show_default=True, help="The API key it accepts.")
-@click.option("--agent-id", "agent_ids", multiple=True, help="Put the numbers on this agent.")
-@click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--latency", type=click.FloatRange(min=0), default=0.0, show_default=True)
-@click.option("--concurrency-limit", type=click.IntRange(min=1), help="429 beyond this in flight.")
-def fake_server(
-    host: str,
-    port: int,
-    numbers: int,
-    seed: int,
-    key: str,
-    agent_ids: tuple[str, ...],
-    fault_rate: float,
-    latency: float,
-    concurrency_limit: int | None,
-) -> int:
-    """Serve the in-memory fake API (elevenphone.testing) until Ctrl-C."""
-    from elevenphone.testing import FakeElevenLabs
-    from elevenphone.testing.__main__ import serve
+@cli.command(
+    "fake-server",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+    short_help="Serve the in-memory fake API (elevenphone.testing) until Ctrl-C.",
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[OPTIONS]")
+def fake_server(args: tuple[str, ...]) -> int:
+    """Serve the in-memory fake API (elevenphone.testing) until Ctrl-C.
 
-    def announce(fake: FakeElevenLabs) -> None:
-        click.echo(f"serving {len(fake.numbers)} numbers on {fake.base_url}")
-        click.echo(f"  export ELEVENLABS_BASE_URL={fake.base_url} ELEVENLABS_API_KEY={key}")
-        click.echo("Ctrl-C to stop", err=True)
-        sys.stdout.flush()
+    The options are those of ``python -m elevenphone.testing``, defined once
+    there: ``elevenphone fake-server --help`` lists them.
+    """
+    from elevenphone.testing.__main__ import main
 
-    options = {
-        "api_key": key,
-        "numbers": numbers,
-        "seed": seed,
-        "agent_ids": list(agent_ids) or None,
-        "host": host,
-        "port": port,
-        "latency": latency,
-        "fault_rate": fault_rate,
-        "concurrency_limit": concurrency_limit,
-    }
-    with contextlib.suppress(Interrupted):
-        run_async(lambda: serve(announce, **options))
-    _note("stopped")
-    return EXIT_OK
+    return main(list(args), prog="elevenphone fake-server")
 
 
 @cli.command()

@@ -1,6 +1,9 @@
-"""Run the fake API standalone: ``python -m elevenphone.testing --port 8080 --numbers 1000``.
+"""Serve the fake API standalone: the one entry point and its one set of options.
 
-Prints the base URL and the API key, then serves until Ctrl-C (or SIGTERM).
+``python -m elevenphone.testing [OPTIONS]`` and ``elevenphone fake-server
+[OPTIONS]`` both run :func:`main`, which holds the only definition of the
+options, their defaults and their help. Prints where it serves and the
+``export`` line to use, then serves until Ctrl-C (or SIGTERM).
 """
 
 from __future__ import annotations
@@ -16,28 +19,173 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from elevenphone.testing import FakeElevenLabs
 
+PROG = "python -m elevenphone.testing"
+DEFAULT_PORT = 8080
+DEFAULT_NUMBERS = 100
 
-def _parser() -> argparse.ArgumentParser:
+_SCHEDULE_HELP = "a schedule REQUESTS:VALUE,... changes it as requests come in (0:16,300:4)"
+
+
+def _int_at_least(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum or (maximum is not None and value > maximum):
+            bounds = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, not {value}")
+        return value
+
+    return parse
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, not {value:g}")
+    return value
+
+
+def _latency(text: str) -> float | tuple[float, float]:
+    """``SECONDS`` or ``LOW,HIGH`` (a seeded uniform draw per request)."""
+    try:
+        parts = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not SECONDS or LOW,HIGH: {text!r}") from None
+    if len(parts) > 2 or any(part < 0 for part in parts) or parts != sorted(parts):
+        raise argparse.ArgumentTypeError(f"not SECONDS or LOW,HIGH (0 <= LOW <= HIGH): {text!r}")
+    return parts[0] if len(parts) == 1 else (parts[0], parts[1])
+
+
+def _schedule(
+    name: str, kind: type[int] | type[float], minimum: float, allow_none: bool
+) -> Callable[[str], Any]:
+    """Parse ``N`` or ``REQUESTS:N,REQUESTS:N,...`` (``none`` lifts a limit)."""
+    from ._limits import schedule
+
+    def value(text: str) -> int | float | None:
+        return None if allow_none and text.strip().lower() == "none" else kind(text)
+
+    def parse(text: str) -> Any:
+        try:
+            if ":" in text:
+                setting: Any = [
+                    (int(start), value(limit))
+                    for start, _, limit in (step.partition(":") for step in text.split(","))
+                ]
+            else:
+                setting = value(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not N or REQUESTS:N,...: {text!r}") from None
+        try:
+            schedule(setting, name, kind, minimum=kind(minimum), allow_none=allow_none)
+        except (TypeError, ValueError) as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return setting
+
+    return parse
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    """The options of the standalone fake, for ``prog`` (how the user invoked it)."""
     parser = argparse.ArgumentParser(
-        prog="python -m elevenphone.testing",
-        description="Serve a fake ElevenLabs phone-numbers API on this machine.",
+        prog=prog,
+        description=(
+            "Serve the in-memory fake ElevenLabs API (elevenphone.testing) on this machine"
+            " until Ctrl-C. Needs no key and no network."
+        ),
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default %(default)s)")
-    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
-    parser.add_argument("--numbers", type=int, default=0, help="seeded phone numbers to start with")
-    parser.add_argument("--seed", type=int, default=0, help="seed for data, faults and latency")
-    parser.add_argument("--api-key", default="test-key", help="the accepted xi-api-key")
-    parser.add_argument(
+    add = parser.add_argument
+    add("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    add(
+        "--port",
+        type=_int_at_least(0, 65535),
+        default=DEFAULT_PORT,
+        metavar="N",
+        help="port to serve on, 0 picks a free one (default: %(default)s)",
+    )
+    add(
+        "--numbers",
+        type=_int_at_least(0),
+        default=DEFAULT_NUMBERS,
+        metavar="N",
+        help="seeded phone numbers to start with (default: %(default)s)",
+    )
+    add(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the data, IDs, faults and latency (default: 0)",
+    )
+    add(
+        "--api-key",
+        "--key",
+        dest="api_key",
+        default="test-key",
+        metavar="KEY",
+        help="the one API key accepted (default: %(default)s)",
+    )
+    add(
         "--agent-id",
         action="append",
         dest="agent_ids",
         metavar="AGENT_ID",
         help="put the seeded numbers on this agent (repeat for several)",
     )
-    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests to fail")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
-    parser.add_argument(
-        "--concurrency-limit", type=int, default=None, help="requests in flight before 429"
+    add(
+        "--fault-rate",
+        type=_share,
+        default=0.0,
+        metavar="SHARE",
+        help="share of requests, 0 to 1, that fail on purpose (default: 0)",
+    )
+    add(
+        "--latency",
+        type=_latency,
+        default=0.0,
+        metavar="SECONDS|LOW,HIGH",
+        help="seconds added to every request, or a random draw between LOW and HIGH (default: 0)",
+    )
+    add(
+        "--concurrency-limit",
+        type=_schedule("concurrency limit", int, 1, allow_none=True),
+        default=None,
+        metavar="N|SCHEDULE",
+        help="answer 429 concurrent_limit_exceeded past N requests in flight;"
+        f" {_SCHEDULE_HELP} (default: no limit)",
+    )
+    add(
+        "--other-clients-in-flight",
+        type=_schedule("other clients in flight", int, 0, allow_none=False),
+        default=0,
+        metavar="N|SCHEDULE",
+        help="requests another client of the account keeps in flight, counted in the"
+        f" concurrency limit; {_SCHEDULE_HELP} (default: 0)",
+    )
+    add(
+        "--rate-limit",
+        type=_schedule("rate limit", float, 0.001, allow_none=True),
+        default=None,
+        metavar="RPS|SCHEDULE",
+        help="answer 429 rate_limit_exceeded past RPS requests a second (a token bucket);"
+        f" {_SCHEDULE_HELP} (default: no limit)",
+    )
+    add(
+        "--rate-limit-burst",
+        type=_int_at_least(1),
+        default=None,
+        metavar="N",
+        help="size of the rate limit's token bucket (default: one second's worth)",
+    )
+    add(
+        "--retry-after",
+        action="store_true",
+        help="send Retry-After on rate_limit_exceeded (default: no Retry-After)",
     )
     return parser
 
@@ -45,8 +193,7 @@ def _parser() -> argparse.ArgumentParser:
 async def serve(on_ready: Callable[[FakeElevenLabs], None], **options: Any) -> None:
     """Run ``FakeElevenLabs(**options)`` until SIGTERM, Ctrl-C or cancellation.
 
-    ``on_ready`` is called once the fake listens, to announce where. Shared by
-    ``python -m elevenphone.testing`` and ``elevenphone fake-server``.
+    ``on_ready`` is called once the fake listens, to announce where.
 
     Raises:
         ValueError: an option out of range.
@@ -64,18 +211,24 @@ async def serve(on_ready: Callable[[FakeElevenLabs], None], **options: Any) -> N
 
 
 def _announce(fake: FakeElevenLabs) -> None:
-    print(f"base URL: {fake.base_url}", flush=True)
-    print(f"API key:  {fake.api_key}", flush=True)
-    print(f"numbers:  {len(fake.numbers)}  (Ctrl-C to stop)", flush=True)
+    print(f"serving {len(fake.numbers)} numbers on {fake.base_url}", flush=True)
+    print(
+        f"  export ELEVENLABS_BASE_URL={fake.base_url} ELEVENLABS_API_KEY={fake.api_key}",
+        flush=True,
+    )
+    print("Ctrl-C to stop", file=sys.stderr, flush=True)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv``, serve until interrupted and return the exit status.
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    """Parse ``argv`` (default: ``sys.argv[1:]``), serve until interrupted, return the exit status.
 
-    Invalid options exit with status 2 (argparse); invalid values such as a
-    negative ``--numbers`` or a port in use exit with status 1.
+    ``prog`` is how the user invoked it, for the usage line. ``--help`` exits
+    0; invalid options exit 2 (usage); a port that cannot be bound exits 1.
     """
-    args = _parser().parse_args(argv)
+    try:
+        args = build_parser(prog).parse_args(argv)
+    except SystemExit as exit_:  # --help, or a usage error argparse has printed
+        return exit_.code if isinstance(exit_.code, int) else 2
     try:
         asyncio.run(
             serve(
@@ -89,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 latency=args.latency,
                 fault_rate=args.fault_rate,
                 concurrency_limit=args.concurrency_limit,
+                other_clients_in_flight=args.other_clients_in_flight,
+                rate_limit=args.rate_limit,
+                rate_limit_burst=args.rate_limit_burst,
+                rate_limit_retry_after=args.retry_after,
             )
         )
     except KeyboardInterrupt:
@@ -96,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print("stopped", flush=True)
+    print("stopped", file=sys.stderr, flush=True)
     return 0
 
 

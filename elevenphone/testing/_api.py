@@ -1,74 +1,39 @@
-"""The phone-numbers API as a pure function: request parts in, status and JSON out.
+"""The API as a pure function: request parts in, an :class:`ApiResponse` out.
 
-No sockets here (faults, latency and concurrency live in the server), so the
-API's rules can be read, and tested, in one place. Order of checks, as on the
-real service: route (404/405), API key (401), body and query validation (422),
-then the phone number itself (404).
+No sockets here (faults, latency and limits live in the server), so the API's
+rules can be read, and tested, in one place. Order of checks, as on the real
+service: route (404) and method (405), API key (401), body and query
+validation (422), then the resources named (404 ``phone_number_not_found``),
+then the rules between them (400 ``invalid_request``, 409 on import).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
-from . import _validation
-from ._state import PhoneNumberNotFound, PhoneNumberStore, UpdateRejected
-
-COLLECTION_PATH = "/v1/convai/phone-numbers"
-
-
-@dataclass(frozen=True)
-class ApiResponse:
-    """What the API answers: a status, a JSON-able body and extra headers."""
-
-    status: int
-    body: Any
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-def _detail(status: int, code: str, message: str) -> ApiResponse:
-    return ApiResponse(status, {"detail": {"status": code, "message": message}})
-
-
-def invalid_api_key() -> ApiResponse:
-    """The 401 answer for a wrong or missing ``xi-api-key``."""
-    return _detail(401, "invalid_api_key", "Invalid API key")
-
-
-def concurrency_limited(current: int, maximum: int) -> ApiResponse:
-    """The 429 answer for a request beyond the concurrency limit."""
-    detail = {
-        "status": "too_many_concurrent_requests",
-        "code": "concurrent_limit_exceeded",
-        "message": (
-            f"Too many concurrent requests: {current} in flight, the limit is {maximum}."
-            " Wait for some requests to finish."
-        ),
-    }
-    headers = {
-        "current-concurrent-requests": str(current),
-        "maximum-concurrent-requests": str(maximum),
-    }
-    return ApiResponse(429, {"detail": detail}, headers)
-
-
-def _not_found(phone_number_id: str) -> ApiResponse:
-    return _detail(
-        404, "phone_number_not_found", f"Phone number with id {phone_number_id} not found"
-    )
-
-
-def _unprocessable(errors: list[_validation.ErrorItem]) -> ApiResponse:
-    return ApiResponse(422, {"detail": errors})
+from . import _pages, _validation
+from ._bodies import PROVIDER_FILTER, validate_import, validate_update
+from ._calls import CallLog
+from ._responses import (
+    ApiResponse,
+    detail,
+    invalid_api_key,
+    invalid_request,
+    not_found,
+    unprocessable,
+)
+from ._routes import match
+from ._state import PhoneNumberExists, PhoneNumberNotFound, PhoneNumberStore, UpdateRejected
 
 
 @dataclass(frozen=True)
-class PhoneNumbersApi:
-    """Answers requests against ``store`` for clients holding ``api_key``."""
+class ElevenLabsApi:
+    """Answers requests against ``store`` and ``calls`` for clients holding ``api_key``."""
 
     store: PhoneNumberStore
+    calls: CallLog
     api_key: str
 
     def handle(
@@ -81,66 +46,84 @@ class PhoneNumbersApi:
     ) -> ApiResponse:
         """Answer one request.
 
-        ``raw_path`` is the path as sent (still percent-encoded, no query) and
-        ``headers`` must look names up case-insensitively.
+        ``raw_path`` is the path as sent (still percent-encoded, no query),
+        ``query`` holds one value per name (the last one sent) and ``headers``
+        must look names up case-insensitively.
         """
-        route = _route(raw_path)
+        route = match(raw_path)
         if route is None:
             return ApiResponse(404, {"detail": "Not Found"})
-        allowed = ("GET", "POST") if route == "" else ("GET", "PATCH", "DELETE")
-        if method not in allowed:
-            return ApiResponse(405, {"detail": "Method Not Allowed"}, {"Allow": ", ".join(allowed)})
+        if method not in route.methods:
+            allow = {"Allow": ", ".join(route.methods)}
+            return ApiResponse(405, {"detail": "Method Not Allowed"}, allow)
         if headers.get("xi-api-key") != self.api_key:
             return invalid_api_key()
-        if route == "":
-            if method == "GET":
-                return self._list(query)
-            return self._import(body, headers.get("content-type"))
-        phone_number_id = route
+        if route.name == "numbers_page":
+            return _pages.numbers_page(self.store, query)
+        if route.name == "numbers":
+            return self._list(query) if method == "GET" else self._import(body, headers)
+        pid = route.phone_number_id
+        if route.name == "sip_messages" and pid is not None:
+            return _pages.sip_messages_page(self.store, pid, query)
+        if route.name == "number" and pid is not None:
+            return self._number(method, pid, body, headers)
+        decoded = _decode(body, headers.get("content-type"))
+        if isinstance(decoded, ApiResponse):
+            return decoded
+        if route.name == "outbound_call" and route.provider is not None:
+            return self.calls.place(self.store, route.provider, decoded)
+        return self.calls.register(self.store, decoded)
+
+    def _number(
+        self, method: str, pid: str, body: bytes, headers: Mapping[str, str]
+    ) -> ApiResponse:
         if method == "PATCH":
-            return self._update(phone_number_id, body, headers.get("content-type"))
+            return self._update(pid, body, headers.get("content-type"))
         try:
             if method == "DELETE":
-                self.store.delete(phone_number_id)
+                self.store.delete(pid)
                 return ApiResponse(200, {})
-            return ApiResponse(200, self.store.get(phone_number_id))
+            return ApiResponse(200, self.store.get(pid))
         except PhoneNumberNotFound:
-            return _not_found(phone_number_id)
+            return not_found(pid)
 
     def _list(self, query: Mapping[str, str]) -> ApiResponse:
         errors: list[_validation.ErrorItem] = []
         provider = query.get("provider")
         if provider is not None:
-            _validation.PROVIDER_FILTER(provider, ("query", "provider"), errors)
+            PROVIDER_FILTER(provider, ("query", "provider"), errors)
         if errors:
-            return _unprocessable(errors)
-        found = self.store.list(
+            return unprocessable(errors)
+        found = self.store.find(
             provider=provider, agent_id=query.get("agent_id"), branch_id=query.get("branch_id")
         )
         return ApiResponse(200, found)
 
-    def _import(self, body: bytes, content_type: str | None) -> ApiResponse:
-        decoded = _decode(body, content_type)
+    def _import(self, body: bytes, headers: Mapping[str, str]) -> ApiResponse:
+        decoded = _decode(body, headers.get("content-type"))
         if isinstance(decoded, ApiResponse):
             return decoded
-        fields, errors = _validation.validate_import(decoded)
+        fields, errors = validate_import(decoded)
         if errors:
-            return _unprocessable(errors)
-        return ApiResponse(200, {"phone_number_id": self.store.import_number(fields)})
+            return unprocessable(errors)
+        try:
+            return ApiResponse(200, {"phone_number_id": self.store.import_number(fields)})
+        except PhoneNumberExists as exc:
+            return detail(409, "phone_number_already_exists", str(exc))
 
     def _update(self, phone_number_id: str, body: bytes, content_type: str | None) -> ApiResponse:
         decoded = _decode(body, content_type)
         if isinstance(decoded, ApiResponse):
             return decoded
-        fields, errors = _validation.validate_update(decoded)
+        fields, errors = validate_update(decoded)
         if errors:
-            return _unprocessable(errors)
+            return unprocessable(errors)
         try:
             return ApiResponse(200, self.store.update(phone_number_id, fields))
         except PhoneNumberNotFound:
-            return _not_found(phone_number_id)
+            return not_found(phone_number_id)
         except UpdateRejected as exc:
-            return _detail(400, "invalid_request", str(exc))
+            return invalid_request(str(exc))
 
 
 def _decode(body: bytes, content_type: str | None) -> Any:
@@ -149,21 +132,4 @@ def _decode(body: bytes, content_type: str | None) -> Any:
         decoded, errors = _validation.decode_body(body, content_type)
     except _validation.BodyParseError as exc:
         return ApiResponse(400, {"detail": str(exc)})
-    return _unprocessable(errors) if errors else decoded
-
-
-def _route(raw_path: str) -> str | None:
-    """Return ``""`` for the collection, the decoded ID for one number, else ``None``.
-
-    The ID is decoded from a single raw path segment, so ``%2F`` or ``%2E%2E``
-    become part of the ID and can never reach another resource.
-    """
-    if raw_path in (COLLECTION_PATH, COLLECTION_PATH + "/"):
-        return ""
-    prefix = COLLECTION_PATH + "/"
-    if not raw_path.startswith(prefix):
-        return None
-    segment = raw_path[len(prefix) :]
-    if "/" in segment:
-        return None
-    return unquote(segment, errors="replace")
+    return unprocessable(errors) if errors else decoded

@@ -72,8 +72,12 @@ def outbound_trunk(
     headers: Mapping[str, str] | None = None,
     attributes_to_headers: Mapping[str, str] | None = None,
     username: str | None = None,
+    enabled_codecs: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Return an outbound trunk as the API reports it (never with a password)."""
+    """Return an outbound trunk as the API reports it (never with a password).
+
+    ``enabled_codecs`` ``None`` (or empty) means every supported codec is offered.
+    """
     return {
         "address": address,
         "transport": transport,
@@ -83,6 +87,7 @@ def outbound_trunk(
         "has_auth_credentials": username is not None,
         "username": username,
         "has_outbound_trunk": True,
+        "enabled_codecs": None if enabled_codecs is None else list(enabled_codecs),
     }
 
 

@@ -3,6 +3,9 @@
 A fault replaces the normal answer to one request, before any state changes,
 so a failed update is never applied. ``Fault.delay`` is the exception: it only
 holds the answer back, then the request is handled normally.
+``Fault.after_acting(fault)`` turns that around: the request is handled in
+full (the call is placed, the number imported), then ``fault`` replaces the
+reply, as when a connection drops after the server acted.
 
 This module is pure: applying a fault to a socket is the server's job.
 """
@@ -16,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, ClassVar
+
+from ._responses import rate_limited
 
 
 @dataclass(frozen=True)
@@ -55,13 +60,8 @@ class Fault:
     @staticmethod
     def rate_limited(retry_after: float | None = None) -> StatusFault:
         """Answer 429 ``rate_limit_exceeded``, with ``Retry-After`` only if given."""
-        headers = {} if retry_after is None else {"Retry-After": f"{retry_after:g}"}
-        detail = {
-            "status": "rate_limit_exceeded",
-            "code": "rate_limit_exceeded",
-            "message": "You have exceeded the rate limit. Please slow down.",
-        }
-        return Fault.status(429, {"detail": detail}, headers)
+        answer = rate_limited(retry_after)
+        return Fault.status(answer.status, answer.body, answer.headers)
 
     @staticmethod
     def server_error(status: int = 500) -> StatusFault:
@@ -97,6 +97,25 @@ class Fault:
         """Hold the answer back ``seconds``, then handle the request normally."""
         return DelayFault(seconds=seconds)
 
+    @staticmethod
+    def after_acting(reply: Fault) -> AfterActingFault:
+        """Handle the request in full, state changes and all, then lose its reply.
+
+        ``reply`` is what the client gets instead: ``Fault.reset()``, any status
+        fault (``Fault.server_error(503)``...), ``Fault.truncate(...)``, or
+        ``Fault.delay(seconds)`` (the real reply, that late). The request is
+        handled whatever its outcome, so a request the API refuses changes
+        nothing here either.
+
+        Raises ``TypeError`` for anything else (including another ``after_acting``).
+        """
+        if not isinstance(reply, (StatusFault, ResetFault, TruncateFault, DelayFault)):
+            raise TypeError(
+                "after_acting takes Fault.reset(), a status fault, Fault.truncate() or"
+                f" Fault.delay(), got {reply!r}"
+            )
+        return AfterActingFault(reply=reply)
+
 
 @dataclass(frozen=True)
 class StatusFault(Fault):
@@ -131,6 +150,14 @@ class DelayFault(Fault):
 
     kind: ClassVar[str] = "delay"
     seconds: float
+
+
+@dataclass(frozen=True)
+class AfterActingFault(Fault):
+    """Handle the request normally, then answer with ``reply`` instead of its answer."""
+
+    kind: ClassVar[str] = "after_acting"
+    reply: Fault
 
 
 #: The transient failures a random fault picks from unless told otherwise.

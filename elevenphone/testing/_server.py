@@ -1,77 +1,49 @@
-"""``FakeElevenLabs``: the phone-numbers API served on ``aiohttp.web`` at 127.0.0.1.
+"""``FakeElevenLabs``: the API served on ``aiohttp.web`` at 127.0.0.1.
 
-This module is the I/O edge of the fake: it records requests, enforces the
-concurrency limit, adds latency and applies faults to the socket, then hands
-the request to the pure :class:`~elevenphone.testing._api.PhoneNumbersApi`.
+This module is the I/O edge of the fake: it records requests, applies the
+account's limits, adds latency and faults, then hands the request to the pure
+:class:`~elevenphone.testing._api.ElevenLabsApi`; :mod:`._replies` writes the
+answer (or breaks the connection).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import random
-import socket
-import struct
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
 
-from ._api import ApiResponse, PhoneNumbersApi, concurrency_limited
+from . import _replies
+from ._api import ElevenLabsApi
+from ._calls import CallLog, PlacedCall, RegisteredCall
 from ._faults import (
     DEFAULT_FAULT_MIX,
+    AfterActingFault,
     DelayFault,
     Fault,
     FaultSchedule,
-    ResetFault,
     StatusFault,
-    TruncateFault,
 )
-from ._state import PhoneNumberStore
-from ._stats import FakeStats
+from ._limits import AccountLimits, Setting, schedule
+from ._recording import RecordedRequest, record
+from ._responses import ApiResponse
+from ._state import PhoneNumberNotFound, PhoneNumberStore
+from ._stats import FakeStats, throttle_code
 
 Latency = float | tuple[float, float]
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request as the fake received it.
-
-    Attributes:
-        method: the HTTP method, upper case.
-        path: the path, percent-decoded.
-        raw_path: the path as sent, still percent-encoded.
-        query: query parameters (the last value wins for a repeated name).
-        headers: request headers, looked up case-insensitively.
-        body: the raw body bytes.
-        json: the body decoded as JSON, or ``None`` if empty or not JSON.
-    """
-
-    method: str
-    path: str
-    raw_path: str
-    query: Mapping[str, str]
-    headers: CIMultiDictProxy[str]
-    body: bytes
-    json: Any
-
-
-def _decode_json(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
 
 
 class FakeElevenLabs:
     """An in-memory ElevenLabs phone-numbers API on a local port.
 
     See the :mod:`elevenphone.testing` docstring for the whole API. ``latency``,
-    ``fault_rate``, ``fault_mix`` and ``concurrency_limit`` are plain attributes
-    and may be changed at any time, also while serving.
+    ``fault_rate``, ``fault_mix`` and the limits (``concurrency_limit``,
+    ``other_clients_in_flight``, ``rate_limit``, ``rate_limit_burst``,
+    ``rate_limit_retry_after``) are attributes that may be changed at any time,
+    also while serving.
     """
 
     def __init__(
@@ -86,19 +58,31 @@ class FakeElevenLabs:
         latency: Latency = 0.0,
         fault_rate: float = 0.0,
         fault_mix: Sequence[Fault] | None = None,
-        concurrency_limit: int | None = None,
+        concurrency_limit: Setting = None,
+        other_clients_in_flight: Setting = 0,
+        rate_limit: Setting = None,
+        rate_limit_burst: int | None = None,
+        rate_limit_retry_after: bool = False,
     ) -> None:
         """Build the fake (not yet serving; use ``async with`` or :meth:`start`).
 
         Raises ``ValueError`` for a negative ``numbers``, a ``fault_rate``
-        outside [0, 1] or a ``concurrency_limit`` below 1.
+        outside [0, 1], a ``concurrency_limit`` below 1, a negative
+        ``other_clients_in_flight``, a ``rate_limit`` that is not positive, a
+        ``rate_limit_burst`` below 1 or a malformed schedule.
         """
         if numbers < 0:
             raise ValueError("numbers must be >= 0")
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
-        if concurrency_limit is not None and concurrency_limit < 1:
-            raise ValueError("concurrency_limit must be >= 1 or None")
+        self._limits = AccountLimits()
+        self._settings: dict[str, Setting] = {}
+        self.concurrency_limit = concurrency_limit
+        self.other_clients_in_flight = other_clients_in_flight
+        self.rate_limit = rate_limit
+        self.rate_limit_burst = rate_limit_burst
+        self.rate_limit_retry_after = rate_limit_retry_after
+        self._received = 0
         self.api_key = api_key
         self.host = host
         self.latency: Latency = latency
@@ -106,16 +90,80 @@ class FakeElevenLabs:
         self.fault_mix: Sequence[Fault] = (
             DEFAULT_FAULT_MIX if fault_mix is None else tuple(fault_mix)
         )
-        self.concurrency_limit = concurrency_limit
         self.requests: list[RecordedRequest] = []
         self.stats = FakeStats()
         self._store = PhoneNumberStore(numbers=numbers, seed=seed, agent_ids=agent_ids)
-        self._api = PhoneNumbersApi(self._store, api_key)
+        self._calls = CallLog(seed)
+        self._api = ElevenLabsApi(self._store, self._calls, api_key)
         self._faults = FaultSchedule(seed)
         self._latency_rng = random.Random(f"latency-{seed}")
         self._requested_port = port
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
+
+    @property
+    def concurrency_limit(self) -> Setting:
+        """Requests the account may have in flight, ``None`` for no limit, or a schedule.
+
+        A schedule ``[(0, 16), (300, 4), (600, 16)]`` is keyed by the number of
+        requests received before the one checked. Beyond the limit: 429
+        ``concurrent_limit_exceeded``.
+        """
+        return self._settings["concurrency_limit"]
+
+    @concurrency_limit.setter
+    def concurrency_limit(self, value: Setting) -> None:
+        self._limits.concurrency_limit = schedule(value, "concurrency_limit", int, minimum=1)
+        self._settings["concurrency_limit"] = value
+
+    @property
+    def other_clients_in_flight(self) -> Setting:
+        """Requests another client of the same account has in flight (a value or a schedule).
+
+        They count toward ``concurrency_limit`` and ``current-concurrent-requests``.
+        """
+        return self._settings["other_clients_in_flight"]
+
+    @other_clients_in_flight.setter
+    def other_clients_in_flight(self, value: Setting) -> None:
+        self._limits.other_clients_in_flight = schedule(
+            value, "other_clients_in_flight", int, minimum=0, allow_none=False
+        )
+        self._settings["other_clients_in_flight"] = value
+
+    @property
+    def rate_limit(self) -> Setting:
+        """Requests per second the account may send, ``None`` for no limit, or a schedule.
+
+        A token bucket on the event loop's clock, full at first; beyond it, 429
+        ``rate_limit_exceeded``.
+        """
+        return self._settings["rate_limit"]
+
+    @rate_limit.setter
+    def rate_limit(self, value: Setting) -> None:
+        self._limits.rate_limit = schedule(value, "rate_limit", float, minimum=0.001)
+        self._settings["rate_limit"] = value
+
+    @property
+    def rate_limit_burst(self) -> int | None:
+        """The token bucket's size; ``None`` means one second's worth (at least 1)."""
+        return self._limits.rate_limit_burst
+
+    @rate_limit_burst.setter
+    def rate_limit_burst(self, value: int | None) -> None:
+        if value is not None and (isinstance(value, bool) or value < 1):
+            raise ValueError("rate_limit_burst must be >= 1 or None")
+        self._limits.rate_limit_burst = value
+
+    @property
+    def rate_limit_retry_after(self) -> bool:
+        """Whether a ``rate_limit_exceeded`` 429 says ``Retry-After`` (whole seconds)."""
+        return self._limits.retry_after
+
+    @rate_limit_retry_after.setter
+    def rate_limit_retry_after(self, value: bool) -> None:
+        self._limits.retry_after = bool(value)
 
     @property
     def numbers(self) -> dict[str, dict[str, Any]]:
@@ -126,6 +174,34 @@ class FakeElevenLabs:
     def agents(self) -> dict[str, str]:
         """The agent registry, ``{agent_id: agent_name}`` (mutable)."""
         return self._store.agents
+
+    @property
+    def provider_settings(self) -> dict[str, dict[str, Any]]:
+        """What each number imported through the API was configured with, by ID.
+
+        Twilio: ``sid``, ``region_config`` (``region_id``, ``edge_location``),
+        ``enable_sms``; Exotel: ``account_sid``, ``api_key``, ``api_subdomain``,
+        ``app_id``, ``applet_url`` (the API's default when not sent). Secrets are
+        never kept: only ``has_token``, ``has_account_auth_token``,
+        ``has_api_token`` say they were sent. SIP trunk numbers get ``{}``
+        (their trunks are on the number).
+        """
+        return self._store.provider_settings
+
+    @property
+    def sip_messages(self) -> dict[str, list[dict[str, Any]]]:
+        """Each number's SIP log, oldest added first, each message a ``SipLogMessage`` dict."""
+        return self._store.sip_messages
+
+    @property
+    def calls(self) -> list[PlacedCall]:
+        """Every outbound call the fake accepted, in order (see :class:`PlacedCall`)."""
+        return self._calls.calls
+
+    @property
+    def registered_calls(self) -> list[RegisteredCall]:
+        """Every call registered through Twilio's register-call (see :class:`RegisteredCall`)."""
+        return self._calls.registered_calls
 
     @property
     def port(self) -> int:
@@ -169,6 +245,53 @@ class FakeElevenLabs:
             environment=environment,
             phone_number_id=phone_number_id,
         )
+
+    def add_sip_messages(
+        self,
+        phone_number_id: str,
+        count: int = 7,
+        *,
+        direction: str | None = None,
+        start_unix_micro: int | None = None,
+        remote_number: str | None = None,
+        call_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Log ``count`` realistic SIP messages for a number and return them.
+
+        Messages come in calls (INVITE, 100 Trying, 180 Ringing, 200 OK, ACK,
+        BYE, 200 OK; about one call in six refused with 486 Busy Here), seven
+        per answered call. ``direction`` ``"inbound"`` or ``"outbound"`` makes
+        every call go that way; ``None`` alternates, starting inbound.
+        ``start_unix_micro`` dates the first message (default: 2026-01-01 for a
+        number's first messages, else a second after its latest);
+        ``remote_number`` is the other party (default: a fresh one per call);
+        ``call_id`` fixes the Call-ID of the first call. Seeded.
+
+        Raises:
+            KeyError: no number has ``phone_number_id``.
+            ValueError: a negative ``count`` or an unknown ``direction``.
+        """
+        try:
+            return self._store.add_sip_dialog(
+                phone_number_id,
+                count=count,
+                direction=direction,
+                start_unix_micro=start_unix_micro,
+                remote_number=remote_number,
+                call_id=call_id,
+            )
+        except PhoneNumberNotFound:
+            raise KeyError(phone_number_id) from None
+
+    def add_sip_message(self, phone_number_id: str, message: Mapping[str, Any]) -> None:
+        """Append ``message`` to a number's SIP log exactly as given (no checks).
+
+        Raises ``KeyError`` if no number has ``phone_number_id``.
+        """
+        try:
+            self._store.add_sip_message(phone_number_id, message)
+        except PhoneNumberNotFound:
+            raise KeyError(phone_number_id) from None
 
     def script(self, *faults: Fault) -> None:
         """Queue ``faults`` as the next answers, one per request, in order.
@@ -233,28 +356,25 @@ class FakeElevenLabs:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
-        self.requests.append(
-            RecordedRequest(
-                method=request.method,
-                path=request.path,
-                raw_path=request.rel_url.raw_path,
-                query=dict(request.query),
-                headers=CIMultiDictProxy(CIMultiDict(request.headers)),
-                body=body,
-                json=_decode_json(body) if body else None,
-            )
-        )
+        self.requests.append(record(request, body))
         stats = self.stats
         stats.requests += 1
         stats.in_flight += 1
         stats.peak_in_flight = max(stats.peak_in_flight, stats.in_flight)
+        limits = self._limits.in_force(self._received)
+        self._received += 1
+        stats.concurrency_limit = limits.concurrency_limit
+        stats.other_clients_in_flight = limits.other_clients_in_flight
+        stats.rate_limit = limits.rate_limit
         try:
             fault = self._faults.next_scripted()
             if fault is None:
-                limit = self.concurrency_limit
-                if limit is not None and stats.in_flight > limit:
-                    stats.concurrency_rejections += 1
-                    return self._respond(concurrency_limited(stats.in_flight, limit))
+                now = asyncio.get_running_loop().time()
+                refusal = self._limits.admit(limits, stats.in_flight, now)
+                if refusal is not None:
+                    if throttle_code(refusal.body) == "concurrent_limit_exceeded":
+                        stats.concurrency_rejections += 1
+                    return self._respond(refusal)
                 fault = self._faults.next_random(self.fault_rate, self.fault_mix)
             delay = self._next_latency()
             if delay > 0:
@@ -263,49 +383,32 @@ class FakeElevenLabs:
                 stats.faults[fault.kind] += 1
                 if isinstance(fault, DelayFault):
                     await asyncio.sleep(fault.seconds)
-                else:
+                elif not isinstance(fault, AfterActingFault):
                     return await self._inject(fault, request)
+            # One value per name, the last one sent, as Starlette reads a query.
+            query = {name: value for name, value in request.query.items()}
             answer = self._api.handle(
-                request.method, request.rel_url.raw_path, request.query, request.headers, body
+                request.method, request.rel_url.raw_path, query, request.headers, body
             )
+            if isinstance(fault, AfterActingFault):
+                # The API has acted; now the reply is lost on the way back.
+                if isinstance(fault.reply, DelayFault):
+                    await asyncio.sleep(fault.reply.seconds)
+                else:
+                    return await self._inject(fault.reply, request)
             return self._respond(answer)
         finally:
             stats.in_flight -= 1
 
     def _respond(self, answer: ApiResponse) -> web.Response:
         self.stats.statuses[answer.status] += 1
-        # Starlette's JSONResponse encoding: compact, UTF-8.
-        payload = json.dumps(answer.body, ensure_ascii=False, separators=(",", ":"))
-        return web.Response(
-            status=answer.status,
-            body=payload.encode(),
-            content_type="application/json",
-            headers=answer.headers,
-        )
+        if answer.status == 429:
+            self.stats.throttled[throttle_code(answer.body)] += 1
+        return _replies.response(answer)
 
     async def _inject(self, fault: Fault, request: web.Request) -> web.StreamResponse:
         if isinstance(fault, StatusFault):
             self.stats.statuses[fault.http_status] += 1
-            headers = CIMultiDict(fault.headers)
-            return web.Response(status=fault.http_status, body=fault.body, headers=headers)
-        transport = request.transport
-        if isinstance(fault, TruncateFault):
-            response = web.StreamResponse(status=fault.http_status)
-            response.content_type = "application/json"
-            response.content_length = fault.declared_length
-            response.force_close()
-            await response.prepare(request)
-            await response.write(fault.body)
-            if transport is not None:
-                transport.close()  # flushes what was written, then closes
-            return response
-        if not isinstance(fault, ResetFault):
-            raise TypeError(f"unknown fault {fault!r}")
-        if transport is not None:
-            sock = transport.get_extra_info("socket")
-            if sock is not None:
-                # Linger 0: closing sends a TCP RST, as a crashed proxy would.
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            transport.abort()
-        # Never sent: writing to the aborted transport fails and aiohttp drops it quietly.
-        return web.Response(status=500)
+            if fault.http_status == 429:
+                self.stats.throttled[throttle_code(fault.body)] += 1
+        return await _replies.inject(fault, request)

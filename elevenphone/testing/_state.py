@@ -1,18 +1,21 @@
-"""The fake's in-memory state: phone numbers, agents, and the rules that change them.
+"""The fake's in-memory state: phone numbers, agents, SIP logs, and the rules that change them.
 
 Numbers are stored exactly as the API returns them (plain JSON dicts), so what
 a test reads from ``fake.numbers`` is what a client receives. Changes are built
-on a copy and swapped in whole, so a rejected update leaves no trace.
+on a copy and swapped in whole, so a rejected update leaves no trace. Secrets
+sent on import are never stored (see :mod:`._trunks`).
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import _data
-from ._validation import SIP_ONLY_FIELDS
+from . import _data, _sip_log
+from ._bodies import SIP_ONLY_FIELDS
+from ._trunks import inbound_from_config, outbound_from_config, provider_settings
 
 
 class PhoneNumberNotFound(LookupError):
@@ -23,8 +26,12 @@ class UpdateRejected(ValueError):
     """The update is well-formed but makes no sense for this number (answered 400)."""
 
 
+class PhoneNumberExists(ValueError):
+    """An import names a phone number the account already holds (answered 409)."""
+
+
 class PhoneNumberStore:
-    """Phone numbers keyed by ID, the agent registry, and a seeded ID source."""
+    """Phone numbers keyed by ID, the agent registry, SIP logs, and seeded ID sources."""
 
     def __init__(
         self,
@@ -35,6 +42,7 @@ class PhoneNumberStore:
     ) -> None:
         rng = random.Random(f"data-{seed}")
         self._ids = random.Random(f"ids-{seed}")
+        self._sip_rng = random.Random(f"sip-{seed}")
         if agent_ids is None:
             self.agents = _data.generate_agents(rng, max(1, min(numbers // 10, 25)))
         elif isinstance(agent_ids, Mapping):
@@ -44,6 +52,12 @@ class PhoneNumberStore:
         self.numbers = _data.generate_numbers(
             rng, numbers, self.agents, assign_all=agent_ids is not None
         )
+        #: What each import configured beyond the number, without secrets.
+        self.provider_settings: dict[str, dict[str, Any]] = {}
+        #: SIP messages by phone number ID, in the order they were added.
+        self.sip_messages: dict[str, list[dict[str, Any]]] = {}
+        self._created: dict[str, int] = {}
+        self._serial = itertools.count()
 
     def agent_name(self, agent_id: str) -> str:
         """Return the registered name of ``agent_id``, registering a derived one if unknown."""
@@ -56,6 +70,10 @@ class PhoneNumberStore:
             if pid not in self.numbers:
                 return pid
 
+    def new_id(self, prefix: str) -> str:
+        """Return a fresh ID with ``prefix`` from the seeded ID source."""
+        return _data.new_id(self._ids, prefix)
+
     def get(self, phone_number_id: str) -> dict[str, Any]:
         """Return the number. Raises :class:`PhoneNumberNotFound`."""
         try:
@@ -63,7 +81,21 @@ class PhoneNumberStore:
         except KeyError:
             raise PhoneNumberNotFound(phone_number_id) from None
 
-    def list(
+    def creation_order(self) -> list[tuple[int, dict[str, Any]]]:
+        """Return ``(serial, number)`` for every number, oldest first.
+
+        The serial is fixed when the fake first sees a number, so it survives
+        deletions; numbers a test put into ``numbers`` directly get theirs now.
+        """
+        for pid in self.numbers:
+            if pid not in self._created:
+                self._created[pid] = next(self._serial)
+        return sorted(
+            ((self._created[pid], number) for pid, number in self.numbers.items()),
+            key=lambda pair: pair[0],
+        )
+
+    def find(
         self,
         *,
         provider: str | None = None,
@@ -84,9 +116,12 @@ class PhoneNumberStore:
         return found
 
     def delete(self, phone_number_id: str) -> None:
-        """Remove the number. Raises :class:`PhoneNumberNotFound`."""
+        """Remove the number, its settings and its SIP log. Raises :class:`PhoneNumberNotFound`."""
         self.get(phone_number_id)
         del self.numbers[phone_number_id]
+        self.provider_settings.pop(phone_number_id, None)
+        self.sip_messages.pop(phone_number_id, None)
+        self._created.pop(phone_number_id, None)
 
     def update(self, phone_number_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         """Apply a validated partial update and return the number's new state.
@@ -152,21 +187,40 @@ class PhoneNumberStore:
             )
 
     def import_number(self, fields: Mapping[str, Any]) -> str:
-        """Create a number from a validated import body and return its new ID."""
+        """Create a number from a validated import body and return its new ID.
+
+        Raises :class:`PhoneNumberExists` when the account already holds the
+        same ``phone_number`` (compared as sent), whatever its provider.
+        """
+        number = fields["phone_number"]
+        for existing in self.numbers.values():
+            if existing.get("phone_number") == number:
+                raise PhoneNumberExists(
+                    f"Phone number {number} is already imported"
+                    f" as {existing.get('phone_number_id')}"
+                )
         provider = fields["provider"]
         pid = self.new_phone_number_id()
         sip = provider == "sip_trunk"
-        outbound = outbound_from_config(fields.get("outbound_trunk_config"), None) if sip else None
-        self.numbers[pid] = _data.phone_number(
+        agent_id = fields.get("agent_id")
+        body = _data.phone_number(
             phone_number_id=pid,
             provider=provider,
-            number=fields["phone_number"],
+            number=number,
             label=fields["label"],
-            assigned_agent=None,
-            outbound=outbound,
+            assigned_agent=None
+            if agent_id is None
+            else _data.agent_info(agent_id, self.agent_name(agent_id)),
+            outbound=outbound_from_config(fields.get("outbound_trunk_config"), None)
+            if sip
+            else None,
             inbound=inbound_from_config(fields.get("inbound_trunk_config"), None) if sip else None,
-            livekit_stack=fields.get("livekit_stack", "standard"),
         )
+        for name in ("supports_inbound", "supports_outbound"):
+            if fields.get(name) is not None:
+                body[name] = fields[name]
+        self.numbers[pid] = body
+        self.provider_settings[pid] = provider_settings(fields)
         return pid
 
     def add_number(
@@ -208,50 +262,42 @@ class PhoneNumberStore:
             serial += 1
         return f"+1555{serial:07d}"
 
+    def add_sip_message(self, phone_number_id: str, message: Mapping[str, Any]) -> None:
+        """Append ``message`` to the SIP log as given. Raises :class:`PhoneNumberNotFound`."""
+        self.get(phone_number_id)
+        self.sip_messages.setdefault(phone_number_id, []).append(dict(message))
 
-def _credentials(config: Mapping[str, Any], previous: Mapping[str, Any] | None) -> tuple[Any, bool]:
-    """Return ``(username, has_auth_credentials)``; a missing password keeps the old one."""
-    credentials = config.get("credentials")
-    if credentials is None:
-        return None, False
-    if credentials.get("password") is not None:
-        return credentials["username"], True
-    return credentials["username"], bool(previous and previous.get("has_auth_credentials"))
+    def add_sip_dialog(
+        self,
+        phone_number_id: str,
+        *,
+        count: int,
+        direction: str | None = None,
+        start_unix_micro: int | None = None,
+        remote_number: str | None = None,
+        call_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Log ``count`` realistic SIP messages for the number; return them.
 
-
-def outbound_from_config(
-    config: Mapping[str, Any] | None, previous: Mapping[str, Any] | None
-) -> dict[str, Any] | None:
-    """Turn an ``outbound_trunk_config`` into the outbound trunk the API reports."""
-    if config is None:
-        return None
-    username, has_auth = _credentials(config, previous)
-    trunk = _data.outbound_trunk(
-        address=config["address"],
-        transport=config["transport"],
-        media_encryption=config["media_encryption"],
-        headers=config["headers"],
-        attributes_to_headers=config["attributes_to_headers"],
-        username=username,
-    )
-    trunk["has_auth_credentials"] = has_auth
-    return trunk
-
-
-def inbound_from_config(
-    config: Mapping[str, Any] | None, previous: Mapping[str, Any] | None
-) -> dict[str, Any] | None:
-    """Turn an ``inbound_trunk_config`` into the inbound trunk the API reports."""
-    if config is None:
-        return None
-    username, has_auth = _credentials(config, previous)
-    trunk = _data.inbound_trunk(
-        allowed_addresses=config["allowed_addresses"],
-        allowed_numbers=config["allowed_numbers"],
-        media_encryption=config["media_encryption"],
-        username=username,
-        remote_domains=config["remote_domains"],
-        attributes_to_headers=config["attributes_to_headers"],
-    )
-    trunk["has_auth_credentials"] = has_auth
-    return trunk
+        Raises :class:`PhoneNumberNotFound`, ``ValueError`` for a bad
+        ``count`` or ``direction``.
+        """
+        number = self.get(phone_number_id)
+        log = self.sip_messages.setdefault(phone_number_id, [])
+        if start_unix_micro is None:
+            start_unix_micro = max(
+                (m.get("created_at_unix_micro", 0) for m in log),
+                default=_sip_log.EPOCH_UNIX_MICRO,
+            )
+            start_unix_micro += 1_000_000 if log else 0
+        messages = _sip_log.generate(
+            self._sip_rng,
+            number,
+            count=count,
+            direction=direction,
+            start_unix_micro=start_unix_micro,
+            remote_number=remote_number,
+            call_id=call_id,
+        )
+        log.extend(messages)
+        return messages

@@ -9,12 +9,17 @@ items (``type``, ``loc``, ``msg``, ``input`` and, where pydantic gives one,
 not just the first. Models return only the fields the body set (pydantic's
 ``exclude_unset``) with nested defaults filled in, because the API tells an
 omitted field (unchanged) from ``null`` (cleared).
+
+The models themselves sit beside their endpoints: ``_bodies`` (phone
+numbers), ``_call_bodies`` (calls), ``_pages`` (query parameters).
 """
 
 from __future__ import annotations
 
 import email.message
 import json
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +29,8 @@ ErrorItem = dict[str, Any]
 Validator = Callable[[Any, Loc, list[ErrorItem]], Any]
 
 _MISSING: Any = object()
+#: What the fake sends back in place of a secret echoed by a 422.
+REDACTED = "**********"
 _TRUE_WORDS = frozenset({"1", "on", "t", "true", "y", "yes"})
 _FALSE_WORDS = frozenset({"0", "off", "f", "false", "n", "no"})
 
@@ -67,8 +74,7 @@ def boolean(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
 
 def enum(*choices: str) -> Validator:
     """Return a validator accepting exactly ``choices`` (pydantic's ``enum`` error)."""
-    quoted = [f"'{choice}'" for choice in choices]
-    expected = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    expected = _expected(choices)
 
     def validate(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
         if not (isinstance(value, str) and value in choices):
@@ -79,14 +85,94 @@ def enum(*choices: str) -> Validator:
     return validate
 
 
-def string_list(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
-    """Accept a list of strings, reporting each bad item at its index."""
-    if not isinstance(value, list):
-        errors.append(error_item("list_type", loc, "Input should be a valid list", value))
+_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+(?:_\d+)*(?:\.0+)?\s*")
+
+
+def integer(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
+    """Accept an integer the way pydantic's lax mode does (``"7"``, ``7.0``, ``True``)."""
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            errors.append(
+                error_item("finite_number", loc, "Input should be a finite number", value)
+            )
+        elif not value.is_integer():
+            msg = "Input should be a valid integer, got a number with a fractional part"
+            errors.append(error_item("int_from_float", loc, msg, value))
+        else:
+            return int(value)
         return value
-    for index, item in enumerate(value):
-        string(item, (*loc, index), errors)
-    return list(value)
+    if isinstance(value, str):
+        if _INTEGER_TEXT.fullmatch(value):
+            return int(value.strip().split(".")[0])
+        msg = "Input should be a valid integer, unable to parse string as an integer"
+        errors.append(error_item("int_parsing", loc, msg, value))
+        return value
+    errors.append(error_item("int_type", loc, "Input should be a valid integer", value))
+    return value
+
+
+def bounded(validator: Validator, *, ge: int | None = None, le: int | None = None) -> Validator:
+    """Return ``validator`` that also checks ``ge <= value <= le`` (pydantic's messages)."""
+
+    def validate(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
+        found = len(errors)
+        cleaned = validator(value, loc, errors)
+        if len(errors) > found:
+            return cleaned
+        if ge is not None and cleaned < ge:
+            msg = f"Input should be greater than or equal to {ge}"
+            errors.append(error_item("greater_than_equal", loc, msg, value, {"ge": ge}))
+        elif le is not None and cleaned > le:
+            msg = f"Input should be less than or equal to {le}"
+            errors.append(error_item("less_than_equal", loc, msg, value, {"le": le}))
+        return cleaned
+
+    return validate
+
+
+def _expected(choices: tuple[str, ...]) -> str:
+    quoted = [f"'{choice}'" for choice in choices]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def literal(*choices: str) -> Validator:
+    """Return a validator for a ``Literal`` of ``choices`` (pydantic's ``literal_error``)."""
+    expected = _expected(choices)
+
+    def validate(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
+        if not (isinstance(value, str) and value in choices):
+            msg = f"Input should be {expected}"
+            errors.append(error_item("literal_error", loc, msg, value, {"expected": expected}))
+        return value
+
+    return validate
+
+
+def list_of(item: Validator, *, max_length: int | None = None) -> Validator:
+    """Return a validator for a list of ``item``, each bad item reported at its index."""
+
+    def validate(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
+        if not isinstance(value, list):
+            errors.append(error_item("list_type", loc, "Input should be a valid list", value))
+            return value
+        if max_length is not None and len(value) > max_length:
+            # pydantic reports only the length then, not the items.
+            msg = (
+                f"List should have at most {max_length} item{'s' if max_length != 1 else ''}"
+                f" after validation, not {len(value)}"
+            )
+            ctx = {"field_type": "List", "max_length": max_length, "actual_length": len(value)}
+            errors.append(error_item("too_long", loc, msg, value, ctx))
+            return value
+        return [item(element, (*loc, index), errors) for index, element in enumerate(value)]
+
+    return validate
+
+
+#: A list of strings, each bad item reported at its index.
+string_list: Validator = list_of(string)
 
 
 def string_dict(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
@@ -96,6 +182,14 @@ def string_dict(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
         return value
     for key, item in value.items():
         string(item, (*loc, key), errors)
+    return dict(value)
+
+
+def any_dict(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
+    """Accept any JSON object (``dict[str, Any]``)."""
+    if not isinstance(value, dict):
+        errors.append(error_item("dict_type", loc, "Input should be a valid dictionary", value))
+        return value
     return dict(value)
 
 
@@ -174,82 +268,84 @@ def tagged_union(tag: str, variants: Mapping[str, Validator]) -> Validator:
     return validate
 
 
-_MEDIA_ENCRYPTION = enum("disabled", "allowed", "required")
-_TRANSPORT = enum("auto", "udp", "tcp", "tls")
-_LIVEKIT_STACK = enum("standard", "static")
+def value_error(loc: Loc, message: str, input_: Any) -> ErrorItem:
+    """Return the error a pydantic validator raising ``ValueError(message)`` gives.
 
-_CREDENTIALS = model({"username": Field(string), "password": Field(nullable(string), None)})
+    FastAPI encodes the exception in ``ctx`` as ``{}``, so that is what is sent.
+    """
+    return error_item("value_error", loc, f"Value error, {message}", input_, {"error": {}})
 
-_INBOUND_TRUNK_CONFIG = model(
-    {
-        "allowed_addresses": Field(nullable(string_list), None),
-        "allowed_numbers": Field(nullable(string_list), None),
-        "media_encryption": Field(_MEDIA_ENCRYPTION, "allowed"),
-        "credentials": Field(nullable(_CREDENTIALS), None),
-        "remote_domains": Field(nullable(string_list), None),
-        "attributes_to_headers": Field(string_dict, {}),
-    }
-)
 
-_OUTBOUND_TRUNK_CONFIG = model(
-    {
-        "address": Field(string),
-        "transport": Field(_TRANSPORT, "auto"),
-        "media_encryption": Field(_MEDIA_ENCRYPTION, "allowed"),
-        "headers": Field(string_dict, {}),
-        "attributes_to_headers": Field(string_dict, {}),
-        "credentials": Field(nullable(_CREDENTIALS), None),
-    }
-)
+def checked(validator: Validator, check: Callable[[Any], str | None]) -> Validator:
+    """Return ``validator`` followed by ``check``, as a pydantic ``after`` validator.
 
-#: Fields of ``UpdatePhoneNumberRequest`` that only mean something on SIP trunk numbers.
-SIP_ONLY_FIELDS = (
-    "inbound_trunk_config",
-    "outbound_trunk_config",
-    "livekit_stack",
-    "store_sip_messages",
-)
+    ``check`` sees the cleaned value only when ``validator`` found no error, and
+    returns the message of a ``value_error`` (or ``None`` when the value is fine).
+    """
 
-_UPDATE_REQUEST = model(
-    {
-        "agent_id": Field(nullable(string), None),
-        "label": Field(nullable(string), None),
-        "inbound_trunk_config": Field(nullable(_INBOUND_TRUNK_CONFIG), None),
-        "outbound_trunk_config": Field(nullable(_OUTBOUND_TRUNK_CONFIG), None),
-        "livekit_stack": Field(nullable(_LIVEKIT_STACK), None),
-        "store_sip_messages": Field(nullable(boolean), None),
-        "environment": Field(nullable(string), None),
-        "branch_id": Field(nullable(string), None),
-    },
-    fill_defaults=False,
-)
+    def validate(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
+        found = len(errors)
+        cleaned = validator(value, loc, errors)
+        if len(errors) == found:
+            message = check(cleaned)
+            if message is not None:
+                errors.append(value_error(loc, message, value))
+        return cleaned
 
-_IMPORT_REQUEST = tagged_union(
-    "provider",
-    {
-        "twilio": model(
-            {
-                "phone_number": Field(string),
-                "label": Field(string),
-                "sid": Field(string),
-                "token": Field(string),
-                "provider": Field(string, "twilio"),
-            }
-        ),
-        "sip_trunk": model(
-            {
-                "phone_number": Field(string),
-                "label": Field(string),
-                "inbound_trunk_config": Field(nullable(_INBOUND_TRUNK_CONFIG), None),
-                "outbound_trunk_config": Field(nullable(_OUTBOUND_TRUNK_CONFIG), None),
-                "livekit_stack": Field(_LIVEKIT_STACK, "standard"),
-                "provider": Field(string, "sip_trunk"),
-            }
-        ),
-    },
-)
+    return validate
 
-PROVIDER_FILTER = enum("twilio", "sip_trunk", "exotel")
+
+def redact(errors: list[ErrorItem], secrets: frozenset[str]) -> list[ErrorItem]:
+    """Return ``errors`` with the value of every field named in ``secrets`` masked.
+
+    FastAPI echoes the ``input`` of each error, which may be the whole object
+    holding a token or a password; the fake never sends a secret back.
+    """
+
+    def mask(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: REDACTED if k in secrets else mask(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mask(item) for item in value]
+        return value
+
+    masked = []
+    for item in errors:
+        loc = item["loc"]
+        secret = bool(loc) and loc[-1] in secrets
+        masked.append({**item, "input": REDACTED if secret else mask(item["input"])})
+    return masked
+
+
+def validate_body(validator: Validator, body: Any) -> tuple[Any, list[ErrorItem]]:
+    """Validate a decoded body at ``loc ("body",)``; a missing body is an error.
+
+    Returns ``(cleaned, errors)``; ``cleaned`` is ``{}`` when there are errors.
+    """
+    errors: list[ErrorItem] = []
+    if body is None:
+        return {}, [error_item("missing", ("body",), "Field required", None)]
+    cleaned = validator(body, ("body",), errors)
+    return (cleaned if not errors else {}), errors
+
+
+def validate_query(
+    fields: Mapping[str, Field], query: Mapping[str, str]
+) -> tuple[dict[str, Any], list[ErrorItem]]:
+    """Validate query parameters at ``loc ("query", name)``, filling defaults.
+
+    ``query`` holds one value per name (the last one sent, as Starlette reads it).
+    """
+    errors: list[ErrorItem] = []
+    cleaned: dict[str, Any] = {}
+    for name, field in fields.items():
+        if name in query:
+            cleaned[name] = field.validator(query[name], ("query", name), errors)
+        elif field.required:
+            errors.append(error_item("missing", ("query", name), "Field required", None))
+        else:
+            cleaned[name] = field.default
+    return cleaned, errors
 
 
 def decode_body(raw: bytes, content_type: str | None) -> tuple[Any, list[ErrorItem]]:
@@ -284,29 +380,3 @@ def decode_body(raw: bytes, content_type: str | None) -> tuple[Any, list[ErrorIt
     except json.JSONDecodeError as exc:
         ctx = {"error": exc.msg}
         return None, [error_item("json_invalid", ("body", exc.pos), "JSON decode error", {}, ctx)]
-
-
-def _validate_body(validator: Validator, body: Any) -> tuple[dict[str, Any], list[ErrorItem]]:
-    errors: list[ErrorItem] = []
-    if body is None:
-        return {}, [error_item("missing", ("body",), "Field required", None)]
-    cleaned = validator(body, ("body",), errors)
-    return (cleaned if not errors else {}), errors
-
-
-def validate_update(body: Any) -> tuple[dict[str, Any], list[ErrorItem]]:
-    """Validate a decoded ``UpdatePhoneNumberRequest`` body.
-
-    Returns ``(fields, errors)``: ``fields`` holds only the keys the body set,
-    cleaned (lax booleans converted, nested defaults filled); ``errors`` is
-    empty when the body is valid. A missing body (``None``) is an error.
-    """
-    return _validate_body(_UPDATE_REQUEST, body)
-
-
-def validate_import(body: Any) -> tuple[dict[str, Any], list[ErrorItem]]:
-    """Validate a decoded import body (``twilio`` or ``sip_trunk``, tagged by ``provider``).
-
-    Returns ``(fields, errors)`` like :func:`validate_update`, with defaults filled in.
-    """
-    return _validate_body(_IMPORT_REQUEST, body)

@@ -208,6 +208,7 @@ async def test_sip_trunk_configs_derive_trunk_info(api: Api, fake: FakeElevenLab
         "has_auth_credentials": True,
         "username": "alice",
         "has_outbound_trunk": True,
+        "enabled_codecs": None,
     }
     assert body["outbound_trunk"] == outbound
     assert body["provider_config"] == outbound

@@ -197,3 +197,79 @@ async def test_faulted_requests_still_count(api: Api, fake: FakeElevenLabs) -> N
     assert fake.stats.faults == {"status": 1, "reset": 1}
     assert fake.stats.statuses == {429: 1}
     assert fake.stats.in_flight == 0
+
+
+# Faults after the API acted: the reply is lost, the state has changed.
+
+CALL = "/v1/convai/twilio/outbound-call"
+
+
+def call_body(fake: FakeElevenLabs) -> dict[str, str]:
+    pid = first_of(fake, "twilio")
+    return {"agent_id": "agent_a", "agent_phone_number_id": pid, "to_number": "+15550009999"}
+
+
+async def test_reset_after_acting_places_the_call_and_loses_the_reply(
+    api: Api, fake: FakeElevenLabs
+) -> None:
+    fake.script(Fault.after_acting(Fault.reset()))
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await api.call("POST", CALL, json=call_body(fake))
+    assert len(fake.calls) == 1
+    assert fake.stats.faults == {"after_acting": 1}
+    assert fake.stats.statuses == {}  # nothing was answered
+
+
+async def test_a_fault_before_acting_places_no_call(api: Api, fake: FakeElevenLabs) -> None:
+    fake.script(Fault.reset(), Fault.server_error(503))
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await api.call("POST", CALL, json=call_body(fake))
+    assert (await api.call("POST", CALL, json=call_body(fake)))[0] == 503
+    assert fake.calls == []
+
+
+async def test_status_after_acting_imports_the_number(api: Api, fake: FakeElevenLabs) -> None:
+    fake.script(Fault.after_acting(Fault.server_error(503)))
+    body = {"provider": "twilio", "phone_number": "+15550001234", "label": "x"}
+    status, answer = await api.call("POST", NUMBERS, json={**body, "sid": "AC1", "token": "t"})
+    assert (status, answer["detail"]["status"]) == (503, "internal_server_error")
+    [imported] = [n for n in fake.numbers.values() if n["phone_number"] == "+15550001234"]
+    # Sent again, the import now finds the number it made the first time.
+    status, answer = await api.call("POST", NUMBERS, json={**body, "sid": "AC1", "token": "t"})
+    assert status == 409
+    assert imported["phone_number_id"] in answer["detail"]["message"]
+    assert fake.stats.statuses == {503: 1, 409: 1}
+
+
+async def test_truncate_and_delay_after_acting(api: Api, fake: FakeElevenLabs) -> None:
+    pid = first_of(fake, "exotel")
+    fake.script(Fault.after_acting(Fault.truncate()), Fault.after_acting(Fault.delay(0.05)))
+    with pytest.raises(aiohttp.ClientPayloadError):
+        await api.patch(pid, {"label": "cut"})
+    assert fake.numbers[pid]["label"] == "cut"
+    status, body = await api.patch(pid, {"label": "late"})
+    assert (status, body["label"]) == (200, "late")
+    assert fake.stats.faults == {"after_acting": 2}
+
+
+async def test_after_acting_a_refused_request_changes_nothing(
+    api: Api, fake: FakeElevenLabs
+) -> None:
+    fake.script(Fault.after_acting(Fault.server_error(503)))
+    body = {**call_body(fake), "agent_phone_number_id": "phnum_missing"}
+    assert (await api.call("POST", CALL, json=body))[0] == 503
+    assert fake.calls == []
+
+
+async def test_after_acting_in_the_random_mix() -> None:
+    mix = [Fault.after_acting(Fault.server_error(503))]
+    async with FakeElevenLabs(numbers=1, fault_rate=1.0, fault_mix=mix) as fake:
+        assert await outcomes(fake, 2) == ["503", "503"]
+        assert fake.stats.faults == {"after_acting": 2}
+
+
+def test_after_acting_takes_a_reply_fault() -> None:
+    assert Fault.after_acting(Fault.reset()).reply == Fault.reset()
+    for bad in (Fault.after_acting(Fault.reset()), 503, Fault()):
+        with pytest.raises(TypeError):
+            Fault.after_acting(bad)  # type: ignore[arg-type]

@@ -103,9 +103,14 @@ def test_command_line_serves_until_interrupted() -> None:
     )
     try:
         assert process.stdout is not None
-        base_url = process.stdout.readline().split("base URL:")[1].strip()
-        assert process.stdout.readline().split()[-1] == "test-key"
-        assert process.stdout.readline().split()[1] == "5"
+        first = process.stdout.readline()
+        assert first.startswith("serving 5 numbers on http://127.0.0.1:")
+        base_url = first.split(" on ")[-1].strip()
+        assert process.stdout.readline().split() == [
+            "export",
+            f"ELEVENLABS_BASE_URL={base_url}",
+            "ELEVENLABS_API_KEY=test-key",
+        ]
         request = urllib.request.Request(base_url + NUMBERS, headers={"xi-api-key": "test-key"})
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
@@ -117,5 +122,5 @@ def test_command_line_serves_until_interrupted() -> None:
             process.kill()
             process.communicate()
     assert process.returncode == 0, err
-    assert out.strip() == "stopped"
-    assert "Traceback" not in err
+    assert out == ""
+    assert err.splitlines() == ["Ctrl-C to stop", "stopped"]

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from elevenphone.testing import FakeElevenLabs
-from elevenphone.testing._validation import decode_body, validate_import, validate_update
+from elevenphone.testing._bodies import validate_import, validate_update
+from elevenphone.testing._validation import REDACTED, decode_body
 from tests.testing.helpers import NUMBERS, Api, first_of
 
 STRING = "Input should be a valid string"
@@ -91,7 +92,7 @@ def test_credentials_need_a_username(config: str) -> None:
         "type": "missing",
         "loc": ["body", config, "credentials", "username"],
         "msg": "Field required",
-        "input": {"password": "p"},
+        "input": {"password": REDACTED},  # the fake never echoes a secret
     }
 
 
@@ -214,6 +215,7 @@ def test_valid_body_keeps_only_set_fields_and_fills_nested_defaults() -> None:
             "headers": {},
             "attributes_to_headers": {},
             "credentials": None,
+            "enabled_codecs": None,
         },
     }
 
@@ -253,7 +255,7 @@ def test_import_is_a_union_tagged_by_provider() -> None:
     assert errors[0]["type"] == "union_tag_invalid"
     assert errors[0]["msg"] == (
         "Input tag 'vonage' found using 'provider' does not match any of the expected tags:"
-        " 'twilio', 'sip_trunk'"
+        " 'twilio', 'exotel', 'sip_trunk'"
     )
     _, errors = validate_import({"provider": "twilio", "phone_number": "+1", "label": 3})
     assert [(e["type"], e["loc"]) for e in errors] == [
