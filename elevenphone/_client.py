@@ -11,9 +11,9 @@ import logging
 import os
 import platform
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiohttp
 from msgspec import UNSET, UnsetType
@@ -21,7 +21,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._exceptions import APIStatusError, ElevenPhoneError, InvalidRequestError
-from ._request import APIRequest, check_timeout
+from ._request import DEFAULT_OPTIONS, APIRequest, check_timeout
 from ._response import APIResponse
 from ._retry import RetryPolicy, logger
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
@@ -32,11 +32,20 @@ from .resources.phone_numbers import PhoneNumbers
 
 T = TypeVar("T")
 
-Attempt = Callable[[], Awaitable[HTTPReply]]
-"""One attempt of a call: send it once, return the 2xx reply or raise its error."""
 
-Gate = Callable[[Attempt], Awaitable[HTTPReply]]
-"""Runs one attempt under a bulk run's gate (permit, rate, adaptive limit)."""
+class Gate(Protocol):
+    """What a bulk run puts around every attempt of its requests (permit, rate,
+    adaptive limit): hooks in the one send path, so no layer wraps it."""
+
+    def enter(self) -> object | None:
+        """A permit if one is free now, else None (then :meth:`wait`)."""
+
+    async def wait(self) -> object:
+        """Wait for a permit."""
+
+    def leave(self, permit: object, error: BaseException | None) -> None:
+        """Give the permit back: the attempt succeeded (None) or failed with ``error``."""
+
 
 __all__ = ["REGIONS", "ElevenPhone"]
 
@@ -317,21 +326,32 @@ class ElevenPhone:
         method, path, options = request.method, request.path, request.options
         # The path is already percent-encoded: keep yarl from decoding "%2E".
         url = URL(self.base_url + path, encoded=True)
-        query = request.final_query()
+        timeout, secrets = self.timeout, self._secrets
+        if options is DEFAULT_OPTIONS:  # the common case, without per-call options
+            query, body = request.query, request.body
+            headers: Mapping[str, str] = self._headers if body is None else self._json_headers
+        else:
+            query, body = request.final_query(), request.final_body()
+            headers = self._headers if body is None else self._json_headers
+            if options.extra_headers:
+                headers = _merged_headers(headers, options.extra_headers)
+            if not isinstance(options.timeout, UnsetType):
+                timeout = options.timeout
+            secrets = self._secrets_of(request)
         if query:
             url = url.with_query(query)
-        body = request.final_body()
-        headers: Mapping[str, str] = self._headers if body is None else self._json_headers
-        if options.extra_headers:
-            headers = _merged_headers(headers, options.extra_headers)
-        timeout = self.timeout if isinstance(options.timeout, UnsetType) else options.timeout
-        transport, secrets = self._transport, self._secrets_of(request)
+        transport = self._transport
+        debug = logger.isEnabledFor(logging.DEBUG)
         attempts = 0
 
         async def attempt() -> HTTPReply:
             nonlocal attempts
             attempts += 1
-            debug = logger.isEnabledFor(logging.DEBUG)
+            permit = None
+            if gate is not None:
+                permit = gate.enter()
+                if permit is None:
+                    permit = await gate.wait()
             started = time.perf_counter() if debug else 0.0
             failure: ElevenPhoneError
             try:
@@ -343,11 +363,19 @@ class ElevenPhone:
                 if debug:
                     elapsed_ms = (time.perf_counter() - started) * 1000
                     logger.debug("%s %s failed in %.1f ms: %s", method, path, elapsed_ms, failure)
+                if gate is not None:
+                    gate.leave(permit, failure)
                 raise failure from None
+            except BaseException as exc:  # cancelled: the permit goes back all the same
+                if gate is not None:
+                    gate.leave(permit, exc)
+                raise
             if debug:
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 logger.debug("%s %s -> %d in %.1f ms", method, path, reply.status, elapsed_ms)
             if 200 <= reply.status < 300 and not reply.truncated:
+                if gate is not None:
+                    gate.leave(permit, None)
                 return reply
             if reply.truncated and 200 <= reply.status < 300:
                 limit = transport.max_response_bytes
@@ -356,15 +384,17 @@ class ElevenPhone:
                 failure = error_from_response(
                     reply.status, reply.headers, reply.body, truncated=reply.truncated
                 )
-            raise redact_error(failure, secrets)
+            failure = redact_error(failure, secrets)
+            if gate is not None:
+                gate.leave(permit, failure)
+            raise failure
 
-        send_once: Attempt = attempt if gate is None else lambda: gate(attempt)
         # The first attempt runs here rather than in retry_policy.call: a call
         # that succeeds then resumes through two coroutine frames fewer at each
         # of aiohttp's suspensions.
         first_failure: ElevenPhoneError | None = None
         try:
-            reply = await send_once()
+            reply = await attempt()
         except ElevenPhoneError as error:
             first_failure = error
         # Retried outside the except block: no error raised is chained to another.
@@ -372,7 +402,7 @@ class ElevenPhone:
             try:
                 reply = await self.retry_policy.retry(
                     first_failure,
-                    send_once,
+                    attempt,
                     description=request.description,
                     idempotent=request.idempotent,
                     overload_is_free=gate is not None,

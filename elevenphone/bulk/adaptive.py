@@ -19,14 +19,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["AdaptiveConcurrencyLimit", "Permit"]
 
 
-@dataclass(frozen=True)
-class Permit:
-    """One admitted request. ``generation`` is the limit's generation at admission."""
+class Permit(NamedTuple):
+    """One admitted request. ``generation`` is the limit's generation at admission.
+
+    (A tuple: one is made per request of a bulk run.)
+    """
 
     generation: int
 
@@ -110,6 +112,17 @@ class AdaptiveConcurrencyLimit:
         """How many times an overload lowered the limit."""
         return self._decreases
 
+    def try_acquire(self) -> Permit | None:
+        """Admit one request now if the limit allows it and no one waits; else None."""
+        # Inlined (limit, _admit, _take_slot): this runs for every request of a run.
+        in_flight = self._in_flight
+        if self._waiters or in_flight >= max(self._minimum, int(self._limit)):
+            return None
+        self._in_flight = in_flight = in_flight + 1
+        if in_flight > self._peak_in_flight:
+            self._peak_in_flight = in_flight
+        return Permit(self._generation)
+
     async def acquire(self) -> Permit:
         """Wait until fewer than :attr:`limit` requests are in flight, then admit one.
 
@@ -158,12 +171,14 @@ class AdaptiveConcurrencyLimit:
         if self._in_flight <= 0:
             raise RuntimeError("release() without a matching acquire()")
         self._in_flight -= 1
-        self._wake()
+        if self._waiters:
+            self._wake()
 
     def record_success(self, permit: Permit) -> None:
         """A request of ``permit`` succeeded: raise the limit by ``1 / limit``."""
         self._limit = min(float(self._ceiling), self._limit + 1.0 / max(self._limit, 1.0))
-        self._wake()
+        if self._waiters:
+            self._wake()
 
     def record_overload(self, permit: Permit, server_maximum: int | None = None) -> None:
         """The server said too many requests were in flight.

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._exceptions import ElevenPhoneError, InvalidRequestError, JournalError
 from .._request import APIRequest
+from .adaptive import Permit
 from .gate import BulkGate
 from .journal import Journal, JournalJob
 from .operations import BulkOperation
@@ -49,7 +50,6 @@ from .source import ItemSource, SeenIds, check_no_repeats, length_of, repeated
 
 if TYPE_CHECKING:
     from .._client import ElevenPhone
-    from .._transport import HTTPReply
     from .adaptive import AdaptiveConcurrencyLimit
 
 __all__ = ["BulkRun", "JournalArg", "ProgressCallback", "collect", "opened_journal"]
@@ -99,7 +99,7 @@ def opened_journal(
         journal.close()
 
 
-async def _cancel_and_wait(tasks: set[asyncio.Task[BulkOutcome]]) -> None:
+async def _cancel_and_wait(tasks: set[asyncio.Task[None]]) -> None:
     """Cancel ``tasks`` and wait until every one has ended, even if cancelled again."""
     for task in tasks:
         task.cancel()
@@ -117,9 +117,10 @@ async def _cancel_and_wait(tasks: set[asyncio.Task[BulkOutcome]]) -> None:
         raise asyncio.CancelledError
 
 
-class _ItemSender:
-    """Sends the requests of one item through the client's one send path, with
-    the run's gate around every attempt; counts them for the item's outcome."""
+class _Sender:
+    """Sends the requests of a worker's item through the client's one send
+    path, as the gate of each attempt (the run's gate, counting the item's
+    requests for its outcome)."""
 
     __slots__ = ("_client", "_gate", "_run", "requests")
 
@@ -129,13 +130,24 @@ class _ItemSender:
         self._gate = run._gate
         self.requests = 0
 
-    def _admit(self, attempt: Callable[[], Awaitable[HTTPReply]]) -> Awaitable[HTTPReply]:
-        self.requests += 1
-        return self._gate.admit(attempt)
-
     def __call__(self, request: APIRequest[T]) -> Awaitable[T]:
         self._run._calls += 1
-        return self._client._execute(request, gate=self._admit)
+        return self._client._execute(request, gate=self)
+
+    def enter(self) -> Permit | None:
+        permit = self._gate.enter()
+        if permit is not None:
+            self.requests += 1
+        return permit
+
+    async def wait(self) -> Permit:
+        permit = await self._gate.wait()
+        self.requests += 1
+        return permit
+
+    def leave(self, permit: object, error: BaseException | None) -> None:
+        assert isinstance(permit, Permit)
+        self._gate.leave(permit, error)
 
 
 class BulkRun(Generic[ItemT]):
@@ -191,6 +203,9 @@ class BulkRun(Generic[ItemT]):
             check_no_repeats(items)
         elif not isinstance(items, Mapping):
             self._seen = SeenIds()
+        # One worker per request the run may have in flight; outcomes not yet
+        # taken may run a further concurrency ahead.
+        self._workers = concurrency
         self._window = 2 * concurrency
         self._stop_on_error = stop_on_error
         self._journal_arg = journal
@@ -201,6 +216,15 @@ class BulkRun(Generic[ItemT]):
         self._ended: float | None = None
         self._done = self._succeeded = self._failed = self._skipped = 0
         self._calls = 0
+        self._finished: deque[BulkOutcome] = deque()
+        self._woken = asyncio.Event()
+        self._room = asyncio.Event()
+        self._pulling = asyncio.Lock()
+        self._pulled = 0
+        self._active = 0
+        self._stopping = False
+        self._ending: ElevenPhoneError | None = None
+        self._fatal: BaseException | None = None
         self.stopped_early = False
         self.warnings: list[str] = []
         self._outcomes = self._run()
@@ -210,8 +234,8 @@ class BulkRun(Generic[ItemT]):
     def __aiter__(self) -> BulkRun[ItemT]:
         return self
 
-    async def __anext__(self) -> BulkOutcome:
-        return await self._outcomes.__anext__()
+    def __anext__(self) -> Awaitable[BulkOutcome]:
+        return self._outcomes.__anext__()
 
     async def aclose(self) -> None:
         """Stop the run: cancel requests in flight, wait for them, close the journal."""
@@ -255,76 +279,108 @@ class BulkRun(Generic[ItemT]):
 
     async def _run(self) -> AsyncGenerator[BulkOutcome, None]:
         self._started = time.monotonic()
-        operation = self._operation
-        running: set[asyncio.Task[BulkOutcome]] = set()
-        # Tasks put themselves here as they end: taking one is O(1), where
-        # asyncio.wait would register a callback on every task at each turn.
-        finished: deque[asyncio.Task[BulkOutcome]] = deque()
-        woken = asyncio.Event()
-
-        def on_done(task: asyncio.Task[BulkOutcome]) -> None:
-            finished.append(task)
-            woken.set()
-
-        # An error that ends the run once the items in flight have ended.
-        ending: ElevenPhoneError | None = None
+        workers: set[asyncio.Task[None]] = set()
         try:
-            create = operation.job is not None
-            with opened_journal(self._journal_arg, operation.job, create=create) as journal:
+            create = self._operation.job is not None
+            with opened_journal(self._journal_arg, self._operation.job, create=create) as journal:
                 self._journal = journal
                 if journal is not None:
                     self.warnings = journal.warnings
                 try:
-                    exhausted = False
+                    # A fixed pool of workers, one per request that may be in
+                    # flight, each taking the next item when done with its
+                    # own: no task per item.
+                    workers = {
+                        asyncio.ensure_future(self._work(journal)) for _ in range(self._workers)
+                    }
+                    self._active = len(workers)
+                    outcomes = self._finished
                     while True:
-                        while (
-                            not exhausted and not self.stopped_early and len(running) < self._window
-                        ):
-                            more, raw = await self._source.next()
-                            if not more:
-                                exhausted = True
-                                continue
-                            item = operation.prepare(raw)
-                            if (repeat := self._repeat(operation.key(item))) is not None:
-                                # Never sent; what is in flight ends, records included.
-                                ending = ending or repeat
-                                exhausted = True
-                            elif journal is not None and operation.is_done(item, journal):
-                                skipped = BulkOutcome(operation.key(item), "skipped")
-                                yield self._count(skipped)
-                            else:
-                                task = asyncio.ensure_future(self._apply(item))
-                                task.add_done_callback(on_done)
-                                running.add(task)
-                        if not running:
-                            break
-                        if not finished:
-                            woken.clear()
-                            await woken.wait()
-                        while finished:
-                            task = finished.popleft()
-                            running.discard(task)
-                            try:
-                                outcome = self._count(task.result())
-                            except JournalError as error:
-                                # Nothing new may start without a journal; what
-                                # is in flight ends (its records may still be written).
-                                ending = ending or error
-                                exhausted = True
-                                continue
-                            if outcome.status == "failed" and self._stop_on_error and not exhausted:
-                                exhausted = True
-                                self.stopped_early = (await self._source.next())[0]
+                        while outcomes:
+                            outcome = self._count(outcomes.popleft())
+                            self._room.set()  # one more taken: a worker may pull again
+                            if (
+                                outcome.status == "failed"
+                                and self._stop_on_error
+                                and not self._stopping
+                            ):
+                                self._stopping = True
+                                self.stopped_early = await self._pull() is not None
                             yield outcome
-                    if ending is not None:
-                        raise ending
+                        if self._fatal is not None:
+                            raise self._fatal
+                        if not self._active:
+                            break
+                        self._woken.clear()
+                        await self._woken.wait()
+                    if self._ending is not None:
+                        raise self._ending
                 finally:
                     self._ended = time.monotonic()
-                    await _cancel_and_wait(running)
+                    await _cancel_and_wait(workers)
         finally:
             self._journal = None
             if self._ended is None:
                 self._ended = time.monotonic()
+
+    async def _pull(self) -> tuple[object] | None:
+        """The next raw item (in a 1-tuple), or None when there are no more."""
+        source = self._source
+        if source.is_sync:
+            more, raw = source.next()
+        else:
+            async with self._pulling:  # an async iterator serves one caller at a time
+                more, raw = await source.anext()
+        return (raw,) if more else None
+
+    async def _work(self, journal: Journal | None) -> None:
+        """One worker: take items until there are none, or the run stops."""
+        operation = self._operation
+        finished, woken = self._finished, self._woken
+        sender = _Sender(self)
+        try:
+            while not self._stopping:
+                # No further ahead of the caller than the window: memory stays
+                # flat however slowly the outcomes are taken.
+                while self._pulled - self._done >= self._window:
+                    self._room.clear()
+                    await self._room.wait()
+                    if self._stopping:
+                        return
+                pulled = await self._pull()
+                if pulled is None:
+                    return
+                self._pulled += 1
+                item = operation.prepare(pulled[0])
+                key = operation.key(item)
+                repeat = self._repeat(key)
+                if repeat is not None:
+                    # Never sent; what is in flight ends, records included.
+                    self._end_with(repeat)
+                    return
+                if journal is not None and operation.is_done(item, journal):
+                    finished.append(BulkOutcome(key, "skipped"))
+                else:
+                    sender.requests = 0
+                    finished.append(await operation.apply(item, sender, journal))
+                woken.set()
+        except JournalError as error:
+            # Nothing new may start without a journal; what is in flight ends
+            # (its records may still be written).
+            self._end_with(error)
+        except asyncio.CancelledError:
+            raise
+        except BaseException as error:  # a refused key, a malformed item: the run ends
+            self._fatal = self._fatal or error
+            self._stopping = True
+        finally:
+            self._active -= 1
+            woken.set()
+
+    def _end_with(self, error: ElevenPhoneError) -> None:
+        """Start nothing more; raise ``error`` once what is in flight has ended."""
+        self._ending = self._ending or error
+        self._stopping = True
 
     def _repeat(self, key: str) -> InvalidRequestError | None:
         """The error for a streamed item whose number the run has met already."""
@@ -334,9 +390,6 @@ class BulkRun(Generic[ItemT]):
         index = len(seen)
         first = seen.add(key)
         return None if first is None else repeated(key, index, first)
-
-    async def _apply(self, item: ItemT) -> BulkOutcome:
-        return await self._operation.apply(item, _ItemSender(self), self._journal)
 
     def _count(self, outcome: BulkOutcome) -> BulkOutcome:
         self._done += 1

@@ -1,8 +1,9 @@
 """The gate of a bulk run: every attempt of every request passes it.
 
-The client's one send path runs each attempt through :meth:`BulkGate.admit`
-(its ``gate=`` hook), retries included, so there is one retry layer: the
-client's, with the gate around each attempt. The gate holds
+The client's one send path calls the gate's hooks around each attempt
+(:meth:`BulkGate.enter` or :meth:`BulkGate.wait` before, :meth:`BulkGate.leave`
+after), retries included, so there is one retry layer, the client's, and no
+coroutine wraps it. The gate holds
 
 - an :class:`~elevenphone.bulk.adaptive.AdaptiveConcurrencyLimit`: a permit
   per request in flight, never more than the limit, which 429
@@ -14,16 +15,13 @@ and counts what went through it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from .._exceptions import RateLimitError
-from .adaptive import AdaptiveConcurrencyLimit
+from .adaptive import AdaptiveConcurrencyLimit, Permit
 
 if TYPE_CHECKING:
     from aiolimiter import AsyncLimiter
-
-    from .._transport import HTTPReply
 
 __all__ = ["BulkGate", "check_options", "signals_overload"]
 
@@ -74,23 +72,34 @@ class BulkGate:
         self.requests = 0
         self.rate_limited = 0
 
-    async def admit(self, attempt: Callable[[], Awaitable[HTTPReply]]) -> HTTPReply:
-        """Run one attempt once a permit (and a rate token) is free, and tell
-        the limit how it went."""
-        limit = self.limit
-        permit = await limit.acquire()
-        try:
-            if self._rate is not None:
+    def enter(self) -> Permit | None:
+        """A permit if one is free now (and no rate is set), else None."""
+        if self._rate is None:
+            permit = self.limit.try_acquire()
+            if permit is not None:
+                self.requests += 1
+                return permit
+        return None
+
+    async def wait(self) -> Permit:
+        """Wait for a permit, then for a rate token."""
+        permit = await self.limit.acquire()
+        if self._rate is not None:
+            try:
                 await self._rate.acquire()
-            self.requests += 1
-            reply = await attempt()
-        except RateLimitError as error:
+            except BaseException:
+                self.limit.release(permit)
+                raise
+        self.requests += 1
+        return permit
+
+    def leave(self, permit: Permit, error: BaseException | None) -> None:
+        """Give ``permit`` back, telling the limit how its attempt went."""
+        limit = self.limit
+        if error is None:
+            limit.record_success(permit)
+        elif isinstance(error, RateLimitError):
             self.rate_limited += 1
             if signals_overload(error):
                 limit.record_overload(permit, error.maximum_concurrent_requests)
-            raise
-        else:
-            limit.record_success(permit)
-            return reply
-        finally:
-            limit.release(permit)
+        limit.release(permit)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterable, Awaitable, Iterable, Mapping
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from .._exceptions import (
     AuthenticationError,
@@ -82,8 +82,7 @@ class BulkOperation(Protocol[ItemT]):
         """
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class UpdateItem:
+class UpdateItem(NamedTuple):
     """One number to update, checked and encoded once.
 
     Attributes:

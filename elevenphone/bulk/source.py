@@ -117,15 +117,29 @@ class ItemSource:
                 f" not {type(items).__name__}"
             )
 
-    async def next(self) -> tuple[bool, object]:
-        """``(True, item)``, or ``(False, None)`` once there are no more."""
-        if self._async is not None:
-            try:
-                return True, await anext(self._async)
-            except StopAsyncIteration:
-                return False, None
+    @property
+    def is_sync(self) -> bool:
+        """Whether items come from a sync iterable: pulled by :meth:`next`."""
+        return self._sync is not None
+
+    def next(self) -> tuple[bool, object]:
+        """From a sync iterable: ``(True, item)``, or ``(False, None)`` once
+        there are no more."""
         assert self._sync is not None
         try:
             return True, next(self._sync)
         except StopIteration:
             return False, None
+
+    async def anext(self) -> tuple[bool, object]:
+        """Like :meth:`next`, from an async iterable."""
+        assert self._async is not None
+        try:
+            return True, await anext(self._async)
+        except StopAsyncIteration:
+            return False, None
+
+    async def has_more(self) -> bool:
+        """Whether another item is left (taking it)."""
+        more, _ = self.next() if self.is_sync else await self.anext()
+        return more
