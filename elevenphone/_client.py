@@ -21,9 +21,10 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._exceptions import APIStatusError, ElevenPhoneError, InvalidRequestError
+from ._logs import logger
 from ._request import DEFAULT_OPTIONS, APIRequest, check_timeout
 from ._response import APIResponse
-from ._retry import RetryPolicy, logger
+from ._retry import RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
 from ._version import __version__
 from ._wire import check_header_value, error_from_response, redact_error, too_large_error

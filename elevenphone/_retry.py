@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import logging
 import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -27,11 +26,9 @@ from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
 from ._exceptions import APIConnectionError, APIStatusError, ElevenPhoneError, RateLimitError
+from ._logs import logger
 
-__all__ = ["RetryPolicy", "logger"]
-
-logger = logging.getLogger("elevenphone")
-logger.addHandler(logging.NullHandler())
+__all__ = ["RetryPolicy"]
 
 T = TypeVar("T")
 

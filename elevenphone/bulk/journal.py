@@ -73,7 +73,6 @@ import datetime
 import errno
 import hashlib
 import json
-import logging
 import os
 import re
 import stat
@@ -87,6 +86,7 @@ from typing import Any, Literal, TypeVar
 import msgspec
 
 from .._exceptions import JournalError
+from .._logs import logger
 from .._models import PhoneNumber, UpdatePhoneNumberRequest
 from .._wire import encode_update_request
 
@@ -104,8 +104,6 @@ __all__ = [
 JOURNAL_VERSION = 1
 
 T = TypeVar("T")
-
-logger = logging.getLogger("elevenphone")
 
 
 class PhoneNumberState(msgspec.Struct, frozen=True, kw_only=True):
