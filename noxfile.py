@@ -16,8 +16,8 @@ SOURCES = ["elevenphone", "tests", "bench", "docs/_ext", "noxfile.py"]
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite (unit, integration, property tests)."""
-    session.install("-e", ".[test,cli]")
+    """Run the whole test suite (tracing included, with the otel extra)."""
+    session.install("-e", ".[test,cli,otel]")
     session.run("pytest", *session.posargs)
 
 
@@ -29,7 +29,7 @@ def tests_latest_aiohttp(session: nox.Session) -> None:
     lifts the cap so the wire layer, the client, the resources, the fake, bulk
     and the CLI are proven on 3.14+.
     """
-    session.install("-e", ".[test,cli]")
+    session.install("-e", ".[test,cli,otel]")
     session.install("--upgrade", "aiohttp>=3.14")
     session.run("pytest", "tests", "-m", "not aioresponses", *session.posargs)
 
