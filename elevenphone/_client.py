@@ -27,7 +27,13 @@ from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
 from ._version import __version__
-from ._wire import check_header_value, error_from_response, redact_error, too_large_error
+from ._wire import (
+    check_header_value,
+    error_from_response,
+    raise_unchained,
+    redact_error,
+    too_large_error,
+)
 from .resources.calls import Calls
 from .resources.phone_numbers import PhoneNumbers
 
@@ -400,6 +406,7 @@ class ElevenPhone:
             first_failure = error
         # Retried outside the except block: no error raised is chained to another.
         if first_failure is not None:
+            final: ElevenPhoneError | None = None
             try:
                 reply = await self.retry_policy.retry(
                     first_failure,
@@ -409,9 +416,11 @@ class ElevenPhone:
                     overload_is_free=gate is not None,
                 )
             except ElevenPhoneError as error:
-                if request.idempotent or not self.retry_policy.may_have_acted(error):
-                    raise
-                raise _outcome_unknown(error) from None
+                final = error
+                if not request.idempotent and self.retry_policy.may_have_acted(error):
+                    final = _outcome_unknown(error)
+            if final is not None:
+                raise_unchained(final)
         if raw:
             return APIResponse(
                 request,
@@ -423,7 +432,7 @@ class ElevenPhone:
             return request.decode(reply.body, reply.status)
         except ElevenPhoneError as exc:
             undecodable = exc
-        raise redact_error(undecodable, secrets)
+        raise_unchained(redact_error(undecodable, secrets))
 
     async def close(self) -> None:
         """Close the session if the client created it. Idempotent.

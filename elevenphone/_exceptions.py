@@ -231,12 +231,24 @@ class APIStatusError(ElevenPhoneError):
         )
 
 
+# RFC 9110's names, which Python uses from 3.13 on: the same message on every Python.
+_RFC_9110_PHRASES = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
+
+
 def status_line(status_code: int) -> str:
     """``"503 Service Unavailable"``, or just the number for a status HTTP does not name."""
-    try:
-        return f"{status_code} {HTTPStatus(status_code).phrase}"
-    except ValueError:
-        return str(status_code)
+    phrase = _RFC_9110_PHRASES.get(status_code)
+    if phrase is None:
+        try:
+            phrase = HTTPStatus(status_code).phrase
+        except ValueError:
+            return str(status_code)
+    return f"{status_code} {phrase}"
 
 
 class BadRequestError(APIStatusError):

@@ -11,7 +11,7 @@ from multidict import CIMultiDictProxy
 from ._exceptions import ElevenPhoneError
 from ._request import APIRequest
 from ._transport import HTTPReply
-from ._wire import decode_reply
+from ._wire import decode_reply, raise_unchained
 
 __all__ = ["APIResponse"]
 
@@ -91,7 +91,7 @@ class APIResponse(Generic[T]):
             return read()
         except ElevenPhoneError as error:
             failure = error
-        raise self._redact(failure)
+        raise_unchained(self._redact(failure))
 
     def __repr__(self) -> str:
         return f"<APIResponse [{self.status_code}] {self._request.description}>"

@@ -17,7 +17,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
 
 import msgspec
@@ -84,6 +84,7 @@ __all__ = [
     "parse_retry_after",
     "phone_number_path",
     "query_value",
+    "raise_unchained",
     "redact",
     "redact_error",
     "sip_messages_path",
@@ -819,6 +820,24 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         if secret and secret in text:
             text = text.replace(secret, REDACTED)
     return text
+
+
+def raise_unchained(error: ElevenPhoneError) -> NoReturn:
+    """Raise ``error`` with no ``__cause__`` and no ``__context__``.
+
+    A plain ``raise`` gives an error the context of whatever exception is
+    being handled, and on Python 3.10 that may be an aiohttp exception
+    handled long before, leaked across a coroutine's resumption (aiohttp's
+    exceptions hold the request, the key among its headers). Re-raised from
+    the handler of the error itself, it keeps the context it has: none.
+    """
+    try:
+        raise error
+    except ElevenPhoneError:
+        error.__cause__ = None
+        error.__context__ = None
+        error.__suppress_context__ = True
+        raise
 
 
 def redact_error(error: E, secrets: tuple[str, ...]) -> E:
