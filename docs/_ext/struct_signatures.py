@@ -59,14 +59,16 @@ class StructSignatures(griffe.Extension):
                 continue
             if issubclass(struct, ResponseModel) or "__init__" in cls.members:
                 continue
-            parameters = [griffe.Parameter("self", kind=griffe.ParameterKind.positional_or_keyword)]
+            parameters = [
+                griffe.Parameter("self", kind=griffe.ParameterKind("positional or keyword"))
+            ]
             for parameter in inspect.signature(struct).parameters.values():
                 field = cls.all_members.get(parameter.name)
                 parameters.append(
                     griffe.Parameter(
                         parameter.name,
                         annotation=getattr(field, "annotation", None),
-                        kind=griffe.ParameterKind[parameter.kind.name.lower()],
+                        kind=griffe.ParameterKind(parameter.kind.description),
                         default=_default(struct, parameter),
                     )
                 )
