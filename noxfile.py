@@ -51,9 +51,11 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the documentation site with mkdocs --strict."""
-    session.install("-e", ".[docs,cli]")
+    """Build the documentation site with mkdocs --strict, then check the built
+    API reference (every public method's parameters, formatted signatures)."""
+    session.install("-e", ".[docs,cli,test]")
     session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+    session.run("pytest", "tests/docs/test_rendered_reference.py", *session.posargs)
 
 
 @nox.session

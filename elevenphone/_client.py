@@ -285,7 +285,13 @@ class ElevenPhone:
         """A client with other settings that shares this one's session.
 
         Closing the returned client does not close the shared session; closing
-        this client does.
+        this client does. A setting not given keeps this client's value.
+
+        Args:
+            timeout: seconds one attempt may take, reply included (None: no limit).
+            max_retries: retries after a first failed attempt.
+            retry_policy: how retries wait and what they honour; its retry
+                count is replaced by ``max_retries`` when that is given.
 
         Raises:
             ValueError: a timeout or retry count out of range.

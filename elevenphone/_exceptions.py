@@ -73,6 +73,9 @@ class ElevenPhoneError(Exception):
             call, an import) failed after the server may have acted on it (a
             timeout, a reset, a reply cut short, 408, 409, a 5xx). It was not
             retried: a call may already be ringing, a number may be imported.
+
+    Args:
+        message: what went wrong, for a person.
     """
 
     message: str
@@ -92,6 +95,10 @@ class InvalidRequestError(ElevenPhoneError, ValueError, TypeError):
     fields (``"outbound_trunk_config.transport"``). It is both a ``ValueError``
     and a ``TypeError``, so ``except ValueError`` catches every local refusal
     and ``except TypeError`` catches a wrong type.
+
+    Args:
+        message: what was refused and why.
+        field: the offending argument or body field, if one is to blame.
     """
 
     field: str | None
@@ -105,7 +112,13 @@ _SHOWN_FAILURES = 3
 
 
 class BulkUpdateError(ElevenPhoneError):
-    """Some items of a bulk run failed. ``failed`` maps each id to its error."""
+    """Some items of a bulk run failed. ``failed`` maps each id to its error.
+
+    Args:
+        failed: each failed item's error, by phone number id.
+        total: how many updates were tried, failed ones included, for the
+            message (``"3 of 120 updates failed"``).
+    """
 
     failed: dict[str, Exception]
 
@@ -124,7 +137,13 @@ class JournalError(ElevenPhoneError):
     """A bulk journal cannot be used: another run holds it, it serves another
     job, it holds a damaged line before the last one or a record of an unknown
     format version, or reading or writing it failed (the OSError is the
-    ``__cause__``). ``path`` and ``line`` say where."""
+    ``__cause__``). ``path`` and ``line`` say where.
+
+    Args:
+        message: what is wrong with the journal.
+        path: the journal's file.
+        line: the line at fault, if one is.
+    """
 
     def __init__(self, message: str, *, path: str, line: int | None = None) -> None:
         where = f"{path}:{line}" if line is not None else path
@@ -141,6 +160,10 @@ class APIConnectionError(ElevenPhoneError):
         request_sent: False only when the connection could not be made, so
             that the server certainly never saw the request; True when it may
             have seen it (and acted).
+
+    Args:
+        message: what went wrong.
+        request_sent: False only when the connection could not be made.
     """
 
     request_sent: bool
@@ -151,7 +174,11 @@ class APIConnectionError(ElevenPhoneError):
 
 
 class APITimeoutError(APIConnectionError):
-    """No complete reply arrived within the timeout."""
+    """No complete reply arrived within the timeout.
+
+    Args:
+        message: what timed out.
+    """
 
     def __init__(self, message: str = "Request timed out.") -> None:
         super().__init__(message)
@@ -161,7 +188,13 @@ class APIResponseValidationError(ElevenPhoneError):
     """A successful (2xx) reply whose body does not decode into the expected
     model: not JSON, invalid UTF-8, nested too deeply, the wrong shape, or
     larger than the client's ``max_response_bytes``. ``body`` holds the raw
-    bytes read (at most ``max_response_bytes``)."""
+    bytes read (at most ``max_response_bytes``).
+
+    Args:
+        message: why the body does not decode.
+        status_code: the reply's HTTP status.
+        body: the raw bytes read.
+    """
 
     status_code: int
     body: bytes
@@ -208,6 +241,19 @@ class APIStatusError(ElevenPhoneError):
         request_id: str | None = None,
         retry_after: float | None = None,
     ) -> None:
+        """The client makes one from each non-2xx reply; make one yourself
+        only to test code that handles it.
+
+        Args:
+            message: a readable message, from the body where it has one.
+            status_code: the HTTP status.
+            headers: the reply's headers.
+            body: the reply decoded as JSON, else its text.
+            code: the error code the body gives, if any.
+            request_id: the request id the body or headers give, if any.
+            retry_after: seconds the server asked to wait before trying
+                again, if it said.
+        """
         super().__init__(message)
         self.status_code = status_code
         self.headers = headers
@@ -272,8 +318,14 @@ class ConflictError(APIStatusError):
 
 
 class ValidationErrorItem(msgspec.Struct, frozen=True):
-    """One item of a 422 reply: where (``loc``), what (``msg``), which rule
-    (``type``)."""
+    """One item of a 422 reply.
+
+    Args:
+        loc: where the problem is: ``"body"`` or ``"query"``, then the field's
+            path.
+        msg: what the problem is, for a person.
+        type: which rule was broken (``missing``, ``value_error``, ...).
+    """
 
     loc: list[str | int]
     msg: str
@@ -301,6 +353,20 @@ class ValidationError(APIStatusError):
         request_id: str | None = None,
         retry_after: float | None = None,
     ) -> None:
+        """The client makes one from each 422 reply; make one yourself only to
+        test code that handles it.
+
+        Args:
+            message: a readable message, from the body where it has one.
+            status_code: the HTTP status.
+            headers: the reply's headers.
+            body: the reply decoded as JSON, else its text.
+            errors: each problem the body lists.
+            code: the error code the body gives, if any.
+            request_id: the request id the body or headers give, if any.
+            retry_after: seconds the server asked to wait before trying
+                again, if it said.
+        """
         super().__init__(
             message,
             status_code=status_code,
@@ -337,6 +403,23 @@ class RateLimitError(APIStatusError):
         current_concurrent_requests: int | None = None,
         maximum_concurrent_requests: int | None = None,
     ) -> None:
+        """The client makes one from each 429 reply; make one yourself only to
+        test code that handles it.
+
+        Args:
+            message: a readable message, from the body where it has one.
+            status_code: the HTTP status.
+            headers: the reply's headers.
+            body: the reply decoded as JSON, else its text.
+            code: the error code the body gives, if any.
+            request_id: the request id the body or headers give, if any.
+            retry_after: seconds the server asked to wait before trying
+                again, if it said.
+            current_concurrent_requests: the ``current-concurrent-requests``
+                header, if present.
+            maximum_concurrent_requests: the ``maximum-concurrent-requests``
+                header, if present.
+        """
         super().__init__(
             message,
             status_code=status_code,

@@ -29,6 +29,12 @@ class APIResponse(Generic[T]):
         headers: the reply's headers (case-insensitive).
         content: the body, as bytes.
         retries_taken: how many times the call was sent again before this reply.
+
+    Args:
+        request: the request this reply answers; it knows how to decode it.
+        reply: the reply as the transport read it.
+        retries_taken: how many times the call was sent again before this reply.
+        redact: takes the API key out of an error raised while decoding.
     """
 
     status_code: int

@@ -50,9 +50,9 @@ def _is_overload(error: BaseException | None) -> bool:
 
 @dataclasses.dataclass(frozen=True)
 class RetryPolicy:
-    """How failed calls are retried.
+    """How failed calls are retried. Each argument is the attribute of that name.
 
-    Attributes:
+    Args:
         max_retries: retries after the first attempt (0 disables retrying).
         initial_delay: the first backoff delay, in seconds, before jitter.
         max_delay: the cap on a backoff delay, in seconds.
@@ -88,7 +88,11 @@ class RetryPolicy:
             raise ValueError("jitter must be between 0 and 1")
 
     def with_max_retries(self, max_retries: int) -> RetryPolicy:
-        """A copy of this policy with another ``max_retries``."""
+        """A copy of this policy with another ``max_retries``.
+
+        Args:
+            max_retries: retries after the first attempt (0 disables retrying).
+        """
         return dataclasses.replace(self, max_retries=max_retries)
 
     @staticmethod
@@ -98,6 +102,11 @@ class RetryPolicy:
         A call that is not ``idempotent`` is retried only when the server
         certainly did not act on it: the connection could not be made, or a
         429 refused it.
+
+        Args:
+            error: what the attempt raised.
+            idempotent: whether sending the call twice is harmless (GET,
+                PATCH, DELETE), unlike an outbound call or an import.
         """
         if not idempotent:
             if isinstance(error, APIConnectionError):
@@ -111,7 +120,11 @@ class RetryPolicy:
     def may_have_acted(error: BaseException) -> bool:
         """Whether the server may have acted on a call that failed with ``error``:
         a reply was lost or came too late (timeout, reset, cut short), or the
-        reply (408, 409, 5xx) does not say the call was refused."""
+        reply (408, 409, 5xx) does not say the call was refused.
+
+        Args:
+            error: what the call raised.
+        """
         if isinstance(error, APIConnectionError):
             return error.request_sent
         if isinstance(error, APIStatusError):
@@ -120,13 +133,22 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int) -> float:
         """The backoff before retry ``retry_number`` (1 for the first retry):
-        ``min(initial_delay * 2**(n-1), max_delay)``, less up to ``jitter`` of it."""
+        ``min(initial_delay * 2**(n-1), max_delay)``, less up to ``jitter`` of it.
+
+        Args:
+            retry_number: which retry this is, from 1.
+        """
         delay = min(self.initial_delay * 2.0 ** (retry_number - 1), self.max_delay)
         return delay * (1.0 - self.jitter * random.random())
 
     def delay_for(self, error: BaseException, retry_number: int) -> float:
         """The wait before retry ``retry_number`` after ``error``: what the
-        server asked for when it said so within bounds, else :meth:`backoff`."""
+        server asked for when it said so within bounds, else :meth:`backoff`.
+
+        Args:
+            error: what the attempt before raised.
+            retry_number: which retry this is, from 1.
+        """
         if isinstance(error, APIStatusError):
             asked = error.retry_after
             if asked is not None and 0 <= asked <= self.max_retry_after:
@@ -141,6 +163,13 @@ class RetryPolicy:
         idempotent: bool = True,
     ) -> T:
         """Run ``attempt`` and retry it by this policy.
+
+        Args:
+            attempt: sends the call once; called again for each retry.
+            description: what the call is, for the log lines of its retries
+                (``"PATCH /v1/convai/phone-numbers/..."``).
+            idempotent: whether sending the call twice is harmless; see
+                :meth:`is_retryable`.
 
         Raises:
             ElevenPhoneError: the typed error of the last attempt, once retries
@@ -166,9 +195,18 @@ class RetryPolicy:
         """Go on from a first attempt that failed with ``error``: raise it when it
         may not be retried, else retry ``attempt`` as :meth:`call` does.
 
-        With ``overload_is_free`` (bulk runs, whose gate waits for a slot), a
-        concurrency 429 does not spend ``max_retries``; the call still sends
-        at most ``OVERLOAD_PATIENCE * (max_retries + 1)`` requests.
+        Args:
+            error: what the first attempt raised.
+            attempt: sends the call once; called for each retry.
+            description: what the call is, for the log lines of its retries.
+            idempotent: whether sending the call twice is harmless; see
+                :meth:`is_retryable`.
+            overload_is_free: whether a concurrency 429 leaves ``max_retries``
+                unspent (bulk runs, whose gate waits for a slot); the call
+                still sends at most ``3 * (max_retries + 1)`` requests.
+
+        Raises:
+            ElevenPhoneError: as for :meth:`call`.
         """
 
         def retryable(failure: BaseException) -> bool:

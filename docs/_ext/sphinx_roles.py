@@ -11,6 +11,7 @@ by path; docs/_ext/ is excluded from the site.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import griffe
@@ -70,10 +71,25 @@ def _fold_prose_in_raises(text: str) -> str:
     return "\n".join(lines)
 
 
-class SphinxRoles(griffe.Extension):
-    """Rewrites roles and literal markers in every docstring griffe loads."""
+def _objects(obj: griffe.Object) -> Iterator[griffe.Object]:
+    yield obj
+    for member in obj.members.values():
+        if not member.is_alias:
+            yield from _objects(member)  # type: ignore[arg-type]
 
-    def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
+
+class SphinxRoles(griffe.Extension):
+    """Rewrites roles and literal markers in every docstring griffe loads.
+
+    It runs once the package is loaded, so that a class's docstring can link
+    to members defined after it was read (``:meth:`create``` in PhoneNumbers).
+    """
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        for obj in _objects(pkg):
+            self._rewrite(obj)
+
+    def _rewrite(self, obj: griffe.Object) -> None:
         docstring = obj.docstring
         if docstring is None:
             return

@@ -102,7 +102,12 @@ class TwilioAnsweredBy(StrEnum):
 
 
 class ConversationInitiationSourceInfo(RequestModel):
-    """Where the conversation was started from, and by which SDK version."""
+    """Where the conversation was started from, and by which SDK version.
+
+    Args:
+        source: where the conversation was started from.
+        version: the version of the SDK that started it.
+    """
 
     source: ConversationInitiationSource | None | UnsetType = UNSET
     version: str | None | UnsetType = UNSET
@@ -111,11 +116,24 @@ class ConversationInitiationSourceInfo(RequestModel):
 class ConversationInitiationClientData(RequestModel):
     """What the agent starts the conversation with.
 
-    ``dynamic_variables`` fill the agent's ``{{variables}}``. The procedure
-    lists need the agent's ``enable_procedure_ids_from_client``:
-    ``procedure_ids`` restricts the starting agent to those procedures (an
-    empty list disables them all), ``start_procedure_ids`` (at most 5) starts
-    free-form procedures with the conversation.
+    The procedure lists need the agent's ``enable_procedure_ids_from_client``.
+
+    Args:
+        dynamic_variables: values of the agent's ``{{variables}}``, by name.
+        user_id: the end user's id, for the agent owner's records.
+        branch_id: the agent branch the conversation uses.
+        environment: the environment used to resolve the agent's variables.
+        conversation_config_override: overrides of the agent's conversation
+            config (``asr``, ``turn``, ``tts``, ``conversation``, ``agent``),
+            as a mapping; the API checks it.
+        custom_llm_extra_body: extra fields sent to a custom LLM.
+        source_info: where the conversation was started from.
+        starting_workflow_node_id: the workflow node to start at instead of
+            the default entry.
+        procedure_ids: the only procedures the starting agent may use (an
+            empty list disables them all).
+        start_procedure_ids: free-form procedures started with the
+            conversation (at most 5).
     """
 
     dynamic_variables: dict[str, Any] | None | UnsetType = UNSET
@@ -134,6 +152,10 @@ class TwilioMachineDetectionRule(RequestModel):
     """Hang up on a live call when Twilio's detection gives one of ``answered_by``.
 
     An action may appear in one rule only: list all of its verdicts together.
+
+    Args:
+        answered_by: the verdicts that trigger the action.
+        action: what to do: ``hang_up``, the only action.
     """
 
     answered_by: list[TwilioAnsweredBy]
@@ -145,6 +167,12 @@ class TwilioMachineDetectionConfig(RequestModel):
 
     The verdict arrives as an ``answering_machine_detection`` webhook event;
     verdicts with no rule leave the call running.
+
+    Args:
+        mode: ``enable`` gives a verdict as soon as a human can be told from a
+            machine; ``detect_message_end`` also waits for a voicemail
+            greeting to end.
+        actions: what to do on which verdicts.
     """
 
     mode: TwilioMachineDetectionMode | None | UnsetType = UNSET
@@ -154,9 +182,13 @@ class TwilioMachineDetectionConfig(RequestModel):
 class TelephonyCallConfig(RequestModel):
     """Telephony settings of one call.
 
-    ``twilio_call_recording_enabled`` and ``twilio_machine_detection`` are
-    ignored for providers other than Twilio; ``None`` (or leaving
-    ``twilio_machine_detection`` out) disables detection.
+    Args:
+        ringing_timeout_secs: how long to ring before giving up, in seconds
+            (the provider's own limits apply too).
+        twilio_call_recording_enabled: record the call with Twilio call
+            recording, kept in your Twilio account (Twilio only).
+        twilio_machine_detection: Twilio's answering machine detection
+            (Twilio only); ``None``, or leaving it out, disables it.
     """
 
     ringing_timeout_secs: int | None | UnsetType = UNSET

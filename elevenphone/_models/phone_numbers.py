@@ -150,7 +150,10 @@ class SIPMessageDirection(StrEnum):
 class SIPTrunkCredentials(RequestModel):
     """Digest credentials of a SIP trunk.
 
-    ``password`` left unset keeps the stored password unchanged.
+    Args:
+        username: the SIP trunk username.
+        password: the SIP trunk password; left unset, the stored password is
+            kept unchanged.
     """
 
     _secret_fields: ClassVar[frozenset[str]] = frozenset({"password"})
@@ -160,7 +163,18 @@ class SIPTrunkCredentials(RequestModel):
 
 
 class InboundSIPTrunkConfig(RequestModel):
-    """Inbound SIP trunk settings to apply to a number."""
+    """Inbound SIP trunk settings to apply to a number.
+
+    Args:
+        allowed_addresses: IP addresses allowed to use the trunk, each a
+            single IP or a CIDR block.
+        allowed_numbers: phone numbers allowed to use the trunk.
+        media_encryption: whether media (the data layer) is encrypted.
+        credentials: digest credentials callers must present.
+        remote_domains: domains of the remote SIP servers, used to validate
+            their TLS certificates.
+        attributes_to_headers: dynamic-variable names mapped to SIP header names.
+    """
 
     allowed_addresses: list[str] | None | UnsetType = UNSET
     allowed_numbers: list[str] | None | UnsetType = UNSET
@@ -171,10 +185,20 @@ class InboundSIPTrunkConfig(RequestModel):
 
 
 class OutboundSIPTrunkConfig(RequestModel):
-    """Outbound SIP trunk settings to apply to a number. ``address`` is required.
+    """Outbound SIP trunk settings to apply to a number. ``address`` is required,
+    on an update too.
 
-    ``enabled_codecs``: the codecs offered in the SDP for outbound calls; an
-    empty list offers every codec the API supports.
+    Args:
+        address: the hostname or IP address the SIP INVITE is sent to.
+        transport: the protocol of SIP signalling.
+        media_encryption: whether media (the data layer) is encrypted.
+        headers: SIP ``X-*`` headers sent as they are with the INVITE (they
+            may help identify the call).
+        attributes_to_headers: dynamic-variable names mapped to SIP header names.
+        credentials: digest credentials for the trunk; without them, ACL
+            authentication is assumed.
+        enabled_codecs: the codecs offered in the SDP for outbound calls; an
+            empty list offers every codec the API supports.
     """
 
     address: str
@@ -192,6 +216,17 @@ class UpdatePhoneNumberRequest(RequestModel):
     Every field is optional. A field left unset is not sent and the API leaves
     it unchanged; a field set to ``None`` is sent as ``null`` and the API
     clears it (``agent_id=None`` unassigns the number).
+
+    Args:
+        agent_id: the agent to assign; ``None`` unassigns the number.
+        label: the number's label.
+        inbound_trunk_config: inbound SIP trunk settings (SIP trunk numbers).
+        outbound_trunk_config: outbound SIP trunk settings (SIP trunk numbers).
+        livekit_stack: ``standard`` or ``static`` (SIP trunk numbers).
+        store_sip_messages: whether to store SIP messages (SIP trunk numbers).
+        environment: the environment used to resolve the agent's variables
+            on calls to this number.
+        branch_id: the agent branch calls to this number use.
     """
 
     agent_id: str | None | UnsetType = UNSET
@@ -205,7 +240,13 @@ class UpdatePhoneNumberRequest(RequestModel):
 
 
 class TwilioRegionConfig(RequestModel):
-    """A Twilio region to import a number in: its id, auth token and edge."""
+    """A Twilio region to import a number in: its id, auth token and edge.
+
+    Args:
+        region_id: the Twilio region.
+        token: the auth token for this region.
+        edge_location: the Twilio edge location for this region.
+    """
 
     _secret_fields: ClassVar[frozenset[str]] = frozenset({"token"})
 
@@ -229,9 +270,20 @@ class _CreatePhoneNumberRequest(RequestModel, tag_field="provider"):
 class CreateTwilioPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, tag="twilio"):
     """Import a Twilio number (``provider`` ``twilio``).
 
-    ``sid`` is an Account SID (``AC...``) or an API Key SID (``SK...``);
-    ``token`` is its secret. ``account_auth_token`` is needed with an API Key
-    SID to validate inbound webhooks. ``enable_sms`` defaults to on at the API.
+    Args:
+        phone_number: the phone number.
+        label: a label for it.
+        supports_inbound: deprecated by the API.
+        supports_outbound: deprecated by the API.
+        agent_id: the agent to assign the number to.
+        sid: a Twilio Account SID (``AC...``) or API Key SID (``SK...``).
+        token: the secret of ``sid``: the Account Auth Token, or the API Key
+            Secret.
+        account_auth_token: the Account Auth Token, needed with an API Key
+            SID to validate inbound webhook signatures.
+        region_config: a Twilio region other than the default.
+        enable_sms: route inbound SMS to ElevenLabs (on by default at the
+            API; ``False`` skips SMS setup for numbers without SMS).
     """
 
     _secret_fields: ClassVar[frozenset[str]] = frozenset({"token", "account_auth_token"})
@@ -246,8 +298,19 @@ class CreateTwilioPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, ta
 class CreateExotelPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, tag="exotel"):
     """Import an Exotel number (``provider`` ``exotel``).
 
-    ``applet_url`` defaults at the API to the ``start_voice`` URL built from
-    the account SID and ``app_id``.
+    Args:
+        phone_number: the phone number.
+        label: a label for it.
+        supports_inbound: deprecated by the API.
+        supports_outbound: deprecated by the API.
+        agent_id: the agent to assign the number to.
+        account_sid: the Exotel Account SID.
+        api_key: the Exotel API key.
+        api_token: the Exotel API token.
+        api_subdomain: the region-specific Exotel API host.
+        app_id: the Exotel applet used to connect calls.
+        applet_url: a full applet URL instead of the API's default, the
+            ``start_voice`` URL built from ``account_sid`` and ``app_id``.
     """
 
     _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key", "api_token"})
@@ -261,7 +324,17 @@ class CreateExotelPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, ta
 
 
 class CreateSIPTrunkPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, tag="sip_trunk"):
-    """Import a number reached over a SIP trunk (``provider`` ``sip_trunk``)."""
+    """Import a number reached over a SIP trunk (``provider`` ``sip_trunk``).
+
+    Args:
+        phone_number: the phone number.
+        label: a label for it.
+        supports_inbound: deprecated by the API.
+        supports_outbound: deprecated by the API.
+        agent_id: the agent to assign the number to.
+        inbound_trunk_config: the inbound SIP trunk.
+        outbound_trunk_config: the outbound SIP trunk.
+    """
 
     inbound_trunk_config: InboundSIPTrunkConfig | None | UnsetType = UNSET
     outbound_trunk_config: OutboundSIPTrunkConfig | None | UnsetType = UNSET

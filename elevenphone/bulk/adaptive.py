@@ -165,6 +165,9 @@ class AdaptiveConcurrencyLimit:
     def release(self, permit: Permit) -> None:
         """Give back the slot of ``permit``, admitting the next waiter if the limit allows.
 
+        Args:
+            permit: what :meth:`acquire` or :meth:`try_acquire` returned.
+
         Raises:
             RuntimeError: more releases than admissions.
         """
@@ -175,7 +178,11 @@ class AdaptiveConcurrencyLimit:
             self._wake()
 
     def record_success(self, permit: Permit) -> None:
-        """A request of ``permit`` succeeded: raise the limit by ``1 / limit``."""
+        """A request of ``permit`` succeeded: raise the limit by ``1 / limit``.
+
+        Args:
+            permit: the permit the request was admitted with.
+        """
         self._limit = min(float(self._ceiling), self._limit + 1.0 / max(self._limit, 1.0))
         if self._waiters:
             self._wake()
@@ -184,8 +191,12 @@ class AdaptiveConcurrencyLimit:
         """The server said too many requests were in flight.
 
         Lowers the limit by ``decrease_factor``, unless it was already lowered
-        after ``permit`` was admitted. ``server_maximum``, the server's
-        ``maximum-concurrent-requests``, caps the limit from now on.
+        after ``permit`` was admitted.
+
+        Args:
+            permit: the permit the refused request was admitted with.
+            server_maximum: the server's ``maximum-concurrent-requests``, if
+                it sent one: it caps the limit from now on.
         """
         if permit.generation == self._generation:
             self._generation += 1

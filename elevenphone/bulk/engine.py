@@ -164,6 +164,20 @@ class BulkRun(Generic[ItemT]):
             last line, saying which number it concerns and its state before
             the run, when they can be read (also logged as WARNINGs).
 
+    Args:
+        client: the client whose send path, retries and settings the run uses.
+        operation: what applying an item means (the update operation, with
+            its journal job and per-call options).
+        items: the items, pulled lazily: a mapping, a list or tuple (checked
+            for repeated numbers at once), or a sync or async iterable.
+        concurrency: the most requests in flight; the run lowers its own
+            limit on a 429 ``concurrent_limit_exceeded``.
+        max_rate: the most requests per second (None: no cap).
+        stop_on_error: start no new item once one has failed.
+        journal: a path or :class:`Journal` recording the run, or None.
+        on_progress: called with a :class:`BulkProgress` after each item.
+        total: the number of items, for progress, when ``items`` has no length.
+
     Iterating raises:
         AuthenticationError, PermissionDeniedError: the key was refused; the
             run ends (the remaining items are not tried).

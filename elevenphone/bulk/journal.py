@@ -107,7 +107,14 @@ T = TypeVar("T")
 
 
 class PhoneNumberState(msgspec.Struct, frozen=True, kw_only=True):
-    """What undo restores of a phone number: its agent, branch, environment and label."""
+    """What undo restores of a phone number: its agent, branch, environment and label.
+
+    Args:
+        agent_id: the assigned agent (None: unassigned).
+        branch_id: the agent branch.
+        environment: the agent environment.
+        label: the number's label.
+    """
 
     agent_id: str | None
     branch_id: str | None = None
@@ -116,7 +123,11 @@ class PhoneNumberState(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def of(cls, number: PhoneNumber) -> PhoneNumberState:
-        """The state of ``number`` as the API returned it."""
+        """The state of ``number`` as the API returned it.
+
+        Args:
+            number: a phone number, as the API returned it.
+        """
         agent = number.assigned_agent
         if agent is None:
             return cls(agent_id=None, label=number.label)
@@ -574,6 +585,9 @@ class Journal:
         """Make the journal serve ``job``: record it (with a new salt) in a
         journal that has no job yet, else check that it is the job recorded.
 
+        Args:
+            job: the operation and the values the run asks for.
+
         Raises:
             JournalError: the journal serves another job, or the same operation
                 with other values (the message says what differs); or the
@@ -600,15 +614,24 @@ class Journal:
         self._state.apply(record)
 
     def digest(self, body: bytes) -> str | None:
-        """The keyed digest of an encoded request body; None before a job is recorded."""
+        """The keyed digest of an encoded request body; None before a job is recorded.
+
+        Args:
+            body: the request body, as sent.
+        """
         salt = self._state.salt
         if not salt:
             return None
         return hashlib.blake2b(body, key=salt, digest_size=16).hexdigest()
 
     def is_done(self, phone_number_id: str, body: bytes | None = None) -> bool:
-        """Whether the journal holds a completed change of this number; with
-        ``body`` (an encoded request), a change that sent this same request."""
+        """Whether the journal holds a completed change of this number.
+
+        Args:
+            phone_number_id: the number.
+            body: an encoded request: if given, only a change that sent this
+                same request counts.
+        """
         if phone_number_id not in self._state.done:
             return False
         if body is None:
@@ -617,11 +640,19 @@ class Journal:
         return digest is not None and self._state.digests.get(phone_number_id) == digest
 
     def has_before(self, phone_number_id: str) -> bool:
-        """Whether an open change of this number already has its ``before``."""
+        """Whether an open change of this number already has its ``before``.
+
+        Args:
+            phone_number_id: the number.
+        """
         return phone_number_id in self._state.open_changes
 
     def state_before(self, phone_number_id: str) -> PhoneNumberState | None:
-        """The state kept for undo by the open change of this number, if any."""
+        """The state kept for undo by the open change of this number, if any.
+
+        Args:
+            phone_number_id: the number.
+        """
         return self._state.open_changes.get(phone_number_id)
 
     async def record_before(
@@ -634,7 +665,12 @@ class Journal:
     ) -> None:
         """Append the state of a number before ``request`` is sent; durable on return.
 
-        ``body``, the encoded request, saves encoding it again for its digest.
+        Args:
+            phone_number_id: the number.
+            state: its state now, which undo restores.
+            request: the update about to be sent.
+            body: ``request`` encoded, if it is already: saves encoding it
+                again for its digest.
 
         Raises:
             JournalError: the write or fsync failed, now or before.
@@ -660,7 +696,12 @@ class Journal:
         )
 
     async def record_after(self, phone_number_id: str, number: PhoneNumber) -> None:
-        """Append the state of a number after its update succeeded; durable on return."""
+        """Append the state of a number after its update succeeded; durable on return.
+
+        Args:
+            phone_number_id: the number.
+            number: the number as the update returned it.
+        """
         await self._append(
             JournalRecord(
                 v=JOURNAL_VERSION, op="after", id=phone_number_id, state=PhoneNumberState.of(number)
@@ -668,13 +709,22 @@ class Journal:
         )
 
     async def record_failure(self, phone_number_id: str, error: BaseException) -> None:
-        """Append that the update of a number failed; durable on return."""
+        """Append that the update of a number failed; durable on return.
+
+        Args:
+            phone_number_id: the number.
+            error: why the update failed (its message is recorded).
+        """
         await self._append(
             JournalRecord(v=JOURNAL_VERSION, op="failed", id=phone_number_id, error=str(error))
         )
 
     async def record_undone(self, phone_number_id: str) -> None:
-        """Append that a number was put back into its state before; durable on return."""
+        """Append that a number was put back into its state before; durable on return.
+
+        Args:
+            phone_number_id: the number.
+        """
         await self._append(JournalRecord(v=JOURNAL_VERSION, op="undone", id=phone_number_id))
 
     async def _append(self, record: JournalRecord) -> None:

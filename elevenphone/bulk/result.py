@@ -13,9 +13,9 @@ __all__ = ["BulkOutcome", "BulkProgress", "BulkResult"]
 
 @dataclass(frozen=True)
 class BulkOutcome:
-    """How one item of a bulk run ended.
+    """How one item of a bulk run ended. Each argument is the attribute of that name.
 
-    Attributes:
+    Args:
         phone_number_id: the number.
         status: ``"succeeded"``, ``"failed"``, or ``"skipped"`` (the journal
             says it was done already; nothing was sent).
@@ -39,12 +39,15 @@ class BulkOutcome:
 
 @dataclass(frozen=True)
 class BulkProgress:
-    """A snapshot of a running bulk job, given to ``on_progress``.
+    """A snapshot of a running bulk job, given to ``on_progress``. Each
+    argument is the attribute of that name.
 
-    Attributes:
+    Args:
         total: the number of items, when known in advance (else None).
         done: items finished, whatever their outcome.
-        succeeded, failed, skipped: ``done`` by outcome.
+        succeeded: items updated.
+        failed: items that failed.
+        skipped: items the journal says were done already.
         requests: requests sent so far.
         retries: requests sent again after a failed attempt.
         rate_limited: 429 replies received.
@@ -68,9 +71,9 @@ class BulkProgress:
 
 @dataclass
 class BulkResult:
-    """The result of a whole bulk run.
+    """The result of a whole bulk run. Each argument is the attribute of that name.
 
-    Attributes:
+    Args:
         succeeded: each updated number, by id, as the API returned it.
         failed: why each failed item failed, by id.
         skipped: ids the journal says were done already (nothing sent).

@@ -27,6 +27,13 @@ class Resource:
     """Base of ``client.phone_numbers`` and the other resources."""
 
     def __init__(self, client: ElevenPhone, *, raw: bool = False) -> None:
+        """Reached as an attribute of the client, not built by hand.
+
+        Args:
+            client: the client whose session, settings and retries its calls use.
+            raw: whether each call returns an :class:`APIResponse` of its reply
+                (what ``with_raw_response`` gives) instead of the parsed value.
+        """
         self._client = client
         self._raw = raw
 

@@ -401,7 +401,11 @@ class Calls(Resource):
 class CallsWithRawResponse:
     """``client.calls.with_raw_response``: each call of :class:`Calls`, with the
     same parameters, returning an :class:`APIResponse` of what it returns (for
-    :meth:`Calls.outbound`, the raw reply of the call itself)."""
+    :meth:`Calls.outbound`, the raw reply of the call itself).
+
+    Args:
+        calls: the resource, made with ``raw=True``, whose calls these are.
+    """
 
     def __init__(self, calls: Calls) -> None:
         self.outbound = raw_response(calls.outbound)

@@ -457,6 +457,23 @@ class PhoneNumbers(Resource):
         page however large the account. The arguments are checked here, before
         anything is sent.
 
+        Args:
+            search: an exact phone number id, or part of a label or phone
+                number (case-insensitive).
+            label: part of the label (case-insensitive).
+            phone_number: the phone number.
+            provider: ``twilio``, ``sip_trunk`` or ``exotel``.
+            supports_outbound: only numbers that can (or cannot) place calls.
+            agent_id: only numbers assigned to this agent.
+            branch_id: only numbers on this agent branch.
+            sort_by: ``label`` or ``phone_number``.
+            sort_direction: ``asc`` or ``desc``.
+            page_size: numbers per page (per request).
+            extra_headers: headers for each page's request; ``None`` removes one.
+            extra_query: query parameters for each page's request.
+            extra_body: not for this call (it sends no body).
+            timeout: seconds one attempt of each page's request may take.
+
         Raises:
             InvalidRequestError: a filter of the wrong type or value (at once).
             APIStatusError, APIConnectionError, APIResponseValidationError:
@@ -547,6 +564,14 @@ class PhoneNumbers(Resource):
     ) -> AsyncIterator[SIPMessage]:
         """Every SIP message of a phone number, across pages, one page in memory.
 
+        Args:
+            phone_number_id: the number.
+            page_size: messages per page (per request).
+            extra_headers: headers for each page's request; ``None`` removes one.
+            extra_query: query parameters for each page's request.
+            extra_body: not for this call (it sends no body).
+            timeout: seconds one attempt of each page's request may take.
+
         Raises:
             InvalidRequestError: a bad id or page size (at once).
             NotFoundError, APIStatusError, APIConnectionError: while iterating.
@@ -594,6 +619,30 @@ class PhoneNumbers(Resource):
         requests in flight and closes the journal.
 
         Errors met while iterating are those of :class:`BulkRun`.
+
+        Args:
+            updates: ``{phone_number_id: UpdatePhoneNumberRequest}``, or a sync
+                or async iterable of such pairs; consumed lazily. Each number
+                may appear once.
+            concurrency: the most requests in flight. The run lowers its own
+                limit when the API answers 429 ``concurrent_limit_exceeded``
+                and raises it again as requests succeed.
+            max_rate: the most requests per second (None: no cap).
+            stop_on_error: start no new item once one has failed.
+            journal: a path (or :class:`Journal`) of an append-only record of
+                each number's state before and after its update. A journal
+                serves one job and one run at a time: running again with it
+                skips the numbers done already with the same update (another
+                update of a number is sent); a journal of another job is
+                refused. :meth:`undo` puts the numbers back. Without a journal,
+                nothing is fetched before an update; with one, the state before
+                is fetched with a ``get`` per number.
+            on_progress: called with a :class:`BulkProgress` after each item.
+            extra_headers: headers for each request of the run; ``None``
+                removes one.
+            extra_query: query parameters for each request of the run.
+            extra_body: fields merged into each update's JSON body, unchecked.
+            timeout: seconds one attempt of each request may take.
 
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
@@ -651,6 +700,11 @@ class PhoneNumbers(Resource):
                 nothing is fetched before an update; with one, the state before
                 is fetched with a ``get`` per number.
             on_progress: called with a :class:`BulkProgress` after each item.
+            extra_headers: headers for each request of the run; ``None``
+                removes one.
+            extra_query: query parameters for each request of the run.
+            extra_body: fields merged into each update's JSON body, unchecked.
+            timeout: seconds one attempt of each request may take.
 
         Transient failures are retried by the client's :class:`RetryPolicy`;
         an item that still fails, or fails for good (422, 404, 400), is put in
@@ -710,8 +764,30 @@ class PhoneNumbers(Resource):
         ``environment``. The list gives each number's state before, for the
         journal, so nothing else is fetched. The journal records the agents,
         branch and environment asked for; a journal of another move is
-        refused before the listing. The other keyword arguments are those of
-        :meth:`bulk_update`.
+        refused before the listing.
+
+        Args:
+            from_agent_id: the agent whose numbers move.
+            to_agent_id: the agent they move to.
+            branch_id: the agent branch the numbers are put on (not given:
+                left as it is; None: cleared).
+            environment: the environment the numbers are put in (not given:
+                left as it is; None: cleared).
+            concurrency: the most requests in flight, lowered by the run on a
+                429 ``concurrent_limit_exceeded`` and raised again as requests
+                succeed.
+            max_rate: the most requests per second (None: no cap).
+            stop_on_error: start no new item once one has failed.
+            journal: a path (or :class:`Journal`) recording each number's
+                state before and after, as for :meth:`bulk_update`; running
+                again with it skips the numbers moved already, and
+                :meth:`undo` moves them back.
+            on_progress: called with a :class:`BulkProgress` after each item.
+            extra_headers: headers for each update of the run (not the
+                listing); ``None`` removes one.
+            extra_query: query parameters for each update of the run.
+            extra_body: fields merged into each update's JSON body, unchecked.
+            timeout: seconds one attempt of each update may take.
 
         Raises:
             InvalidRequestError: an agent id is empty, both are the same, or
@@ -765,6 +841,20 @@ class PhoneNumbers(Resource):
         run of the same job with the journal afterwards starts afresh for
         those numbers.
 
+        Args:
+            journal: the journal of the run to undo: a path or a
+                :class:`Journal`. It must exist.
+            concurrency: the most requests in flight, lowered by the run on a
+                429 ``concurrent_limit_exceeded`` and raised again as requests
+                succeed.
+            max_rate: the most requests per second (None: no cap).
+            on_progress: called with a :class:`BulkProgress` after each item.
+            extra_headers: headers for each request of the run; ``None``
+                removes one.
+            extra_query: query parameters for each request of the run.
+            extra_body: fields merged into each update's JSON body, unchecked.
+            timeout: seconds one attempt of each request may take.
+
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
             JournalError: the journal does not exist, is in use by another run,
@@ -789,7 +879,11 @@ class PhoneNumbers(Resource):
 class PhoneNumbersWithRawResponse:
     """``client.phone_numbers.with_raw_response``: each call of
     :class:`PhoneNumbers` that sends one request, with the same parameters,
-    returning an :class:`APIResponse` of what the plain call returns."""
+    returning an :class:`APIResponse` of what the plain call returns.
+
+    Args:
+        phone_numbers: the resource, made with ``raw=True``, whose calls these are.
+    """
 
     def __init__(self, phone_numbers: PhoneNumbers) -> None:
         self.update = raw_response(phone_numbers.update)

@@ -28,9 +28,10 @@ STREAM_URL = "wss://api.elevenlabs.io/v1/convai/conversation/twilio"
 
 @dataclass(frozen=True)
 class PlacedCall:
-    """One outbound call the fake accepted (``FakeElevenLabs.calls``).
+    """One outbound call the fake accepted (``FakeElevenLabs.calls``). Each
+    argument is the attribute of that name.
 
-    Attributes:
+    Args:
         provider: ``twilio``, ``sip_trunk`` or ``exotel``: whose endpoint took it.
         endpoint: the path it was posted to.
         agent_id: the agent that talks.
@@ -64,8 +65,9 @@ class PlacedCall:
 @dataclass(frozen=True)
 class RegisteredCall:
     """One call registered through Twilio's register-call (``FakeElevenLabs.registered_calls``).
+    Each argument is the attribute of that name.
 
-    Attributes:
+    Args:
         agent_id: the agent that talks.
         from_number: the caller.
         to_number: the number called.

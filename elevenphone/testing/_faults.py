@@ -37,9 +37,12 @@ class Fault:
     ) -> StatusFault:
         """Answer with ``status``, ``headers`` and ``body``.
 
-        A mapping or list body is sent as JSON; a ``str`` is sent as
-        ``text/html`` when it starts with ``<`` and as ``text/plain`` otherwise,
-        unless ``headers`` sets ``Content-Type``.
+        Args:
+            status: the HTTP status.
+            body: the body. A mapping or list is sent as JSON; a ``str`` as
+                ``text/html`` when it starts with ``<``, else as
+                ``text/plain``, unless ``headers`` sets ``Content-Type``.
+            headers: headers to send.
         """
         content_type = "text/plain; charset=utf-8"
         if isinstance(body, bytes):
@@ -59,19 +62,31 @@ class Fault:
 
     @staticmethod
     def rate_limited(retry_after: float | None = None) -> StatusFault:
-        """Answer 429 ``rate_limit_exceeded``, with ``Retry-After`` only if given."""
+        """Answer 429 ``rate_limit_exceeded``.
+
+        Args:
+            retry_after: the ``Retry-After`` to send, in seconds (None: none).
+        """
         answer = rate_limited(retry_after)
         return Fault.status(answer.status, answer.body, answer.headers)
 
     @staticmethod
     def server_error(status: int = 500) -> StatusFault:
-        """Answer ``status`` (5xx) with the API's JSON error body."""
+        """Answer ``status`` (5xx) with the API's JSON error body.
+
+        Args:
+            status: the HTTP status.
+        """
         detail = {"status": "internal_server_error", "message": "An internal error occurred."}
         return Fault.status(status, {"detail": detail})
 
     @staticmethod
     def html_error(status: int = 502) -> StatusFault:
-        """Answer ``status`` with an HTML page, as a proxy in front of the API does."""
+        """Answer ``status`` with an HTML page, as a proxy in front of the API does.
+
+        Args:
+            status: the HTTP status.
+        """
         title = f"{status} {HTTPStatus(status).phrase}"
         page = (
             f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
@@ -89,25 +104,39 @@ class Fault:
     def truncate(
         body: bytes = b'{"phone_number_id":"phnum_', *, missing: int = 64, status: int = 200
     ) -> TruncateFault:
-        """Send headers announcing ``len(body) + missing`` bytes, send ``body``, then close."""
+        """Send headers announcing ``len(body) + missing`` bytes, send ``body``, then close.
+
+        Args:
+            body: the bytes sent before the connection closes.
+            missing: how many announced bytes never come.
+            status: the HTTP status.
+        """
         return TruncateFault(http_status=status, body=body, declared_length=len(body) + missing)
 
     @staticmethod
     def delay(seconds: float) -> DelayFault:
-        """Hold the answer back ``seconds``, then handle the request normally."""
+        """Hold the answer back ``seconds``, then handle the request normally.
+
+        Args:
+            seconds: how long to wait.
+        """
         return DelayFault(seconds=seconds)
 
     @staticmethod
     def after_acting(reply: Fault) -> AfterActingFault:
         """Handle the request in full, state changes and all, then lose its reply.
 
-        ``reply`` is what the client gets instead: ``Fault.reset()``, any status
-        fault (``Fault.server_error(503)``...), ``Fault.truncate(...)``, or
-        ``Fault.delay(seconds)`` (the real reply, that late). The request is
-        handled whatever its outcome, so a request the API refuses changes
-        nothing here either.
+        The request is handled whatever its outcome, so a request the API
+        refuses changes nothing here either.
 
-        Raises ``TypeError`` for anything else (including another ``after_acting``).
+        Args:
+            reply: what the client gets instead: ``Fault.reset()``, any status
+                fault (``Fault.server_error(503)``...), ``Fault.truncate(...)``,
+                or ``Fault.delay(seconds)`` (the real reply, that late).
+
+        Raises:
+            TypeError: ``reply`` is none of those (another ``after_acting``
+                included).
         """
         if not isinstance(reply, (StatusFault, ResetFault, TruncateFault, DelayFault)):
             raise TypeError(
@@ -119,7 +148,13 @@ class Fault:
 
 @dataclass(frozen=True)
 class StatusFault(Fault):
-    """Answer with a fixed status, headers and body."""
+    """Answer with a fixed status, headers and body. Made by :meth:`Fault.status`.
+
+    Args:
+        http_status: the HTTP status.
+        body: the body, as sent.
+        headers: the headers, as ``(name, value)`` pairs.
+    """
 
     kind: ClassVar[str] = "status"
     http_status: int
@@ -136,7 +171,14 @@ class ResetFault(Fault):
 
 @dataclass(frozen=True)
 class TruncateFault(Fault):
-    """Announce ``declared_length`` body bytes, send only ``body``, then close."""
+    """Announce ``declared_length`` body bytes, send only ``body``, then close.
+    Made by :meth:`Fault.truncate`.
+
+    Args:
+        http_status: the HTTP status.
+        body: the bytes sent before the connection closes.
+        declared_length: the ``Content-Length`` announced.
+    """
 
     kind: ClassVar[str] = "truncate"
     http_status: int
@@ -146,7 +188,11 @@ class TruncateFault(Fault):
 
 @dataclass(frozen=True)
 class DelayFault(Fault):
-    """Wait ``seconds``, then answer normally."""
+    """Wait ``seconds``, then answer normally. Made by :meth:`Fault.delay`.
+
+    Args:
+        seconds: how long to wait.
+    """
 
     kind: ClassVar[str] = "delay"
     seconds: float
@@ -154,7 +200,12 @@ class DelayFault(Fault):
 
 @dataclass(frozen=True)
 class AfterActingFault(Fault):
-    """Handle the request normally, then answer with ``reply`` instead of its answer."""
+    """Handle the request normally, then answer with ``reply`` instead of its
+    answer. Made by :meth:`Fault.after_acting`.
+
+    Args:
+        reply: the fault that replaces the answer.
+    """
 
     kind: ClassVar[str] = "after_acting"
     reply: Fault

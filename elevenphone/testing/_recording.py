@@ -16,9 +16,9 @@ class RecordedRequest:
     """One request as the fake received it.
 
     This is the one place where what a client sent, secrets included, can be
-    read back.
+    read back. Each argument is the attribute of that name.
 
-    Attributes:
+    Args:
         method: the HTTP method, upper case.
         path: the path, percent-decoded.
         raw_path: the path as sent, still percent-encoded.

@@ -66,10 +66,42 @@ class FakeElevenLabs:
     ) -> None:
         """Build the fake (not yet serving; use ``async with`` or :meth:`start`).
 
-        Raises ``ValueError`` for a negative ``numbers``, a ``fault_rate``
-        outside [0, 1], a ``concurrency_limit`` below 1, a negative
-        ``other_clients_in_flight``, a ``rate_limit`` that is not positive, a
-        ``rate_limit_burst`` below 1 or a malformed schedule.
+        The limits take a value, or a *schedule* keyed by the number of
+        requests received before the one checked: ``[(0, 16), (300, 4)]``
+        allows 16 to requests 1-300, then 4.
+
+        Args:
+            api_key: the only ``xi-api-key`` accepted.
+            numbers: how many realistic numbers to start with (twilio, exotel
+                and sip_trunk).
+            seed: makes numbers, IDs, random faults and random latency
+                repeatable.
+            agent_ids: agents to put the seeded numbers on, round-robin; a
+                mapping ``{agent_id: agent_name}`` also names them.
+            host: the address to serve on.
+            port: the port to serve on (0 picks a free one).
+            latency: seconds added to every request, or ``(low, high)`` for a
+                seeded uniform random delay per request.
+            fault_rate: the probability that a request fails transiently.
+            fault_mix: the faults a random failure picks from (None: 500,
+                502, 503, 429 with and without ``Retry-After``, a reset).
+            concurrency_limit: requests the account may have in flight
+                (None: no limit); beyond it, 429 ``concurrent_limit_exceeded``.
+            other_clients_in_flight: requests another client of the account
+                has in flight, counted against ``concurrency_limit``.
+            rate_limit: requests per second (None: no limit); beyond it, 429
+                ``rate_limit_exceeded``.
+            rate_limit_burst: the rate limit's token bucket size (None: one
+                second's worth, at least 1).
+            rate_limit_retry_after: whether a ``rate_limit_exceeded`` 429 says
+                ``Retry-After``.
+
+        Raises:
+            ValueError: a negative ``numbers``, a ``fault_rate`` outside
+                [0, 1], a ``concurrency_limit`` below 1, a negative
+                ``other_clients_in_flight``, a ``rate_limit`` that is not
+                positive, a ``rate_limit_burst`` below 1 or a malformed
+                schedule.
         """
         if numbers < 0:
             raise ValueError("numbers must be >= 0")
@@ -230,10 +262,16 @@ class FakeElevenLabs:
     ) -> str:
         """Add a phone number directly and return its ID.
 
-        ``agent_name`` registers a name for ``agent_id``; without it the
-        registry's name (or a derived one) is used. ``branch_id`` and
-        ``environment`` only apply with an ``agent_id``. Unset ``phone_number``,
-        ``label`` and ``phone_number_id`` get fresh values.
+        Args:
+            provider: ``twilio``, ``exotel`` or ``sip_trunk``.
+            phone_number: the E.164 number (None: a fresh one).
+            label: its label (None: a fresh one).
+            agent_id: the agent to assign it to (None: unassigned).
+            agent_name: a name to register for ``agent_id``; without it the
+                registry's name (or a derived one) is used.
+            branch_id: the agent branch (only with an ``agent_id``).
+            environment: the agent environment (only with an ``agent_id``).
+            phone_number_id: its ID (None: a fresh ``phnum_`` one).
         """
         return self._store.add_number(
             provider=provider,
@@ -260,12 +298,17 @@ class FakeElevenLabs:
 
         Messages come in calls (INVITE, 100 Trying, 180 Ringing, 200 OK, ACK,
         BYE, 200 OK; about one call in six refused with 486 Busy Here), seven
-        per answered call. ``direction`` ``"inbound"`` or ``"outbound"`` makes
-        every call go that way; ``None`` alternates, starting inbound.
-        ``start_unix_micro`` dates the first message (default: 2026-01-01 for a
-        number's first messages, else a second after its latest);
-        ``remote_number`` is the other party (default: a fresh one per call);
-        ``call_id`` fixes the Call-ID of the first call. Seeded.
+        per answered call. Seeded.
+
+        Args:
+            phone_number_id: the number whose log they go to.
+            count: how many messages.
+            direction: ``"inbound"`` or ``"outbound"`` makes every call go
+                that way; ``None`` alternates, starting inbound.
+            start_unix_micro: the date of the first message (None: 2026-01-01
+                for a number's first messages, else a second after its latest).
+            remote_number: the other party (None: a fresh one per call).
+            call_id: the Call-ID of the first call (None: a fresh one).
 
         Raises:
             KeyError: no number has ``phone_number_id``.
@@ -286,7 +329,12 @@ class FakeElevenLabs:
     def add_sip_message(self, phone_number_id: str, message: Mapping[str, Any]) -> None:
         """Append ``message`` to a number's SIP log exactly as given (no checks).
 
-        Raises ``KeyError`` if no number has ``phone_number_id``.
+        Args:
+            phone_number_id: the number whose log it goes to.
+            message: a ``SipLogMessage`` dict, as the API returns it.
+
+        Raises:
+            KeyError: no number has ``phone_number_id``.
         """
         try:
             self._store.add_sip_message(phone_number_id, message)
@@ -298,7 +346,12 @@ class FakeElevenLabs:
 
         A scripted fault is the next answer whatever the request: it is used
         before the concurrency limit and random faults are considered.
-        Raises ``TypeError`` for anything that is not a :class:`Fault`.
+
+        Args:
+            *faults: the answers to give, first in first out.
+
+        Raises:
+            TypeError: one of ``faults`` is not a :class:`Fault`.
         """
         self._faults.script(*faults)
 

@@ -10,9 +10,10 @@ from typing import Any
 
 @dataclass
 class FakeStats:
-    """Live counters of a :class:`~elevenphone.testing.FakeElevenLabs`.
+    """Live counters of a :class:`~elevenphone.testing.FakeElevenLabs`. Each
+    argument is the attribute of that name.
 
-    Attributes:
+    Args:
         requests: requests received, whatever their answer.
         statuses: answers sent, by HTTP status (resets and truncations not included).
         throttled: 429 answers by the ``code`` in their body

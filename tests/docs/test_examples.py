@@ -57,7 +57,7 @@ import pytest
 
 from elevenphone import ElevenPhone
 from elevenphone.testing import FakeElevenLabs
-from tests.docs.markdown_blocks import Block, blocks, pages
+from tests.docs.markdown_blocks import ROOT, Block, blocks, pages
 
 API_KEY = "sk_docs_0123456789abcdef"
 PHONE = "phnum_2701kacmjq23fzaacdgqwt0qty0b"
@@ -65,10 +65,6 @@ SIP_PHONE = "phnum_5101kadq8x0fz9tq7e2m4hcv3n6w"
 AGENT = "agent_3701k3ttaq12ewp8b7qv5rfyszkz"
 NEW_AGENT = "agent_8201k9v3xg5qnfd0c8m7sjbw4hry"
 BLOCK_TIMEOUT = 20.0
-
-# README.md is not ours to edit; its known failures are listed here, by a line
-# of the block, until it is fixed (strict: a fixed block fails until removed).
-README_KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _python_blocks() -> list[Any]:
@@ -82,13 +78,8 @@ def _python_blocks() -> list[Any]:
             following = page_blocks[index + 1] if index + 1 < len(page_blocks) else None
             if following is not None and following.marker == "expected-output":
                 expected = following.code
-            marks = []
-            if page.name == "README.md":
-                for line, reason in README_KNOWN_FAILURES.items():
-                    if line in block.code:
-                        marks.append(pytest.mark.xfail(reason=reason, strict=True))
             titled = [b for b in page_blocks if b.lang == "python" and b.title]
-            params.append(pytest.param(block, expected, titled, id=block.id, marks=marks))
+            params.append(pytest.param(block, expected, titled, id=block.id))
     return params
 
 
@@ -240,6 +231,15 @@ def test_every_expected_output_follows_a_python_block() -> None:
                 assert index > 0, block.id
                 assert page_blocks[index - 1].lang == "python", block.id
                 assert page_blocks[index - 1].marker != "no-run", block.id
+
+
+def test_every_readme_block_runs_as_it_stands() -> None:
+    """The README is the package's page on PyPI: each of its blocks runs, and
+    its testing example runs as a pytest file, as a reader would run it."""
+    readme = [b for b in blocks(ROOT / "README.md") if b.lang == "python"]
+    assert readme
+    assert not [b.id for b in readme if b.marker is not None], "a README block is not run"
+    assert any(b.title is not None and b.title.startswith("test_") for b in readme)
 
 
 def test_no_run_is_rare() -> None:
