@@ -63,7 +63,6 @@ class RequestOptions:
     @classmethod
     def of(
         cls,
-        *,
         extra_headers: Headers | None = None,
         extra_query: Mapping[str, object] | None = None,
         extra_body: Mapping[str, object] | None = None,

@@ -206,12 +206,7 @@ class Calls(Resource):
             "twilio",
             encode_body(body, TwilioOutboundCallRequest, what="Twilio call"),
             decode_twilio_call,
-            RequestOptions.of(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
         )
 
     async def sip_trunk_outbound(
@@ -259,12 +254,7 @@ class Calls(Resource):
             "sip_trunk",
             encode_body(body, SIPTrunkOutboundCallRequest, what="SIP trunk call"),
             decode_sip_trunk_call,
-            RequestOptions.of(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
         )
 
     async def exotel_outbound(
@@ -312,12 +302,7 @@ class Calls(Resource):
             "exotel",
             encode_body(body, ExotelOutboundCallRequest, what="Exotel call"),
             decode_exotel_call,
-            RequestOptions.of(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
         )
 
     async def twilio_register(
@@ -370,12 +355,7 @@ class Calls(Resource):
                 decode_text,
                 body=encode_body(body, TwilioRegisterCallRequest, what="call registration"),
                 idempotent=False,
-                options=RequestOptions.of(
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                ),
+                options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
             )
         )
 

@@ -165,12 +165,7 @@ class PhoneNumbers(Resource):
                 f"request must be an UpdatePhoneNumberRequest, not {type(request).__name__}",
                 field="request",
             )
-        options = RequestOptions.of(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
         return await self._execute(
             APIRequest(
                 "PATCH",
@@ -206,12 +201,7 @@ class PhoneNumbers(Resource):
             APIResponseValidationError: a 2xx reply that does not decode.
             RuntimeError: the client is closed.
         """
-        options = RequestOptions.of(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
         return await self._execute(
             APIRequest(
                 "GET", phone_number_path(phone_number_id), decode_phone_number, options=options
@@ -260,12 +250,7 @@ class PhoneNumbers(Resource):
                     f"{name} must be a str, not {type(value).__name__}", field=name
                 )
             query[name] = value
-        options = RequestOptions.of(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
         return await self._execute(
             APIRequest(
                 "GET", PHONE_NUMBERS_PATH, decode_phone_number_list, query=query, options=options
@@ -315,12 +300,7 @@ class PhoneNumbers(Resource):
                 decode_created_phone_number,
                 body=body,
                 idempotent=False,
-                options=RequestOptions.of(
-                    extra_headers=extra_headers,
-                    extra_query=extra_query,
-                    extra_body=extra_body,
-                    timeout=timeout,
-                ),
+                options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
             )
         )
 
@@ -348,12 +328,7 @@ class PhoneNumbers(Resource):
             APIStatusError, APIConnectionError: as for :meth:`update`.
         """
         path = phone_number_path(phone_number_id)
-        options = RequestOptions.of(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
         return await self._execute(APIRequest("DELETE", path, decode_nothing, options=options))
 
     async def list_page(
@@ -416,12 +391,7 @@ class PhoneNumbers(Resource):
             page_size=page_size,
             cursor=cursor,
         )
-        options = RequestOptions.of(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
         return await self._execute(
             APIRequest(
                 "GET",
@@ -492,12 +462,7 @@ class PhoneNumbers(Resource):
             "page_size": page_size,
         }
         query = optional_query(**filters)
-        options = RequestOptions.of(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
 
         def fetch(cursor: str | None) -> Awaitable[PhoneNumberPage]:
             page_query = query if cursor is None else {**query, "cursor": cursor}
@@ -542,12 +507,7 @@ class PhoneNumbers(Resource):
         """
         path = sip_messages_path(phone_number_id)
         query = optional_query(page_size=page_size, cursor=cursor)
-        options = RequestOptions.of(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
         return await self._execute(
             APIRequest("GET", path, decode_sip_message_page, query=query, options=options)
         )
@@ -578,12 +538,7 @@ class PhoneNumbers(Resource):
         """
         path = sip_messages_path(phone_number_id)
         query = optional_query(page_size=page_size)
-        options = RequestOptions.of(
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
 
         def fetch(cursor: str | None) -> Awaitable[SIPMessagePage]:
             page_query = query if cursor is None else {**query, "cursor": cursor}
@@ -658,12 +613,7 @@ class PhoneNumbers(Resource):
             stop_on_error=stop_on_error,
             journal=journal,
             on_progress=on_progress,
-            options=RequestOptions.of(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
         )
 
     async def bulk_update(
@@ -810,12 +760,7 @@ class PhoneNumbers(Resource):
             stop_on_error=stop_on_error,
             journal=journal,
             on_progress=on_progress,
-            options=RequestOptions.of(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
         )
 
     async def undo(
@@ -867,12 +812,7 @@ class PhoneNumbers(Resource):
             concurrency=concurrency,
             max_rate=max_rate,
             on_progress=on_progress,
-            options=RequestOptions.of(
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-            ),
+            options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
         )
 
 
