@@ -1,9 +1,10 @@
 """The ``elevenphone`` group, wired from the command modules, and its entry
 point: the one place errors become exit statuses.
 
-Each command group lives in its own module: :mod:`._numbers` (one number),
-:mod:`._bulk` (many), :mod:`._local` (no key, no network); the global options
-and settings in :mod:`._settings`.
+Each command group lives in its own module: :mod:`._numbers` and
+:mod:`._create` (the account's numbers), :mod:`._calls` (outbound calls),
+:mod:`._bulk` (many numbers at once), :mod:`._local` (no key, no network); the
+global options and settings in :mod:`._settings`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import click
 
 from .._version import __version__
 from ._bulk import bulk_reassign, bulk_update, undo
+from ._calls import call
+from ._create import create
 from ._errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, describe, exit_code_for
 from ._local import demo, fake_server
-from ._numbers import get, list_numbers, update
+from ._numbers import delete, get, list_numbers, sip_messages, update
 from ._settings import global_options, note, settings_from
 
 
@@ -51,7 +54,20 @@ def cli(
     )
 
 
-for _command in (update, get, list_numbers, bulk_reassign, bulk_update, undo, fake_server, demo):
+for _command in (
+    get,
+    list_numbers,
+    update,
+    create,
+    delete,
+    sip_messages,
+    call,
+    bulk_reassign,
+    bulk_update,
+    undo,
+    fake_server,
+    demo,
+):
     cli.add_command(_command)
 
 

@@ -25,6 +25,7 @@ EXIT_INVALID_REQUEST = 3
 EXIT_AUTH = 4
 EXIT_NOT_FOUND = 5
 EXIT_BULK_FAILURES = 6
+EXIT_OUTCOME_UNKNOWN = 7
 EXIT_INTERRUPTED = 130
 
 
@@ -45,6 +46,8 @@ def exit_code_for(error: BaseException) -> int:
     """The exit status for an error a command raised."""
     if isinstance(error, CommandError):
         return error.exit_code
+    if isinstance(error, ElevenPhoneError) and error.outcome_unknown:
+        return EXIT_OUTCOME_UNKNOWN
     if isinstance(error, BulkUpdateError):
         return EXIT_BULK_FAILURES
     if isinstance(error, InvalidRequestError):

@@ -6,6 +6,7 @@ may echo the key back in any field.
 
 from __future__ import annotations
 
+import datetime
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -16,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .._exceptions import APIStatusError
-from .._models import PhoneNumber, SIPTrunkPhoneNumber
+from .._models import CallResult, PhoneNumber, SIPMessage, SIPTrunkPhoneNumber
 from ..bulk.result import BulkResult
 from ._errors import redact
 
@@ -104,6 +105,49 @@ def numbers_table(numbers: Iterable[PhoneNumber], *, title: str) -> Table:
             environment,
         )
         table.add_row(*map(_cell, cells))
+    return table
+
+
+def _time(unix_micro: int) -> str:
+    moment = datetime.datetime.fromtimestamp(unix_micro / 1e6, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def sip_messages_table(messages: Iterable[SIPMessage], *, title: str) -> Table:
+    """SIP messages as a table: when, which way, the call, the addresses, and
+    the first line of each message."""
+    table = Table(title=_cell(title), title_justify="left")
+    for column in ("Time", "Dir", "Call ID", "Local", "Remote", "Message"):
+        table.add_column(column, overflow="fold")
+    for message in messages:
+        first_line = message.raw_message.split("\n", 1)[0].strip()
+        cells = (
+            _time(message.created_at_unix_micro),
+            message.direction,
+            message.call_id,
+            message.local_address,
+            message.remote_address,
+            first_line,
+        )
+        table.add_row(*map(_cell, cells))
+    return table
+
+
+def call_json(result: CallResult, *, provider: str) -> dict[str, Any]:
+    """A placed call for machines: the provider, and the reply's fields by their
+    Python names (``call_sid``, not the wire's ``callSid``)."""
+    fields = {name: getattr(result, name) for name in result.__struct_fields__}
+    return {"provider": provider, **fields}
+
+
+def call_table(result: CallResult, *, provider: str) -> Table:
+    """A placed call as a two-column table."""
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for name, value in call_json(result, provider=provider).items():
+        shown = "-" if value is None else str(value).lower() if isinstance(value, bool) else value
+        table.add_row(name.replace("_", " "), _cell(str(shown)))
     return table
 
 
