@@ -29,7 +29,7 @@ from ._settings import global_options, note, settings_from
     no_args_is_help=True,
 )
 @global_options
-@click.version_option(__version__, prog_name="elevenphone")
+@click.version_option(__version__, "-V", "--version", prog_name="elevenphone")
 @click.pass_context
 def cli(
     ctx: click.Context,

@@ -32,6 +32,7 @@ from ._output import (
     stderr_console,
     stdout_console,
 )
+from ._params import ID
 from ._progress import BulkProgressBar
 from ._settings import Settings, note, run_async
 from ._update_file import UpdateFileError, check_rows, file_format, read_updates
@@ -122,9 +123,13 @@ def _run_bulk(
 
 
 @click.command("bulk-reassign")
-@click.option("--from-agent", required=True, metavar="AGENT", help="Move the numbers of this agent")
-@click.option("--to-agent", required=True, metavar="AGENT", help="... to this agent.")
-@click.option("--branch-id", metavar="BRANCH", help="Put them on this branch of the new agent.")
+@click.option(
+    "--from-agent", required=True, type=ID, metavar="AGENT", help="Move the numbers of this agent"
+)
+@click.option("--to-agent", required=True, type=ID, metavar="AGENT", help="... to this agent.")
+@click.option(
+    "--branch-id", type=ID, metavar="BRANCH", help="Put them on this branch of the new agent."
+)
 @click.option("--environment", metavar="ENV", help="Use this environment.")
 @_bulk_options
 @_run_options

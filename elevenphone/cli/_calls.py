@@ -23,7 +23,7 @@ from .._models import (
 )
 from ._errors import EXIT_OK, EXIT_OUTCOME_UNKNOWN, CommandError, describe
 from ._output import call_json, call_table, print_json, stdout_console
-from ._params import json_file_option
+from ._params import ID, json_file_option
 from ._settings import Settings, run_async
 
 _PROVIDER_OF: dict[type[Any], str] = {
@@ -58,15 +58,18 @@ def _dynamic_variables(
 
 
 @click.command()
-@click.option("--agent-id", required=True, metavar="AGENT", help="The agent that talks.")
+@click.option("--agent-id", required=True, type=ID, metavar="AGENT", help="The agent that talks.")
 @click.option(
     "--from",
     "from_number_id",
     required=True,
+    type=ID,
     metavar="PHONE_NUMBER_ID",
     help="The imported number to call from (its id).",
 )
-@click.option("--to", "to_number", required=True, metavar="NUMBER", help="The number to call.")
+@click.option(
+    "--to", "to_number", required=True, type=ID, metavar="NUMBER", help="The number to call."
+)
 @click.option(
     "--provider",
     type=click.Choice([provider.value for provider in TelephonyProvider]),

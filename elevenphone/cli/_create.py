@@ -16,7 +16,7 @@ from .._exceptions import ElevenPhoneError
 from .._models import ExotelApiSubdomain, TelephonyProvider, TwilioEdgeLocation, TwilioRegionId
 from ._errors import EXIT_OK, EXIT_OUTCOME_UNKNOWN, CommandError, describe
 from ._output import print_json
-from ._params import json_file_option
+from ._params import ID, json_file_option
 from ._secrets import read_secret, register_config_secrets, secret_given, secret_options
 from ._settings import Settings, note, run_async
 
@@ -66,11 +66,11 @@ def _values(enum: type[Any]) -> list[str]:
     type=click.Choice(_values(TelephonyProvider)),
     help="Where the number comes from.",
 )
-@click.option("--phone-number", required=True, metavar="NUMBER", help="The phone number.")
+@click.option("--phone-number", required=True, type=ID, metavar="NUMBER", help="The phone number.")
 @click.option("--label", required=True, help="Its label.")
-@click.option("--agent-id", metavar="AGENT", help="Assign it to this agent.")
+@click.option("--agent-id", type=ID, metavar="AGENT", help="Assign it to this agent.")
 @click.option(
-    "--sid", metavar="SID", help="Twilio: the Account SID (AC...) or API Key SID (SK...)."
+    "--sid", type=ID, metavar="SID", help="Twilio: the Account SID (AC...) or API Key SID (SK...)."
 )
 @secret_options("token", "the Twilio auth token or API Key secret of --sid")
 @secret_options("account-auth-token", "the Twilio Account Auth Token (needed with an SK... SID)")
@@ -86,7 +86,7 @@ def _values(enum: type[Any]) -> list[str]:
     default=None,
     help="Twilio: route inbound SMS to ElevenLabs (the API's default: on).",
 )
-@click.option("--account-sid", metavar="SID", help="Exotel: the Account SID.")
+@click.option("--account-sid", type=ID, metavar="SID", help="Exotel: the Account SID.")
 @secret_options("exotel-api-key", "the Exotel API key")
 @secret_options("exotel-api-token", "the Exotel API token")
 @click.option(
@@ -94,7 +94,7 @@ def _values(enum: type[Any]) -> list[str]:
     type=click.Choice(_values(ExotelApiSubdomain)),
     help="Exotel: the region's API host.",
 )
-@click.option("--app-id", metavar="APP", help="Exotel: the applet used in Calls/connect.")
+@click.option("--app-id", type=ID, metavar="APP", help="Exotel: the applet used in Calls/connect.")
 @click.option("--applet-url", metavar="URL", help="Exotel: the full applet URL, if not the usual.")
 @json_file_option(
     "--inbound-config", "inbound_trunk_config", help="SIP trunk: the inbound trunk config as JSON."

@@ -19,7 +19,7 @@ from ._output import (
     sip_messages_table,
     stdout_console,
 )
-from ._params import json_file_option
+from ._params import ID, json_file_option
 from ._secrets import register_config_secrets
 from ._settings import Settings, run_async
 from ._update_file import CSV_FIELDS
@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 
 @click.command()
-@click.argument("phone_number_id")
+@click.argument("phone_number_id", type=ID)
 @click.option("--json", "as_json", is_flag=True, help="Print the number as JSON.")
 @click.pass_obj
 def get(settings: Settings, phone_number_id: str, as_json: bool) -> int:
@@ -68,11 +68,11 @@ _PAGE_SIZE_CAP = 100  # the fake's bound; the API states none (digest 7.3)
 
 @click.command("list")
 @click.option("--provider", help="Only numbers of this provider (twilio, sip_trunk, exotel).")
-@click.option("--agent-id", metavar="AGENT", help="Only numbers assigned to this agent.")
-@click.option("--branch-id", metavar="BRANCH", help="Only numbers on this agent branch.")
+@click.option("--agent-id", type=ID, metavar="AGENT", help="Only numbers assigned to this agent.")
+@click.option("--branch-id", type=ID, metavar="BRANCH", help="Only numbers on this agent branch.")
 @click.option("--search", metavar="TEXT", help="An exact id, or part of a label or phone number.")
 @click.option("--label", metavar="TEXT", help="Only numbers whose label holds TEXT.")
-@click.option("--phone-number", metavar="NUMBER", help="Only this phone number.")
+@click.option("--phone-number", type=ID, metavar="NUMBER", help="Only this phone number.")
 @click.option(
     "--supports-outbound/--no-supports-outbound",
     default=None,
@@ -138,11 +138,15 @@ def list_numbers(
 # The parameters of the field options are the fields of UpdatePhoneNumberRequest,
 # so the body is built by name; tests/test_update_fields.py checks they match.
 @click.command()
-@click.argument("phone_number_id")
-@click.option("--agent-id", "agent_id", metavar="AGENT", help="Assign the number to this agent.")
+@click.argument("phone_number_id", type=ID)
+@click.option(
+    "--agent-id", "agent_id", type=ID, metavar="AGENT", help="Assign the number to this agent."
+)
 @click.option("--unassign", is_flag=True, help="Remove the number's agent.")
 @click.option("--label", "label", help="A new label.")
-@click.option("--branch-id", "branch_id", metavar="BRANCH", help="The agent branch to use.")
+@click.option(
+    "--branch-id", "branch_id", type=ID, metavar="BRANCH", help="The agent branch to use."
+)
 @click.option("--environment", "environment", metavar="ENV", help="The environment to use.")
 @click.option(
     "--livekit-stack",
@@ -200,7 +204,7 @@ def update(
 
 
 @click.command()
-@click.argument("phone_number_id")
+@click.argument("phone_number_id", type=ID)
 @click.option("--yes", "-y", is_flag=True, help="Delete without asking.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was deleted as JSON.")
 @click.pass_obj
@@ -226,7 +230,7 @@ def delete(settings: Settings, phone_number_id: str, yes: bool, as_json: bool) -
 
 
 @click.command("sip-messages")
-@click.argument("phone_number_id")
+@click.argument("phone_number_id", type=ID)
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Stop after N messages.")
 @click.option("--page-size", type=click.IntRange(min=1), metavar="N", help="Messages per page.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of every field.")

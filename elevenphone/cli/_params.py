@@ -1,4 +1,5 @@
-"""Parameter types and callbacks the commands share: JSON read from a file."""
+"""Parameter types and callbacks the commands share: ids that may not be
+blank, and JSON read from a file."""
 
 from __future__ import annotations
 
@@ -10,6 +11,23 @@ import click
 from msgspec import UNSET
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class NonBlank(click.types.StringParamType):
+    """Text that is not empty or blank: an id (``""`` would name no number,
+    or every number, depending on the endpoint)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        value = super().convert(value, param, ctx)
+        if not value.strip():
+            # An argument is named by its metavar only; say which id, as the SDK does.
+            what = f"the {param.name} " if isinstance(param, click.Argument) else ""
+            self.fail(f"{what}must not be empty or blank", param, ctx)
+        return value
+
+
+ID = NonBlank()
+"""The type of every id and agent id, argument or option."""
 
 
 def json_file(ctx: click.Context, param: click.Parameter, path: str | None) -> Any:
