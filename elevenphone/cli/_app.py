@@ -18,10 +18,10 @@ from .._version import __version__
 from ._bulk import bulk_reassign, bulk_update, undo
 from ._calls import call
 from ._create import create
-from ._errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, describe, exit_code_for
+from ._errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, describe, exit_code_for, report
 from ._local import demo, fake_server
 from ._numbers import delete, get, list_numbers, sip_messages, update
-from ._settings import global_options, note, settings_from
+from ._settings import global_options, settings_from
 
 
 @click.group(
@@ -71,9 +71,47 @@ for _command in (
     cli.add_command(_command)
 
 
+def _takes_a_value(command: click.Command) -> set[str]:
+    return {
+        name
+        for param in command.params
+        if isinstance(param, click.Option) and not param.is_flag and not param.count
+        for name in param.opts
+    }
+
+
+def _json_requested(args: list[str]) -> bool:
+    """Whether ``args`` give their command ``--json`` (as a flag, not as the
+    value of another option), read before click parses them: a usage error
+    found while parsing is then reported as JSON too."""
+    values = _takes_a_value(cli)
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        if args[index] == "--":
+            index += 1
+            break
+        index += 2 if args[index] in values else 1
+    command = cli.commands.get(args[index]) if index < len(args) else None
+    if command is None or not any("--json" in param.opts for param in command.params):
+        return False
+    values = _takes_a_value(command)
+    rest = args[index + 1 :]
+    index = 0
+    while index < len(rest) and rest[index] != "--":
+        if rest[index] == "--json":
+            return True
+        index += 2 if rest[index] in values else 1
+    return False
+
+
 def run(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status. Never lets a traceback out."""
+    """Run the command line; return the exit status. Never lets a traceback out.
+
+    An error is one line on stderr, or one JSON object when the command was
+    given ``--json``.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    as_json = _json_requested(args)
     try:
         status = cli.main(args=args, prog_name="elevenphone", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as error:
@@ -82,20 +120,20 @@ def run(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except click.UsageError as error:
         hint = ""
-        if error.ctx is not None:
+        if error.ctx is not None and not as_json:
             hint = f" (see '{error.ctx.command_path} --help')"
-        note(f"error: {error.format_message()}{hint}")
+        report(error, f"{error.format_message()}{hint}", as_json=as_json)
         return EXIT_USAGE
     except click.ClickException as error:
-        note(f"error: {error.format_message()}")
+        report(error, error.format_message(), as_json=as_json)
         return error.exit_code
-    except click.Abort:
-        note("error: interrupted")
+    except click.Abort as error:
+        report(error, "interrupted", as_json=as_json)
         return EXIT_INTERRUPTED
     except Exception as error:
-        note(f"error: {describe(error)}")
+        report(error, describe(error), as_json=as_json)
         return exit_code_for(error)
-    except KeyboardInterrupt:
-        note("error: interrupted")
+    except KeyboardInterrupt as error:
+        report(error, "interrupted", as_json=as_json)
         return EXIT_INTERRUPTED
     return status if isinstance(status, int) else EXIT_OK

@@ -103,12 +103,15 @@ def _run_bulk(
     except Interrupted:
         done = bar.last.done if bar.last else 0
         raise CommandError(
-            f"interrupted after {done} items; {resume_hint}", exit_code=EXIT_INTERRUPTED
+            f"interrupted after {done} items; {resume_hint}",
+            exit_code=EXIT_INTERRUPTED,
+            kind="Interrupted",
         ) from None
     except JournalError as error:
         # Nothing more was started; the journal holds what was done.
         raise CommandError(
-            f"{error}; no new item was started. Once the journal can be written, {resume_hint}"
+            f"{error}; no new item was started. Once the journal can be written, {resume_hint}",
+            kind="JournalError",
         ) from None
     print_summary(console if as_json else stdout_console(), result, title=title)
     for warning in result.warnings:
@@ -223,7 +226,7 @@ def bulk_update(
         kind = file_format(source, fmt)
         total = check_rows(source, kind)
     except (UpdateFileError, UnicodeDecodeError) as error:
-        raise CommandError(str(error), exit_code=EXIT_USAGE) from None
+        raise CommandError(str(error), exit_code=EXIT_USAGE, kind="UsageError") from None
     if dry_run:
         note(f"{file}: {total} valid updates; nothing sent (dry run)")
         return EXIT_OK

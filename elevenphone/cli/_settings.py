@@ -40,7 +40,9 @@ class Settings:
         """
         if not self.api_key:
             raise CommandError(
-                "no API key: pass --api-key or set ELEVENLABS_API_KEY", exit_code=EXIT_AUTH
+                "no API key: pass --api-key or set ELEVENLABS_API_KEY",
+                exit_code=EXIT_AUTH,
+                kind="AuthenticationError",
             )
         try:
             return ElevenPhone(
@@ -51,7 +53,7 @@ class Settings:
                 max_retries=self.max_retries,
             )
         except ValueError as error:
-            raise CommandError(str(error), exit_code=EXIT_USAGE) from None
+            raise CommandError(str(error), exit_code=EXIT_USAGE, kind="UsageError") from None
 
 
 def global_options(func: F) -> F:

@@ -3,13 +3,15 @@ refused, errors as JSON with --json, plain piped output, and a second undo."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from cli_helpers import API_KEY, clean_env, run_cli
 
 from elevenphone import __version__
-from elevenphone.testing import FakeElevenLabs
+from elevenphone.testing import FakeElevenLabs, Fault
 
 
 @pytest.fixture
@@ -81,3 +83,110 @@ async def test_a_blank_id_is_a_usage_error(fake: FakeElevenLabs, args: tuple[str
     assert "must not be empty or blank" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert fake.requests == []
+
+
+# --- errors as JSON ---------------------------------------------------------------------------
+
+ERROR_KEYS = {"type", "message", "status_code", "code", "request_id", "outcome_unknown"}
+
+
+def _json_error(stderr: str) -> dict[str, Any]:
+    assert len(stderr.splitlines()) == 1, stderr  # one object, nothing else
+    shown = json.loads(stderr)
+    assert set(shown) == {"error"}
+    assert set(shown["error"]) == ERROR_KEYS
+    error: dict[str, Any] = shown["error"]
+    return error
+
+
+async def test_an_api_error_with_json_is_one_json_object(fake: FakeElevenLabs) -> None:
+    fake.script(
+        Fault.status(
+            404,
+            {"detail": {"status": "phone_number_not_found", "message": f"no; key {API_KEY}"}},
+            {"request-id": "req_7f3a"},
+        )
+    )
+    result = await run_cli("get", "phnum_missing", "--json", fake=fake)
+    assert result.returncode == 5
+    assert result.stdout == ""
+    assert _json_error(result.stderr) == {
+        "type": "NotFoundError",
+        "message": "404 Not Found: phone_number_not_found: no; key [redacted]",
+        "status_code": 404,
+        "code": "phone_number_not_found",
+        "request_id": "req_7f3a",
+        "outcome_unknown": False,
+    }
+
+
+async def test_a_422_with_json_keeps_exit_3(fake: FakeElevenLabs) -> None:
+    pid = next(iter(fake.numbers))
+    result = await run_cli("update", pid, "--livekit-stack", "static", "--json", fake=fake)
+    assert result.returncode == 3
+    error = _json_error(result.stderr)
+    assert (error["type"], error["status_code"]) == ("BadRequestError", 400)
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (("get", "", "--json"), 2),
+        (("update", "phnum_x", "--json", "--bogus"), 2),
+        (("list", "--json", "--limit", "0"), 2),
+        (("call", "--json", "--agent-id", "a", "--from", "p"), 2),  # no --to
+        (("--region", "mars", "list", "--json"), 2),
+    ],
+)
+async def test_a_usage_error_with_json_is_one_json_object(
+    fake: FakeElevenLabs, args: tuple[str, ...], status: int
+) -> None:
+    result = await run_cli(*args, fake=fake)
+    assert result.returncode == status
+    error = _json_error(result.stderr)
+    assert error["type"] == "UsageError"
+    assert error["status_code"] is None
+    assert "--help" not in error["message"]
+    assert fake.requests == []
+
+
+async def test_json_is_the_commands_flag_not_an_options_value(fake: FakeElevenLabs) -> None:
+    result = await run_cli("update", "phnum_missing", "--label", "--json", fake=fake)
+    assert result.returncode == 5
+    assert result.stderr.startswith("error: 404 Not Found")
+    assert fake.requests[-1].json == {"label": "--json"}
+
+
+async def test_local_failures_with_json(fake: FakeElevenLabs) -> None:
+    no_key = await run_cli("--base-url", fake.base_url, "get", "phnum_x", "--json")
+    assert no_key.returncode == 4
+    assert _json_error(no_key.stderr)["type"] == "AuthenticationError"
+    unreachable = await run_cli(
+        "--base-url", "http://127.0.0.1:9", "--api-key", API_KEY, "--max-retries", "0",
+        "list", "--json",
+    )  # fmt: skip
+    assert unreachable.returncode == 1
+    assert _json_error(unreachable.stderr)["type"] == "APIConnectionError"
+
+
+async def test_a_lost_call_reply_with_json_says_outcome_unknown(fake: FakeElevenLabs) -> None:
+    pid = next(p for p, n in fake.numbers.items() if n["provider"] == "twilio")
+    fake.script(Fault.after_acting(Fault.reset()))
+    result = await run_cli(
+        "call", "--agent-id", "agent_a", "--from", pid, "--to", "+14155550100",
+        "--provider", "twilio", "--json", fake=fake,
+    )  # fmt: skip
+    assert result.returncode == 7
+    error = _json_error(result.stderr)
+    assert error["outcome_unknown"] is True
+    assert error["type"] == "APIConnectionError"
+    assert "may have been placed" in error["message"]
+    assert len(fake.calls) == 1
+
+
+def test_a_secret_is_redacted_as_json_writes_it_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from elevenphone.cli import _errors
+
+    monkeypatch.setattr(_errors, "SECRETS", ['pa"ss\\word'])
+    shown = json.dumps({"label": 'x pa"ss\\word y'})
+    assert _errors.redact(shown) == '{"label": "x [redacted] y"}'
