@@ -25,10 +25,11 @@ from ._errors import (
     Interrupted,
 )
 from ._output import (
-    numbers_table,
+    numbers_rows,
     print_json,
     print_summary,
     result_json,
+    show,
     stderr_console,
     stdout_console,
 )
@@ -163,7 +164,7 @@ def bulk_reassign(
             print_json(numbers)
         else:
             title = f"dry run: {len(numbers)} numbers would move from {from_agent} to {to_agent}"
-            stdout_console().print(numbers_table(numbers, title=title))
+            show(numbers_rows(numbers, title=title))
         return EXIT_OK
 
     path = _journal_path(journal, "reassign")

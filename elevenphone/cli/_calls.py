@@ -22,7 +22,7 @@ from .._models import (
     TwilioOutboundCallResponse,
 )
 from ._errors import EXIT_OK, EXIT_OUTCOME_UNKNOWN, CommandError, describe
-from ._output import call_json, call_table, print_json, stdout_console
+from ._output import call_fields, call_json, print_json, show
 from ._params import ID, json_file_option
 from ._settings import Settings, run_async
 
@@ -148,7 +148,7 @@ def call(
     if as_json:
         print_json(call_json(result, provider=used))
     else:
-        stdout_console().print(call_table(result, provider=used))
+        show(call_fields(result, provider=used))
     if not result.success:
         raise CommandError(f"the API did not place the call: {result.message}")
     return EXIT_OK

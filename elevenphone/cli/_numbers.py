@@ -12,13 +12,7 @@ from msgspec import UNSET
 
 from .._models import LivekitStack, PhoneNumber, PhoneNumberSortBy
 from ._errors import EXIT_OK, CommandError
-from ._output import (
-    number_table,
-    numbers_table,
-    print_json,
-    sip_messages_table,
-    stdout_console,
-)
+from ._output import number_fields, numbers_rows, print_json, show, sip_messages_rows
 from ._params import ID, json_file_option
 from ._secrets import register_config_secrets
 from ._settings import Settings, run_async
@@ -42,7 +36,7 @@ def get(settings: Settings, phone_number_id: str, as_json: bool) -> int:
     if as_json:
         print_json(number)
     else:
-        stdout_console().print(number_table(number))
+        show(number_fields(number))
     return EXIT_OK
 
 
@@ -131,7 +125,7 @@ def list_numbers(
     if as_json:
         print_json(numbers)
     else:
-        stdout_console().print(numbers_table(numbers, title=f"{len(numbers)} phone numbers"))
+        show(numbers_rows(numbers, title=f"{len(numbers)} phone numbers"))
     return EXIT_OK
 
 
@@ -199,7 +193,7 @@ def update(
     if as_json:
         print_json(number)
     else:
-        stdout_console().print(number_table(number))
+        show(number_fields(number))
     return EXIT_OK
 
 
@@ -257,5 +251,5 @@ def sip_messages(
         print_json(messages)
     else:
         title = f"{len(messages)} SIP messages of {phone_number_id}"
-        stdout_console().print(sip_messages_table(messages, title=title))
+        show(sip_messages_rows(messages, title=title))
     return EXIT_OK

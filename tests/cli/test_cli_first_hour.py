@@ -4,6 +4,7 @@ refused, errors as JSON with --json, plain piped output, and a second undo."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -190,3 +191,68 @@ def test_a_secret_is_redacted_as_json_writes_it_too(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(_errors, "SECRETS", ['pa"ss\\word'])
     shown = json.dumps({"label": 'x pa"ss\\word y'})
     assert _errors.redact(shown) == '{"label": "x [redacted] y"}'
+
+
+# --- piped output is TSV; a terminal gets a table at its width ------------------------------
+
+BOX = set("┏┓┗┛┡┩━│┃─└┘┌┐╇╋┳┻")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _tsv(stdout: str) -> tuple[str | None, list[str], list[list[str]]]:
+    assert not BOX & set(stdout)
+    lines = stdout.splitlines()
+    title = lines.pop(0)[2:] if lines[0].startswith("# ") else None
+    header, *rows = (line.split("\t") for line in lines)
+    assert all(len(row) == len(header) for row in rows), stdout
+    return title, header, rows
+
+
+async def test_a_piped_list_is_tsv(fake: FakeElevenLabs) -> None:
+    pid = next(iter(fake.numbers))
+    fake.numbers[pid]["label"] = "two\tparts\nand  a line"
+    fake.numbers[pid]["assigned_agent"] = None
+    result = await run_cli("list", fake=fake)
+    assert result.returncode == 0
+    title, header, rows = _tsv(result.stdout)
+    assert title == "6 phone numbers"
+    assert header == [
+        "ID", "Number", "Provider", "Label", "Agent ID", "Agent", "Branch", "Environment"
+    ]  # fmt: skip
+    assert [row[0] for row in rows] == list(fake.numbers)
+    assert rows[0][3:6] == ["two parts and a line", "", ""]
+    other = fake.numbers[rows[1][0]]
+    assert rows[1][1:5] == [
+        other["phone_number"],
+        other["provider"],
+        other["label"],
+        other["assigned_agent"]["agent_id"],
+    ]
+
+
+async def test_piped_fields_are_tsv(fake: FakeElevenLabs) -> None:
+    pid = next(p for p, n in fake.numbers.items() if n["provider"] == "twilio")
+    got = await run_cli("get", pid, fake=fake)
+    title, header, rows = _tsv(got.stdout)
+    assert (title, header) == (None, ["field", "value"])
+    assert ["id", pid] in rows
+    called = await run_cli(
+        "call", "--agent-id", "agent_a", "--from", pid, "--to", "+14155550100", fake=fake
+    )
+    _, header, rows = _tsv(called.stdout)
+    assert ["conversation id", fake.calls[-1].conversation_id] in rows
+    fake.add_sip_messages(pid, 3)
+    messages = await run_cli("sip-messages", pid, fake=fake)
+    title, header, rows = _tsv(messages.stdout)
+    assert header == ["Time", "Dir", "Call ID", "Local", "Remote", "Message"]
+    assert len(rows) == 3
+
+
+async def test_a_terminal_gets_a_table_at_its_width(fake: FakeElevenLabs) -> None:
+    env = clean_env(TTY_COMPATIBLE="1", NO_COLOR="1", COLUMNS="100")
+    result = await run_cli("list", fake=fake, env=env)
+    assert result.returncode == 0
+    assert BOX & set(result.stdout)
+    lines = ANSI.sub("", result.stdout).splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert all(pid in result.stdout for pid in fake.numbers)  # ids are never folded
