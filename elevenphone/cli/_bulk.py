@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+import msgspec
 from msgspec import UNSET
 
 from .._exceptions import JournalError
+from ..bulk.journal import JournalRecord
 from ..bulk.recipes import numbers_on_agent
 from ..bulk.result import BulkResult
 from ._errors import (
@@ -90,8 +92,14 @@ def _run_bulk(
     as_json: bool,
     journal: Path | None,
     resume_hint: str,
+    when_idle: Callable[[], dict[str, Any]] | None = None,
 ) -> int:
-    """Run a bulk job with a progress bar, print its summary, and exit by its result."""
+    """Run a bulk job with a progress bar, print its summary, and exit by its result.
+
+    ``when_idle``: for a run that found nothing to do, what to say instead of
+    a summary of zeros: its ``message`` is printed, and every key goes into
+    the ``--json`` result.
+    """
     console = stderr_console()
     bar = BulkProgressBar(console, title)
 
@@ -114,11 +122,20 @@ def _run_bulk(
             f"{error}; no new item was started. Once the journal can be written, {resume_hint}",
             kind="JournalError",
         ) from None
-    print_summary(console if as_json else stdout_console(), result, title=title)
+    report = result_json(result, journal=str(journal) if journal else None)
+    if when_idle is not None and not (result.succeeded or result.failed or result.skipped):
+        idle = when_idle()
+        report |= idle
+        if as_json:
+            note(idle["message"])
+        else:
+            click.echo(idle["message"])
+    else:
+        print_summary(console if as_json else stdout_console(), result, title=title)
     for warning in result.warnings:
         note(f"warning: {warning}")
     if as_json:
-        print_json(result_json(result, journal=str(journal) if journal else None))
+        print_json(report)
     if result.failed:
         done = len(result.succeeded) + len(result.failed)
         note(f"error: {len(result.failed)} of {done} items failed")
@@ -286,4 +303,31 @@ def undo(
         as_json=as_json,
         journal=path,
         resume_hint=f"run undo {path} again to finish",
+        when_idle=lambda: _nothing_to_undo(path),
     )
+
+
+def _nothing_to_undo(path: Path) -> dict[str, Any]:
+    """Why an undo found nothing to do: the numbers an earlier undo put back."""
+    undone: set[str] = set()
+    with path.open("rb") as file:
+        for line in file:
+            try:
+                record = _record_decoder.decode(line)
+            except msgspec.DecodeError:
+                continue  # a damaged line was reported already
+            if record.op == "undone":
+                undone.add(record.id)
+    count = len(undone)
+    if count == 0:
+        message = "this journal records no change to undo; nothing to do"
+    elif count == 1:
+        message = "the number of this journal is already back (undone before); nothing to do"
+    else:
+        message = (
+            f"all {count} numbers of this journal are already back (undone before); nothing to do"
+        )
+    return {"message": message, "already_undone": count}
+
+
+_record_decoder = msgspec.json.Decoder(JournalRecord)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import API_KEY, clean_env, run_cli
+from cli_helpers import API_KEY, agent_of, clean_env, run_cli
 
 from elevenphone import __version__
 from elevenphone.testing import FakeElevenLabs, Fault
@@ -256,3 +257,48 @@ async def test_a_terminal_gets_a_table_at_its_width(fake: FakeElevenLabs) -> Non
     lines = ANSI.sub("", result.stdout).splitlines()
     assert max(len(line) for line in lines) <= 100
     assert all(pid in result.stdout for pid in fake.numbers)  # ids are never folded
+
+
+# --- a second undo ----------------------------------------------------------------------------
+
+
+async def test_a_second_undo_says_the_numbers_are_back(
+    fake: FakeElevenLabs, tmp_path: Path
+) -> None:
+    journal = tmp_path / "j.jsonl"
+    moved = await run_cli(
+        "bulk-reassign", "--from-agent", "agent_a", "--to-agent", "agent_b",
+        "--journal", str(journal), fake=fake,
+    )  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    first = await run_cli("undo", str(journal), fake=fake)
+    assert first.returncode == 0
+    assert "succeeded\t6" in first.stdout
+    sent = len(fake.requests)
+
+    again = await run_cli("undo", str(journal), fake=fake)
+    assert again.returncode == 0, again.stderr
+    message = "all 6 numbers of this journal are already back (undone before); nothing to do"
+    assert again.stdout == message + "\n"
+    as_json = await run_cli("undo", str(journal), "--json", fake=fake)
+    assert as_json.returncode == 0
+    report = as_json.json()
+    assert (report["message"], report["already_undone"]) == (message, 6)
+    assert (report["succeeded"], report["failed"]) == ([], {})
+    assert message in as_json.stderr
+    assert len(fake.requests) == sent  # nothing sent by either
+    assert all(agent_of(n) == "agent_a" for n in fake.numbers.values())
+
+
+async def test_undo_of_a_journal_without_changes_says_so(
+    fake: FakeElevenLabs, tmp_path: Path
+) -> None:
+    journal = tmp_path / "empty.jsonl"
+    moved = await run_cli(
+        "bulk-reassign", "--from-agent", "agent_nobody", "--to-agent", "agent_b",
+        "--journal", str(journal), fake=fake,
+    )  # fmt: skip
+    assert moved.returncode == 0, moved.stderr
+    result = await run_cli("undo", str(journal), fake=fake)
+    assert result.returncode == 0
+    assert result.stdout == "this journal records no change to undo; nothing to do\n"
