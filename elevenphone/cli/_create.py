@@ -17,7 +17,13 @@ from .._models import ExotelApiSubdomain, TelephonyProvider, TwilioEdgeLocation,
 from ._errors import EXIT_OK, EXIT_OUTCOME_UNKNOWN, CommandError, describe
 from ._output import print_json
 from ._params import ID, json_file_option
-from ._secrets import read_secret, register_config_secrets, secret_given, secret_options
+from ._secrets import (
+    read_secret,
+    refuse_two_sources,
+    register_config_secrets,
+    secret_given,
+    secret_options,
+)
 from ._settings import Settings, note, run_async
 
 # The parameters of each provider's options (secrets by their NAME_env/NAME_file).
@@ -124,6 +130,7 @@ def create(
     --NAME-file PATH, or is asked for (hidden) on a terminal.
     """
     _refuse_other_providers(ctx, provider, options)
+    refuse_two_sources(options)
     request: dict[str, Any] = {"provider": provider, "phone_number": phone_number, "label": label}
     if agent_id is not None:
         request["agent_id"] = agent_id
@@ -219,23 +226,30 @@ def _exotel(options: dict[str, Any]) -> dict[str, Any]:
 
 def _sip_trunk(options: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    configs = (("inbound", "inbound_trunk_config"), ("outbound", "outbound_trunk_config"))
-    for side, name in configs:
-        config = options[name]
+    asked = []
+    for side in ("inbound", "outbound"):
+        name, config = f"{side}_trunk_config", options[f"{side}_trunk_config"]
         if config is UNSET:
             if secret_given(f"{side}-password", options):
                 raise click.UsageError(f"a {side} trunk password needs --{side}-config")
             continue
         fields[name] = config
-    for side, name in configs:
-        if name in fields:
-            _fill_password(side, fields[name], options)
+        credentials = _credentials_needing_a_password(side, config, options)
+        if credentials is not None:
+            asked.append((side, credentials))
+    # The passwords last: nothing is asked for before every option is known good.
+    for side, credentials in asked:
+        what = f"the password of the {side} trunk's user {credentials.get('username')!r}"
+        credentials["password"] = read_secret(f"{side}-password", what, options, required=True)
     return fields
 
 
-def _fill_password(side: str, config: Any, options: dict[str, Any]) -> None:
-    """Put the password of the ``side`` trunk's credentials into ``config``
-    (a value the SDK checks later: only a credentials object is filled)."""
+def _credentials_needing_a_password(
+    side: str, config: Any, options: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The credentials object of the ``side`` trunk's config when its password
+    is still to be read; None when it has none (the SDK checks the rest) or
+    holds one already (then a secret)."""
     credentials = config.get("credentials") if isinstance(config, dict) else None
     option = f"{side}-password"
     if not isinstance(credentials, dict):
@@ -243,7 +257,7 @@ def _fill_password(side: str, config: Any, options: dict[str, Any]) -> None:
             raise click.UsageError(
                 f"a {side} trunk password needs credentials (a username) in --{side}-config"
             )
-        return
+        return None
     if credentials.get("password") is not None:
         if secret_given(option, options):
             raise click.UsageError(
@@ -251,6 +265,5 @@ def _fill_password(side: str, config: Any, options: dict[str, Any]) -> None:
                 f" --{option}-env/--{option}-file, not both"
             )
         register_config_secrets(config)
-        return
-    what = f"the password of the {side} trunk's user {credentials.get('username')!r}"
-    credentials["password"] = read_secret(option, what, options, required=True)
+        return None
+    return credentials

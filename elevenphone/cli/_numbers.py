@@ -57,7 +57,8 @@ async def _first(items: AsyncIterator[T], limit: int | None) -> list[T]:
 
 
 _SORTS = [field.value for field in PhoneNumberSortBy]
-_PAGE_SIZE_CAP = 100  # the fake's bound; the API states none (digest 7.3)
+# The largest page --limit asks for: the API states no bound (digest 7.3); the fake allows 100.
+_PAGE_SIZE_CAP = 100
 
 
 @click.command("list")

@@ -54,6 +54,20 @@ def secret_given(name: str, options: dict[str, Any]) -> bool:
     return options.get(f"{base}_env") is not None or options.get(f"{base}_file") is not None
 
 
+def refuse_two_sources(options: dict[str, Any]) -> None:
+    """Refuse any secret given both by ``--NAME-env`` and ``--NAME-file``,
+    before anything is asked for.
+
+    Raises:
+        click.UsageError: both were given (exit 2).
+    """
+    for key in options:
+        base = key.removesuffix("_env")
+        if base != key and options[key] is not None and options.get(f"{base}_file") is not None:
+            name = base.replace("_", "-")
+            raise click.UsageError(f"give --{name}-env or --{name}-file, not both")
+
+
 def read_secret(name: str, what: str, options: dict[str, Any], *, required: bool) -> str | None:
     """The secret ``what`` from ``--NAME-env`` or ``--NAME-file`` in ``options``,
     else from a hidden prompt on a terminal when ``required``; None when it is

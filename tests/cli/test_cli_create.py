@@ -213,6 +213,12 @@ async def test_every_secret_of_an_exotel_import_is_asked_for_in_turn(
             id="two-sources",
         ),
         pytest.param(
+            (*TWILIO, "--sid", "AC1", "--region-id", "us1", "--edge-location", "dublin",
+             "--region-token-env", "T", "--region-token-file", "/dev/null"),
+            "give --region-token-env or --region-token-file, not both",
+            id="two-sources-refused-before-asking",
+        ),
+        pytest.param(
             (*TWILIO, "--sid", "AC1", "--token-env", "UNSET_VARIABLE_X"),
             "UNSET_VARIABLE_X is not set",
             id="variable-not-set",
@@ -257,6 +263,22 @@ async def test_usage_errors_exit_2_and_send_nothing(
     assert_no_secret(result)
 
 
+async def test_a_password_in_the_config_and_an_option_is_refused(
+    fake: FakeElevenLabs, tmp_path: Path
+) -> None:
+    config = tmp_path / "out.json"
+    credentials = {"username": "u", "password": PASSWORD}
+    config.write_text(json.dumps({"address": "sip.example", "credentials": credentials}))
+    args = ("create", "--provider", "sip_trunk", "--phone-number", "+1", "--label", "x")
+    result = await run_cli(
+        *args, "--outbound-config", str(config), "--outbound-password-env", "T", fake=fake
+    )
+    assert result.returncode == 2
+    assert "holds a password already" in result.stderr
+    assert fake.requests == []
+    assert_no_secret(result)
+
+
 async def test_credentials_without_a_password_need_one(
     fake: FakeElevenLabs, tmp_path: Path
 ) -> None:
@@ -296,3 +318,27 @@ async def test_an_import_whose_reply_is_lost_exits_7(fake: FakeElevenLabs) -> No
     assert [n["phone_number"] for n in fake.numbers.values()].count("+14155550199") == 1
     assert [r.method for r in fake.requests] == ["POST"]  # never sent twice
     assert_no_secret(result)
+
+
+async def test_a_sip_password_is_asked_for_when_the_config_has_none(
+    fake: FakeElevenLabs, tmp_path: Path
+) -> None:
+    config = tmp_path / "in.json"
+    config.write_text(json.dumps({"credentials": {"username": "carrier"}}))
+    result, terminal = await run_cli_on_terminal(
+        "create", "--provider", "sip_trunk", "--phone-number", "+442071838752", "--label", "x",
+        "--inbound-config", str(config), fake=fake, hidden=[PASSWORD],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "inbound trunk's user 'carrier'" in terminal
+    assert fake.requests[-1].json["inbound_trunk_config"]["credentials"]["password"] == PASSWORD
+    assert_no_secret(result, terminal)
+
+
+def test_every_provider_option_belongs_to_one_provider() -> None:
+    from elevenphone.cli._create import _ONLY_FOR, create
+
+    common = {"provider", "phone_number", "label", "agent_id", "as_json"}
+    owners = [name for names in _ONLY_FOR.values() for name in names]
+    assert len(owners) == len(set(owners))
+    assert {param.name for param in create.params} == common | set(owners)
