@@ -1,12 +1,17 @@
-"""Exit statuses, every error turned into one clear line for stderr, and the
-secrets no output may show."""
+"""Exit statuses, every error turned into one clear line (or, with
+``--json``, one JSON object) for stderr, and the secrets no output may show."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+from typing import Any
+
+import click
 
 from .._exceptions import (
     APIConnectionError,
+    APIStatusError,
     AuthenticationError,
     BadRequestError,
     BulkUpdateError,
@@ -25,16 +30,24 @@ EXIT_INVALID_REQUEST = 3
 EXIT_AUTH = 4
 EXIT_NOT_FOUND = 5
 EXIT_BULK_FAILURES = 6
+EXIT_OUTCOME_UNKNOWN = 7
 EXIT_INTERRUPTED = 130
 
 
 class CommandError(Exception):
-    """A command ends with ``message`` on stderr and ``exit_code``."""
+    """A command ends with ``message`` on stderr and ``exit_code``.
 
-    def __init__(self, message: str, exit_code: int = EXIT_FAILURE) -> None:
+    ``kind`` is its ``type`` in a ``--json`` error; by default, the class of
+    the error it was raised from (``raise CommandError(...) from error``).
+    """
+
+    def __init__(
+        self, message: str, exit_code: int = EXIT_FAILURE, *, kind: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        self.kind = kind
 
 
 class Interrupted(Exception):
@@ -45,6 +58,8 @@ def exit_code_for(error: BaseException) -> int:
     """The exit status for an error a command raised."""
     if isinstance(error, CommandError):
         return error.exit_code
+    if isinstance(error, ElevenPhoneError) and error.outcome_unknown:
+        return EXIT_OUTCOME_UNKNOWN
     if isinstance(error, BulkUpdateError):
         return EXIT_BULK_FAILURES
     if isinstance(error, InvalidRequestError):
@@ -82,7 +97,8 @@ def describe(error: BaseException) -> str:
 
 
 SECRETS: list[str] = []
-"""Every secret this run knows of (the API key): no output may show one."""
+"""Every secret this run knows of (the API key, a token or password read for
+``create``): no output may show one."""
 
 
 def redact(text: str) -> str:
@@ -90,11 +106,62 @@ def redact(text: str) -> str:
 
     The SDK already takes the key out of its errors; this covers what the
     command line prints of a server's data (a label, a message) and of its
-    own arguments.
+    own arguments. A secret is also found as JSON writes it (a password may
+    hold a quote or a backslash).
     """
-    return _redact(text, SECRETS)
+    escaped = (json.dumps(secret, ensure_ascii=False)[1:-1] for secret in SECRETS)
+    return _redact(text, [*SECRETS, *escaped])
 
 
 def one_line(text: str) -> str:
     """``text`` redacted, on one line, whatever the message held."""
     return " ".join(redact(text).split())
+
+
+def error_type(error: BaseException) -> str:
+    """The ``type`` of a ``--json`` error: the class name of the error (of the
+    one a :class:`CommandError` was raised from), ``UsageError`` for every
+    usage error, ``Interrupted`` for Ctrl-C."""
+    if isinstance(error, click.UsageError):
+        return "UsageError"
+    if isinstance(error, CommandError):
+        if error.kind is not None:
+            return error.kind
+        if error.__cause__ is not None:
+            return type(error.__cause__).__name__
+    if isinstance(error, click.Abort | KeyboardInterrupt | asyncio.CancelledError):
+        return "Interrupted"
+    return type(error).__name__
+
+
+def error_json(error: BaseException, message: str) -> dict[str, Any]:
+    """A failed command for machines, all of it redacted::
+
+        {"error": {"type", "message", "status_code", "code", "request_id",
+                   "outcome_unknown"}}
+
+    ``status_code``, ``code`` and ``request_id`` are those of an API error
+    (null otherwise); ``outcome_unknown`` is true when a call or an import
+    may have happened although it failed.
+    """
+    source = error.__cause__ if isinstance(error, CommandError) and error.__cause__ else error
+    api = source if isinstance(source, APIStatusError) else None
+    return {
+        "error": {
+            "type": error_type(error),
+            "message": one_line(message),
+            "status_code": api.status_code if api else None,
+            "code": redact(api.code) if api and api.code else None,
+            "request_id": redact(api.request_id) if api and api.request_id else None,
+            "outcome_unknown": bool(getattr(source, "outcome_unknown", False)),
+        }
+    }
+
+
+def report(error: BaseException, message: str, *, as_json: bool) -> None:
+    """Print a failed command on stderr: ``error: MESSAGE`` on one line, or
+    with ``as_json`` the one JSON object of :func:`error_json`."""
+    if as_json:
+        click.echo(json.dumps(error_json(error, message)), err=True)
+    else:
+        click.echo(one_line(f"error: {message}"), err=True)

@@ -1,4 +1,11 @@
-"""What commands print: phone numbers and bulk results, as tables or JSON.
+"""What commands print: phone numbers, SIP messages, calls and bulk results,
+as tables or JSON.
+
+A table is a rich table on a terminal, at the terminal's width. Anywhere else
+(a pipe, a file) it is TSV, plain and narrow for ``cut``, ``awk`` and
+``sort``: a ``# title`` line when the table has a title, a header line, then
+one line per row, cells separated by tabs, whitespace inside a cell folded to
+one space, an empty cell where the terminal shows ``-``.
 
 Everything printed passes :func:`~elevenphone.cli._errors.redact`: a server
 may echo the key back in any field.
@@ -6,8 +13,10 @@ may echo the key back in any field.
 
 from __future__ import annotations
 
+import datetime
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -16,28 +25,76 @@ from rich.table import Table
 from rich.text import Text
 
 from .._exceptions import APIStatusError
-from .._models import PhoneNumber, SIPTrunkPhoneNumber
+from .._models import CallResult, PhoneNumber, SIPMessage, SIPTrunkPhoneNumber
 from ..bulk.result import BulkResult
-from ._errors import redact
+from ._errors import one_line, redact
+
+Cell = str | None
+"""A cell of a table; None shows as ``-`` on a terminal and as an empty TSV cell."""
 
 
-def _cell(value: str) -> Text:
-    """A table cell of data: redacted, and plain text (a server's ``[bold]`` is
-    not markup)."""
-    return Text(redact(value))
+@dataclass(frozen=True)
+class Rows:
+    """Rows of text under named columns, to :func:`show`.
+
+    ``fields``: name/value pairs, shown on a terminal without a header or a
+    box (TSV keeps its header). ``boxed``: a box on a terminal.
+    """
+
+    columns: tuple[str, ...]
+    rows: Sequence[Sequence[Cell]]
+    title: str | None = None
+    fields: bool = False
+    boxed: bool = True
 
 
-_WIDE = 200  # when stdout is not a terminal: never squeeze IDs into 80 columns
+def _console(*, stderr: bool) -> Console:
+    console = Console(stderr=stderr, highlight=False)
+    # Off a terminal no width is known: a line of prose stays one line.
+    console.soft_wrap = not console.is_terminal
+    return console
 
 
 def stdout_console() -> Console:
-    """The console for results (stdout), without colour when piped."""
-    return Console(width=None if sys.stdout.isatty() else _WIDE, highlight=False)
+    """The console for results (stdout): the terminal's width, plain when piped."""
+    return _console(stderr=False)
 
 
 def stderr_console() -> Console:
     """The console for progress and notes (stderr)."""
-    return Console(stderr=True, highlight=False)
+    return _console(stderr=True)
+
+
+def show(rows: Rows, console: Console | None = None) -> None:
+    """Print ``rows`` on ``console`` (default: stdout): a table on a terminal,
+    else TSV."""
+    console = console or stdout_console()
+    if console.is_terminal:
+        console.print(_table(rows))
+        return
+    lines = [] if rows.title is None else [f"# {one_line(rows.title)}"]
+    for row in (rows.columns, *rows.rows):
+        lines.append("\t".join("" if cell is None else one_line(cell) for cell in row))
+    console.file.write("\n".join(lines) + "\n")
+    console.file.flush()
+
+
+def _table(rows: Rows) -> Table:
+    title = None if rows.title is None else Text(redact(rows.title))
+    table = Table(title=title, title_justify="left", show_header=not rows.fields)
+    if not rows.boxed:
+        table.box, table.pad_edge = None, False
+    for index, column in enumerate(rows.columns):
+        if rows.fields:
+            style = "bold" if index == 0 else None
+            table.add_column(column, style=style, overflow="fold")
+        else:
+            # The first column is the row's key (an id, a time): folded, it could not be copied.
+            table.add_column(column, overflow="fold", no_wrap=index == 0)
+    for row in rows.rows:
+        # Text, not markup: a server's "[bold]" in a label is shown as it is.
+        table.add_row(*(Text("-" if cell is None else redact(cell)) for cell in row))
+    return table
 
 
 def print_json(value: Any) -> None:
@@ -47,31 +104,21 @@ def print_json(value: Any) -> None:
     sys.stdout.flush()
 
 
-def _agent(number: PhoneNumber) -> tuple[str, str, str]:
+_FIELDS = ("field", "value")
+
+
+def number_fields(number: PhoneNumber) -> Rows:
+    """One phone number, field by field."""
     agent = number.assigned_agent
-    if agent is None:
-        return "-", "-", "-"
-    return (
-        f"{agent.agent_name} ({agent.agent_id})",
-        agent.branch_id or "-",
-        agent.environment or "-",
-    )
-
-
-def number_table(number: PhoneNumber) -> Table:
-    """One phone number as a two-column table."""
-    agent, branch, environment = _agent(number)
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column()
-    rows = [
+    rows: list[tuple[str, Cell]] = [
         ("id", number.phone_number_id),
         ("number", number.phone_number),
         ("provider", number.provider),
         ("label", number.label),
-        ("agent", agent),
-        ("branch", branch),
-        ("environment", environment),
+        ("agent id", agent.agent_id if agent else None),
+        ("agent", agent.agent_name if agent else None),
+        ("branch", agent.branch_id if agent else None),
+        ("environment", agent.environment if agent else None),
     ]
     if isinstance(number, SIPTrunkPhoneNumber):
         rows.append(("livekit stack", str(number.livekit_stack)))
@@ -82,29 +129,73 @@ def number_table(number: PhoneNumber) -> Table:
         if number.inbound_trunk is not None:
             allowed = ", ".join(number.inbound_trunk.allowed_addresses) or "any address"
             rows.append(("inbound trunk", allowed))
-    for name, value in rows:
-        table.add_row(name, _cell(value))
-    return table
+    return Rows(_FIELDS, rows, fields=True, boxed=False)
 
 
-def numbers_table(numbers: Iterable[PhoneNumber], *, title: str) -> Table:
-    """Phone numbers as a table, one row each."""
-    table = Table(title=_cell(title), title_justify="left")
-    for column in ("ID", "Number", "Provider", "Label", "Agent", "Branch", "Environment"):
-        table.add_column(column, overflow="fold")
+def numbers_rows(numbers: Iterable[PhoneNumber], *, title: str) -> Rows:
+    """Phone numbers, one row each."""
+    rows = []
     for number in numbers:
-        agent, branch, environment = _agent(number)
-        cells = (
-            number.phone_number_id,
-            number.phone_number,
-            number.provider,
-            number.label,
-            agent,
-            branch,
-            environment,
+        agent = number.assigned_agent
+        rows.append(
+            (
+                number.phone_number_id,
+                number.phone_number,
+                number.provider,
+                number.label,
+                agent.agent_id if agent else None,
+                agent.agent_name if agent else None,
+                agent.branch_id if agent else None,
+                agent.environment if agent else None,
+            )
         )
-        table.add_row(*map(_cell, cells))
-    return table
+    columns = ("ID", "Number", "Provider", "Label", "Agent ID", "Agent", "Branch", "Environment")
+    return Rows(columns, rows, title=title)
+
+
+def _time(unix_micro: int) -> str:
+    moment = datetime.datetime.fromtimestamp(unix_micro / 1e6, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def sip_messages_rows(messages: Iterable[SIPMessage], *, title: str) -> Rows:
+    """SIP messages, one row each: when, which way, the call, the addresses,
+    and the first line of the message."""
+    rows = [
+        (
+            _time(message.created_at_unix_micro),
+            message.direction,
+            message.call_id,
+            message.local_address,
+            message.remote_address,
+            message.raw_message.split("\n", 1)[0].strip(),
+        )
+        for message in messages
+    ]
+    columns = ("Time", "Dir", "Call ID", "Local", "Remote", "Message")
+    return Rows(columns, rows, title=title)
+
+
+def call_json(result: CallResult, *, provider: str) -> dict[str, Any]:
+    """A placed call for machines: the provider, and the reply's fields by their
+    Python names (``call_sid``, not the wire's ``callSid``)."""
+    fields = {name: getattr(result, name) for name in result.__struct_fields__}
+    return {"provider": provider, **fields}
+
+
+def call_fields(result: CallResult, *, provider: str) -> Rows:
+    """A placed call, field by field."""
+    rows = [
+        (name.replace("_", " "), _text(value))
+        for name, value in call_json(result, provider=provider).items()
+    ]
+    return Rows(_FIELDS, rows, fields=True, boxed=False)
+
+
+def _text(value: object) -> Cell:
+    if value is None:
+        return None
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _error_json(error: Exception) -> dict[str, Any]:
@@ -134,30 +225,29 @@ _SHOWN_FAILURES = 20
 
 
 def print_summary(console: Console, result: BulkResult, *, title: str) -> None:
-    """A summary table of a bulk run, and its first failures."""
+    """A summary of a bulk run, and its first failures."""
     rate = result.requests / result.elapsed if result.elapsed > 0 else 0.0
-    table = Table(title=title, title_justify="left", show_header=False)
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    table.add_row("succeeded", str(len(result.succeeded)))
-    table.add_row("failed", str(len(result.failed)), style="red" if result.failed else None)
-    table.add_row("skipped (done already)", str(len(result.skipped)))
-    table.add_row("requests", str(result.requests))
-    table.add_row("retries", str(result.retries))
-    table.add_row("429 replies", str(result.rate_limited))
-    table.add_row("final concurrency limit", str(result.concurrency_limit))
-    table.add_row("elapsed", f"{result.elapsed:.2f} s")
-    table.add_row("requests per second", f"{rate:.0f}")
+    rows = [
+        ("succeeded", str(len(result.succeeded))),
+        ("failed", str(len(result.failed))),
+        ("skipped (done already)", str(len(result.skipped))),
+        ("requests", str(result.requests)),
+        ("retries", str(result.retries)),
+        ("429 replies", str(result.rate_limited)),
+        ("final concurrency limit", str(result.concurrency_limit)),
+        ("elapsed", f"{result.elapsed:.2f} s"),
+        ("requests per second", f"{rate:.0f}"),
+    ]
     if result.stopped_early:
-        table.add_row("stopped early", "yes (--stop-on-error)")
-    console.print(table)
+        rows.append(("stopped early", "yes (--stop-on-error)"))
+    show(Rows(_FIELDS, rows, title=title, fields=True), console)
     if result.failed:
-        failures = Table(title="failures", title_justify="left")
-        failures.add_column("ID", no_wrap=True)
-        failures.add_column("error", overflow="fold")
-        for pid, error in list(result.failed.items())[:_SHOWN_FAILURES]:
-            failures.add_row(_cell(pid), _cell(str(error)))
-        console.print(failures)
+        failures = [(pid, str(error)) for pid, error in result.failed.items()]
+        show(Rows(("ID", "error"), failures[:_SHOWN_FAILURES], title="failures"), console)
         more = len(result.failed) - _SHOWN_FAILURES
         if more > 0:
-            console.print(f"... and {more} more (--json lists them all)")
+            line = f"... and {more} more (--json lists them all)"
+            if console.is_terminal:
+                console.print(line)
+            else:
+                console.file.write(f"# {line}\n")

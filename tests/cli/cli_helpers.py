@@ -63,6 +63,8 @@ async def run_cli(
     """Run the command line to the end; check it printed no traceback and no key."""
     process = await asyncio.create_subprocess_exec(
         *cli_command(*args, fake=fake),
+        # Never the terminal pytest runs on: a command that asks would wait for it.
+        stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=clean_env() if env is None else env,

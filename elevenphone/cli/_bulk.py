@@ -1,0 +1,333 @@
+"""The bulk commands: ``bulk-reassign``, ``bulk-update`` and ``undo``, with
+their journals, progress bars and summaries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import msgspec
+from msgspec import UNSET
+
+from .._exceptions import JournalError
+from ..bulk.journal import JournalRecord
+from ..bulk.recipes import numbers_on_agent
+from ..bulk.result import BulkResult
+from ._errors import (
+    EXIT_BULK_FAILURES,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    Interrupted,
+)
+from ._output import (
+    numbers_rows,
+    print_json,
+    print_summary,
+    result_json,
+    show,
+    stderr_console,
+    stdout_console,
+)
+from ._params import ID
+from ._progress import BulkProgressBar
+from ._settings import Settings, note, run_async
+from ._update_file import UpdateFileError, check_rows, file_format, read_updates
+
+
+def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--json", "as_json", is_flag=True, help="Print the result as JSON on stdout."
+    )(func)
+    func = click.option(
+        "--max-rate",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="R",
+        help="At most R requests per second.",
+    )(func)
+    func = click.option(
+        "--concurrency",
+        type=click.IntRange(min=1),
+        default=8,
+        show_default=True,
+        metavar="N",
+        help="At most N requests in flight (lowered automatically on 429).",
+    )(func)
+    return func
+
+
+def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of the commands that start a bulk run (not undo)."""
+    func = click.option("--stop-on-error", is_flag=True, help="Start no new item after a failure.")(
+        func
+    )
+    return click.option(
+        "--journal",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Journal to write (and resume from); default: a new file here.",
+    )(func)
+
+
+def _journal_path(given: str | None, command: str) -> Path:
+    if given:
+        return Path(given)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    # The time alone repeats within a second, and two runs must never share a journal.
+    path = Path(f"elevenphone-{command}-{stamp}-{secrets.token_hex(3)}.jsonl")
+    note(f"journal: {path} (pass --journal to choose; run again with it to resume)")
+    return path
+
+
+def _run_bulk(
+    title: str,
+    start: Callable[[BulkProgressBar], Awaitable[BulkResult]],
+    *,
+    as_json: bool,
+    journal: Path | None,
+    resume_hint: str,
+    when_idle: Callable[[], dict[str, Any]] | None = None,
+) -> int:
+    """Run a bulk job with a progress bar, print its summary, and exit by its result.
+
+    ``when_idle``: for a run that found nothing to do, what to say instead of
+    a summary of zeros: its ``message`` is printed, and every key goes into
+    the ``--json`` result.
+    """
+    console = stderr_console()
+    bar = BulkProgressBar(console, title)
+
+    async def go() -> BulkResult:
+        with bar:
+            return await start(bar)
+
+    try:
+        result = run_async(go)
+    except Interrupted:
+        done = bar.last.done if bar.last else 0
+        raise CommandError(
+            f"interrupted after {done} items; {resume_hint}",
+            exit_code=EXIT_INTERRUPTED,
+            kind="Interrupted",
+        ) from None
+    except JournalError as error:
+        # Nothing more was started; the journal holds what was done.
+        raise CommandError(
+            f"{error}; no new item was started. Once the journal can be written, {resume_hint}",
+            kind="JournalError",
+        ) from None
+    report = result_json(result, journal=str(journal) if journal else None)
+    if when_idle is not None and not (result.succeeded or result.failed or result.skipped):
+        idle = when_idle()
+        report |= idle
+        if as_json:
+            note(idle["message"])
+        else:
+            click.echo(idle["message"])
+    else:
+        print_summary(console if as_json else stdout_console(), result, title=title)
+    for warning in result.warnings:
+        note(f"warning: {warning}")
+    if as_json:
+        print_json(report)
+    if result.failed:
+        done = len(result.succeeded) + len(result.failed)
+        note(f"error: {len(result.failed)} of {done} items failed")
+        return EXIT_BULK_FAILURES
+    return EXIT_OK
+
+
+@click.command("bulk-reassign")
+@click.option(
+    "--from-agent", required=True, type=ID, metavar="AGENT", help="Move the numbers of this agent"
+)
+@click.option("--to-agent", required=True, type=ID, metavar="AGENT", help="... to this agent.")
+@click.option(
+    "--branch-id", type=ID, metavar="BRANCH", help="Put them on this branch of the new agent."
+)
+@click.option("--environment", metavar="ENV", help="Use this environment.")
+@_bulk_options
+@_run_options
+@click.option("--dry-run", is_flag=True, help="Only list the numbers that would move.")
+@click.pass_obj
+def bulk_reassign(
+    settings: Settings,
+    from_agent: str,
+    to_agent: str,
+    branch_id: str | None,
+    environment: str | None,
+    concurrency: int,
+    max_rate: float | None,
+    as_json: bool,
+    journal: str | None,
+    stop_on_error: bool,
+    dry_run: bool,
+) -> int:
+    """Move every number of one agent to another, resumably (see undo)."""
+    if dry_run:
+
+        async def listing() -> Any:
+            async with settings.client() as client:
+                return await numbers_on_agent(client, from_agent)
+
+        numbers = run_async(listing)
+        if as_json:
+            print_json(numbers)
+        else:
+            title = f"dry run: {len(numbers)} numbers would move from {from_agent} to {to_agent}"
+            show(numbers_rows(numbers, title=title))
+        return EXIT_OK
+
+    path = _journal_path(journal, "reassign")
+
+    async def start(bar: BulkProgressBar) -> BulkResult:
+        async with settings.client() as client:
+            return await client.phone_numbers.reassign_agent(
+                from_agent,
+                to_agent,
+                branch_id=UNSET if branch_id is None else branch_id,
+                environment=UNSET if environment is None else environment,
+                concurrency=concurrency,
+                max_rate=max_rate,
+                stop_on_error=stop_on_error,
+                journal=path,
+                on_progress=bar.update,
+            )
+
+    return _run_bulk(
+        f"reassign {from_agent} -> {to_agent}",
+        start,
+        as_json=as_json,
+        journal=path,
+        resume_hint=f"run the same command with --journal {path} to resume",
+    )
+
+
+@click.command("bulk-update")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="FILE.csv|FILE.jsonl")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    help="The file's format (default: from its extension).",
+)
+@_bulk_options
+@_run_options
+@click.option("--dry-run", is_flag=True, help="Only check the file.")
+@click.pass_obj
+def bulk_update(
+    settings: Settings,
+    file: str,
+    fmt: str | None,
+    concurrency: int,
+    max_rate: float | None,
+    as_json: bool,
+    journal: str | None,
+    stop_on_error: bool,
+    dry_run: bool,
+) -> int:
+    """Apply the updates in a CSV or JSON Lines file: an id and the fields to set per row.
+
+    CSV columns: phone_number_id (or id), agent_id, label, branch_id,
+    environment, livekit_stack, store_sip_messages; an empty cell changes
+    nothing. JSON Lines: one object per line with phone_number_id and any
+    update field; null clears a field.
+    """
+    source = Path(file)
+    try:
+        kind = file_format(source, fmt)
+        total = check_rows(source, kind)
+    except (UpdateFileError, UnicodeDecodeError) as error:
+        raise CommandError(str(error), exit_code=EXIT_USAGE, kind="UsageError") from None
+    if dry_run:
+        note(f"{file}: {total} valid updates; nothing sent (dry run)")
+        return EXIT_OK
+    path = _journal_path(journal, "update")
+
+    async def start(bar: BulkProgressBar) -> BulkResult:
+        def progress(snapshot: Any) -> None:
+            bar.update(snapshot if snapshot.total is not None else _with_total(snapshot, total))
+
+        async with settings.client() as client:
+            return await client.phone_numbers.bulk_update(
+                read_updates(source, kind),
+                concurrency=concurrency,
+                max_rate=max_rate,
+                stop_on_error=stop_on_error,
+                journal=path,
+                on_progress=progress,
+            )
+
+    return _run_bulk(
+        f"update from {source.name}",
+        start,
+        as_json=as_json,
+        journal=path,
+        resume_hint=f"run the same command with --journal {path} to resume",
+    )
+
+
+def _with_total(snapshot: Any, total: int) -> Any:
+    return dataclasses.replace(snapshot, total=total)
+
+
+@click.command()
+@click.argument("journal", type=click.Path(exists=True, dir_okay=False))
+@_bulk_options
+@click.pass_obj
+def undo(
+    settings: Settings,
+    journal: str,
+    concurrency: int,
+    max_rate: float | None,
+    as_json: bool,
+) -> int:
+    """Put back every number a bulk run changed, from its journal."""
+    path = Path(journal)
+
+    async def start(bar: BulkProgressBar) -> BulkResult:
+        async with settings.client() as client:
+            return await client.phone_numbers.undo(
+                path, concurrency=concurrency, max_rate=max_rate, on_progress=bar.update
+            )
+
+    return _run_bulk(
+        f"undo {path.name}",
+        start,
+        as_json=as_json,
+        journal=path,
+        resume_hint=f"run undo {path} again to finish",
+        when_idle=lambda: _nothing_to_undo(path),
+    )
+
+
+def _nothing_to_undo(path: Path) -> dict[str, Any]:
+    """Why an undo found nothing to do: the numbers an earlier undo put back."""
+    undone: set[str] = set()
+    with path.open("rb") as file:
+        for line in file:
+            try:
+                record = _record_decoder.decode(line)
+            except msgspec.DecodeError:
+                continue  # a damaged line was reported already
+            if record.op == "undone":
+                undone.add(record.id)
+    count = len(undone)
+    if count == 0:
+        message = "this journal records no change to undo; nothing to do"
+    elif count == 1:
+        message = "the number of this journal is already back (undone before); nothing to do"
+    else:
+        message = (
+            f"all {count} numbers of this journal are already back (undone before); nothing to do"
+        )
+    return {"message": message, "already_undone": count}
+
+
+_record_decoder = msgspec.json.Decoder(JournalRecord)

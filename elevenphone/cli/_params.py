@@ -1,0 +1,57 @@
+"""Parameter types and callbacks the commands share: ids that may not be
+blank, and JSON read from a file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from msgspec import UNSET
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class NonBlank(click.types.StringParamType):
+    """Text that is not empty or blank: an id (``""`` would name no number,
+    or every number, depending on the endpoint)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        value = super().convert(value, param, ctx)
+        if not value.strip():
+            # An argument is named by its metavar only; say which id, as the SDK does.
+            what = f"the {param.name} " if isinstance(param, click.Argument) else ""
+            self.fail(f"{what}must not be empty or blank", param, ctx)
+        return value
+
+
+ID = NonBlank()
+"""The type of every id and agent id, argument or option."""
+
+
+def json_file(ctx: click.Context, param: click.Parameter, path: str | None) -> Any:
+    """Option callback: the JSON value of the file at ``path`` (``null`` is
+    None), or UNSET when the option was not given.
+
+    Raises:
+        click.BadParameter: the file is not JSON (exit 2).
+    """
+    if path is None:
+        return UNSET
+    try:
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
+    except ValueError as error:  # UnicodeDecodeError included
+        raise click.BadParameter(f"{path} is not JSON: {error}", ctx=ctx, param=param) from None
+
+
+def json_file_option(*names: str, help: str) -> Callable[[F], F]:
+    """An option naming a JSON file, read by :func:`json_file`."""
+    return click.option(
+        *names,
+        type=click.Path(exists=True, dir_okay=False),
+        metavar="FILE.json",
+        callback=json_file,
+        help=help,
+    )
