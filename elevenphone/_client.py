@@ -150,7 +150,8 @@ def _outcome_unknown(error: ElevenPhoneError) -> ElevenPhoneError:
     """``error``, marked and worded as a call the server may have acted on."""
     error.outcome_unknown = True
     error.message += (
-        "; not retried: the server may have acted on it (a call may already be ringing)"
+        "; not retried: the server may have acted on it (a call may already be ringing,"
+        " a number may be imported)"
     )
     error.args = (str(error) if isinstance(error, APIStatusError) else error.message,)
     return error
