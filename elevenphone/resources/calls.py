@@ -30,6 +30,7 @@ from .._models import (
     TwilioOutboundCallResponse,
     TwilioRegisterCallRequest,
 )
+from .._models._base import RequestModel
 from .._request import APIRequest, Headers, RequestOptions
 from .._wire import (
     OUTBOUND_CALL_PATHS,
@@ -194,19 +195,17 @@ class Calls(Resource):
             NotFoundError: no such number (404).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
         """
-        body = _given(
+        return await self._place(
+            "twilio",
+            TwilioOutboundCallRequest,
+            decode_twilio_call,
+            RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
             agent_id=agent_id,
             agent_phone_number_id=agent_phone_number_id,
             to_number=to_number,
             conversation_initiation_client_data=conversation_initiation_client_data,
             telephony_call_config=telephony_call_config,
             call_recording_enabled=call_recording_enabled,
-        )
-        return await self._place(
-            "twilio",
-            encode_body(body, TwilioOutboundCallRequest, what="Twilio call"),
-            decode_twilio_call,
-            RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
         )
 
     async def sip_trunk_outbound(
@@ -243,18 +242,16 @@ class Calls(Resource):
             NotFoundError: no such number (404).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
         """
-        body = _given(
+        return await self._place(
+            "sip_trunk",
+            SIPTrunkOutboundCallRequest,
+            decode_sip_trunk_call,
+            RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
             agent_id=agent_id,
             agent_phone_number_id=agent_phone_number_id,
             to_number=to_number,
             conversation_initiation_client_data=conversation_initiation_client_data,
             telephony_call_config=telephony_call_config,
-        )
-        return await self._place(
-            "sip_trunk",
-            encode_body(body, SIPTrunkOutboundCallRequest, what="SIP trunk call"),
-            decode_sip_trunk_call,
-            RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
         )
 
     async def exotel_outbound(
@@ -291,18 +288,16 @@ class Calls(Resource):
             NotFoundError: no such number (404).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
         """
-        body = _given(
+        return await self._place(
+            "exotel",
+            ExotelOutboundCallRequest,
+            decode_exotel_call,
+            RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
             agent_id=agent_id,
             agent_phone_number_id=agent_phone_number_id,
             to_number=to_number,
             conversation_initiation_client_data=conversation_initiation_client_data,
             telephony_call_config=telephony_call_config,
-        )
-        return await self._place(
-            "exotel",
-            encode_body(body, ExotelOutboundCallRequest, what="Exotel call"),
-            decode_exotel_call,
-            RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
         )
 
     async def twilio_register(
@@ -362,10 +357,14 @@ class Calls(Resource):
     async def _place(
         self,
         provider: str,
-        body: bytes,
+        model: type[RequestModel],
         decode: Callable[[bytes, int], T],
         options: RequestOptions,
+        **fields: object,
     ) -> T:
+        """Place a call through ``provider``: the fields given, checked against
+        ``model``, posted once (retried only if the server certainly did not act)."""
+        body = encode_body(_given(**fields), model, what=f"{provider} call")
         return await self._execute(
             APIRequest(
                 "POST",
