@@ -131,6 +131,10 @@ class AdaptiveConcurrencyLimit:
         self._due = 2 if self._growing else _NEVER
         self._probing = False
         self._found: int | None = None
+        # One compare per admission (in try_acquire): above the mark, a new
+        # peak, or the first request at a probe's level.
+        self._mark = 0
+        self._probe_sent = False
         self._held = 0  # the highest level that went a full round without overload
         self._since = 0  # successes when the limit last changed
         self._decreased_at = -_NEVER  # successes at the last decrease
@@ -178,8 +182,8 @@ class AdaptiveConcurrencyLimit:
         if self._waiters or in_flight >= self._limit:
             return None
         self._in_flight = in_flight = in_flight + 1
-        if in_flight > self._peak_in_flight:
-            self._peak_in_flight = in_flight
+        if in_flight > self._mark:
+            self._marked(in_flight)
         return Permit(self._generation)
 
     async def acquire(self) -> Permit:
@@ -208,7 +212,16 @@ class AdaptiveConcurrencyLimit:
 
     def _take_slot(self) -> None:
         self._in_flight += 1
-        self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
+        if self._in_flight > self._mark:
+            self._marked(self._in_flight)
+
+    def _marked(self, in_flight: int) -> None:
+        """More in flight than the mark: a new peak, or a probe's request sent."""
+        if in_flight > self._peak_in_flight:
+            self._peak_in_flight = in_flight
+        if self._probing and in_flight >= self._limit:
+            self._probe_sent = True
+        self._mark = self._peak_in_flight
 
     def _wake(self) -> None:
         while self._waiters and self._in_flight < self._limit:
@@ -239,6 +252,11 @@ class AdaptiveConcurrencyLimit:
     def _step_up(self) -> None:
         successes = self._successes
         if self._probing:
+            if not self._probe_sent:
+                # Too few requests to reach the probe's level (the run's end,
+                # a slow source): nothing was tried yet.
+                self._due = successes + self._limit
+                return
             # A full round one above the level found, never refused: capacity
             # came back. Grow again until the server refuses or the level
             # held before is reached.
@@ -267,6 +285,8 @@ class AdaptiveConcurrencyLimit:
             if self._limit < self._ceiling:
                 self._limit += 1
                 self._probing = True
+                self._probe_sent = False
+                self._mark = min(self._mark, self._limit - 1)
                 self._due = successes + self._limit
             else:
                 self._due = _NEVER

@@ -56,8 +56,14 @@ def _rate_limiter(max_rate: float | None) -> AsyncLimiter | None:
 
 
 def signals_overload(error: RateLimitError) -> bool:
-    """Whether a 429 says too many requests are in flight (not too many per second)."""
-    return error.is_concurrency_limit or error.maximum_concurrent_requests is not None
+    """Whether a 429 says too many requests are in flight (not too many per second).
+
+    Its code decides; the concurrency headers only when it has none (a reply
+    may carry them whatever its reason).
+    """
+    if error.is_concurrency_limit:
+        return True
+    return not error.code and error.maximum_concurrent_requests is not None
 
 
 class BulkGate:

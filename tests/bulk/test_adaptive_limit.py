@@ -194,6 +194,24 @@ def test_capacity_taken_and_given_back() -> None:
     assert account.refused == refused  # no overshoot on the way back
 
 
+def test_a_probe_counts_only_once_a_request_went_at_its_level() -> None:
+    limit = AdaptiveConcurrencyLimit(64)
+    account = Account(limit, capacity=4)
+    account.rounds(FIRST_PATIENCE)  # the opening, then holding 4 up to the probe
+    assert limit.limit == 5
+    # The run's last items: three in flight, never five. Many rounds pass
+    # without a refusal, but nothing was tried at 5.
+    for _ in range(10 * 5):
+        permits = [limit.try_acquire() for _ in range(3)]
+        for permit in permits:
+            assert permit is not None
+            limit.record_success(permit)
+            limit.release(permit)
+    assert (limit.limit, limit.found) == (5, 4)
+    account.round()  # a full window again: the probe at 5 is refused
+    assert (limit.limit, limit.found) == (4, 4)
+
+
 def test_without_counts_the_limit_still_finds_the_capacity() -> None:
     limit = AdaptiveConcurrencyLimit(64)
     account = Account(limit, capacity=6, counts=False)

@@ -143,3 +143,16 @@ def test_a_paced_gate_admits_through_the_slow_path() -> None:
         gate.leave(permit, refused)
     assert gate.pace.rate is not None
     assert gate.enter() is None  # wait() paces it
+
+
+def test_a_rate_429_with_the_concurrency_counts_is_still_a_rate_429() -> None:
+    gate = BulkGate(16, None)
+    counts = {"current-concurrent-requests": "3", "maximum-concurrent-requests": "16"}
+    permit = gate.enter()
+    assert permit is not None
+    gate.leave(permit, _too_many("rate_limit_exceeded", counts))
+    assert (gate.pace.refusals, gate.concurrency_limited, gate.limit.found) == (1, 0, None)
+    permit = gate.enter()
+    assert permit is not None
+    gate.leave(permit, _too_many("", counts))  # no code: the counts say which
+    assert (gate.pace.refusals, gate.concurrency_limited) == (1, 1)
