@@ -47,8 +47,10 @@ __all__ = ["AdaptiveConcurrencyLimit", "AdaptiveRate", "Permit"]
 INITIAL_WINDOW = 8
 """The limit a run starts from, unless its ``concurrency`` is lower."""
 
-FIRST_PATIENCE = 8
-"""Rounds a level found is held before the first probe above it."""
+FIRST_PATIENCE = 16
+"""Rounds a level found is held before the first probe above it (the
+account's counts make the level found exact, so there is little to gain from
+probing early)."""
 
 SHORT_PATIENCE = 16
 """The most rounds between probes while below a level held before."""
