@@ -251,3 +251,83 @@ def _big_reply(big: dict[str, Any]) -> str:
         )
         + f"\n\nThe call raised `{big['error']}`."
     )
+
+
+def adaptive_rows(adaptive: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """Per scenario with a target: the ratio against the floor with T measured,
+    the worst share refused with 429, the targets, and whether both are met."""
+    rows = []
+    limit = adaptive["params"]["refused_target"]
+    for scenario in adaptive["scenarios"]:
+        target = scenario["target"]
+        if target is None:
+            continue
+        summary = adaptive["summary"][scenario["name"]]
+        ratio, refused = summary["ratio_measured"], summary["worst_refused_share"]
+        met = ratio <= target and refused <= limit
+        rows.append(
+            (
+                scenario["label"],
+                f"{ratio:.3f}x (<= {target:.2f}x)",
+                f"{refused:.1%} (<= {limit:.0%})",
+                "met" if met else "NOT met",
+            )
+        )
+    return rows
+
+
+def render_adaptive(results: dict[str, Any]) -> str:
+    """Bulk runs at an account's unknown limit, as Markdown (its own block of the docs)."""
+    adaptive = results["adaptive"]
+    params = adaptive["params"]
+    latency_ms = params["latency_s"] * 1e3
+    t = adaptive["t"]
+    t4 = ", ".join(f"{run['4'] * 1e3:.1f}" for run in t)
+    t16 = ", ".join(f"{run['16'] * 1e3:.1f}" for run in t)
+    rows = []
+    for scenario in adaptive["scenarios"]:
+        runs = adaptive["runs"][scenario["name"]]
+        summary = adaptive["summary"][scenario["name"]]
+        walls = ", ".join(f"{run['wall_s']:.2f}" for run in runs)
+        measured = summary.get("ratio_measured")
+        attempts = summary.get("ratio_to_attempts")
+        found = sorted({str(run["limit_found"]) for run in runs})
+        rows.append(
+            [
+                scenario["label"],
+                f"{scenario['floor_s']:.2f}",
+                walls,
+                f"{summary['ratio']:.3f}x",
+                "" if measured is None else f"{measured:.3f}x",
+                "" if attempts is None else f"{attempts:.3f}x",
+                ", ".join(f"{run['refused_share']:.1%}" for run in runs),
+                ", ".join(found),
+            ]
+        )
+    header = [
+        "account",
+        "floor, s",
+        "wall, s (each run)",
+        "wall / floor",
+        "wall / floor, T measured",
+        "wall / floor of attempts",
+        "refused with 429 (each run)",
+        "limit found",
+    ]
+    machine = results["machine"]
+    return (
+        f"### Bulk at an unknown limit: {params['count']:,} updates,"
+        f" concurrency {params['concurrency']}, T = {latency_ms:.0f} ms,"
+        f" median of {params['repeats']} runs\n\n"
+        f"Run {machine['date']}; load average {machine['load_before']:.2f} before,"
+        f" {machine['load_after']:.2f} after. T as the fake serves it, measured each round"
+        f" (single updates kept 4 or 16 in flight): {t4} ms at 4, {t16} ms at 16.\n\n"
+        + _table(header, rows)
+        + "\n\n*floor* is N·T/L with T = 40 ms (for the rate limit: the requests beyond the"
+        " bucket's first second, at its rate); *T measured* puts the measured T in it."
+        " *floor of attempts* counts the failed attempts too: each held a slot for T."
+        " Refused: the fake's 429 answers over all requests it received.\n\n"
+        "#### Targets (T measured; 429s: the worst run)\n\n"
+        + _table(["account", "wall / floor", "refused with 429", ""], adaptive_rows(adaptive))
+        + "\n"
+    )

@@ -2,10 +2,12 @@
 
 One run starts the local server (:mod:`bench.server`) in its own process, then
 measures each client in a fresh process of its own, alternating the clients
-over several rounds, then the codec, import and bulk benchmarks. It prints
-the tables and ratios, writes the raw results as JSON to ``bench/results/``,
-and with ``--update-docs`` rewrites the results block of
-``docs/performance.md``. It reports; it never fails on a missed target.
+over several rounds, then the codec, import and bulk benchmarks, then bulk
+runs at an account's limit the caller does not know (:mod:`bench.adaptive`,
+against the fake). It prints the tables and ratios, writes the raw results as
+JSON to ``bench/results/``, and with ``--update-docs`` rewrites the results
+blocks of ``docs/performance.md`` of the parts that ran. ``--only adaptive``
+(or ``--skip``) picks parts. It reports; it never fails on a missed target.
 """
 
 from __future__ import annotations
@@ -28,12 +30,16 @@ REPO = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(REPO))
 
-from bench import report  # noqa: E402
+from bench import adaptive, report  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 DOC = REPO / "docs" / "performance.md"
-DOC_BEGIN, DOC_END = "<!-- bench:begin -->", "<!-- bench:end -->"
+DOC_BLOCKS = {
+    "main": ("<!-- bench:begin -->", "<!-- bench:end -->"),
+    "adaptive": ("<!-- bench:adaptive:begin -->", "<!-- bench:adaptive:end -->"),
+}
 CLIENT_ORDER = ("raw", "official", "elevenphone", "elevenphone-bulk")
+PARTS = ("e2e", "codec", "imports", "bulk", "big-reply", "adaptive")
 
 
 def _pinning() -> tuple[list[str], list[str]]:
@@ -158,14 +164,17 @@ def machine() -> dict[str, Any]:
     }
 
 
-def update_docs(markdown: str) -> None:
-    """Replace the results block of docs/performance.md with this run's."""
+def update_docs(blocks: dict[str, str]) -> None:
+    """Replace the named results blocks of docs/performance.md with this run's."""
     text = DOC.read_text()
-    head, found, rest = text.partition(DOC_BEGIN)
-    _, found_end, tail = rest.partition(DOC_END)
-    if not (found and found_end):
-        raise RuntimeError(f"{DOC} has no {DOC_BEGIN} ... {DOC_END} block")
-    DOC.write_text(f"{head}{DOC_BEGIN}\n{markdown}{DOC_END}{tail}")
+    for name, markdown in blocks.items():
+        begin, end = DOC_BLOCKS[name]
+        head, found, rest = text.partition(begin)
+        _, found_end, tail = rest.partition(end)
+        if not (found and found_end):
+            raise RuntimeError(f"{DOC} has no {begin} ... {end} block")
+        text = f"{head}{begin}\n{markdown}{end}{tail}"
+    DOC.write_text(text)
 
 
 def main() -> None:
@@ -173,18 +182,21 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=5000, help="updates per end-to-end run")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=5, help="end-to-end rounds")
-    parser.add_argument(
-        "--skip",
-        action="append",
-        default=[],
-        choices=["e2e", "codec", "imports", "bulk", "big-reply"],
-    )
+    parser.add_argument("--skip", action="append", default=[], choices=PARTS)
+    parser.add_argument("--only", action="append", default=[], choices=PARTS, help="skip the rest")
     parser.add_argument("--bulk-counts", type=int, nargs=2, default=(1_000, 100_000))
+    parser.add_argument(
+        "--adaptive-repeats", type=int, default=2, help="rounds of the adaptive scenarios"
+    )
+    parser.add_argument("--adaptive-count", type=int, default=adaptive.COUNT)
     parser.add_argument("--update-docs", action="store_true", help="rewrite docs/performance.md")
     args = parser.parse_args()
+    if args.only:
+        args.skip += [part for part in PARTS if part not in args.only]
 
     results: dict[str, Any] = {"machine": machine()}
-    with local_server() as url:
+    main_parts = [part for part in PARTS if part != "adaptive" and part not in args.skip]
+    with local_server() if main_parts else contextlib.nullcontext("") as url:
         if "e2e" not in args.skip:
             print("end to end ...", file=sys.stderr)
             results["end_to_end"] = end_to_end(url, args.n, args.concurrency, args.rounds)
@@ -200,10 +212,20 @@ def main() -> None:
         if "big-reply" not in args.skip:
             print("a 300 MiB reply ...", file=sys.stderr)
             results["big_reply"] = _child("bench.big_reply", "--url", url, *CLIENT_PIN)
+    if "adaptive" not in args.skip:
+        print("bulk at an unknown limit (the fake, one process per run) ...", file=sys.stderr)
+        results["adaptive"] = adaptive.run_scenarios(
+            args.adaptive_repeats, args.adaptive_count, SERVER_PIN, CLIENT_PIN
+        )
     results["machine"]["load_after"] = os.getloadavg()[0]
     results["ratios"] = report.ratios(results)
 
-    markdown = report.render(results)
+    blocks = {}
+    if main_parts:
+        blocks["main"] = report.render(results)
+    if "adaptive" in results:
+        blocks["adaptive"] = report.render_adaptive(results)
+    markdown = "\n".join(blocks.values())
     print(markdown)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -211,7 +233,7 @@ def main() -> None:
         (RESULTS / name).write_text(json.dumps(results, indent=2) + "\n")
     (RESULTS / "latest.md").write_text(markdown)
     if args.update_docs:
-        update_docs(markdown)
+        update_docs(blocks)
     print(f"results: {RESULTS / f'bench-{stamp}.json'}", file=sys.stderr)
 
 

@@ -53,6 +53,9 @@ class Gate(Protocol):
     def leave(self, permit: object, error: BaseException | None) -> None:
         """Give the permit back: the attempt succeeded (None) or failed with ``error``."""
 
+    def slot_pending(self) -> bool:
+        """Whether a request is in flight whose end frees a slot for a retry."""
+
 
 __all__ = ["REGIONS", "ElevenPhone"]
 
@@ -421,6 +424,7 @@ class ElevenPhone:
                     description=request.description,
                     idempotent=request.idempotent,
                     overload_is_free=gate is not None,
+                    slot_pending=None if gate is None else gate.slot_pending,
                 )
             except ElevenPhoneError as error:
                 final = error

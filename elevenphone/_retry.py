@@ -36,7 +36,7 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 
 OVERLOAD_PATIENCE = 3
 """With ``overload_is_free``, a call sends at most this many times
-``max_retries + 1`` requests, however many of them a concurrency 429 refused."""
+``max_retries + 1`` requests, however many of them a 429 refused."""
 
 
 async def _sleep(seconds: float) -> None:
@@ -45,7 +45,8 @@ async def _sleep(seconds: float) -> None:
 
 
 def _is_overload(error: BaseException | None) -> bool:
-    return isinstance(error, RateLimitError) and error.is_concurrency_limit
+    """A 429 of either kind: too many requests in flight, or per second."""
+    return isinstance(error, RateLimitError)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,9 +192,18 @@ class RetryPolicy:
         description: str = "",
         idempotent: bool = True,
         overload_is_free: bool = False,
+        slot_pending: Callable[[], bool] | None = None,
     ) -> T:
         """Go on from a first attempt that failed with ``error``: raise it when it
         may not be retried, else retry ``attempt`` as :meth:`call` does.
+
+        With ``overload_is_free`` (bulk runs, whose gate waits for a slot or
+        paces the run), a 429 does not spend ``max_retries``; the call still
+        sends at most ``OVERLOAD_PATIENCE * (max_retries + 1)`` requests. When
+        ``slot_pending()`` says a request of the run is in flight to wait
+        for, a 429 for too many in flight is retried without backoff (unless
+        the server asked for a wait): the gate holds the retry until a slot
+        frees.
 
         Args:
             error: what the first attempt raised.
@@ -201,9 +211,10 @@ class RetryPolicy:
             description: what the call is, for the log lines of its retries.
             idempotent: whether sending the call twice is harmless; see
                 :meth:`is_retryable`.
-            overload_is_free: whether a concurrency 429 leaves ``max_retries``
-                unspent (bulk runs, whose gate waits for a slot); the call
-                still sends at most ``3 * (max_retries + 1)`` requests.
+            overload_is_free: whether a 429 leaves ``max_retries`` unspent
+                (bulk runs).
+            slot_pending: whether another request of the run is in flight,
+                so that a retry waits for its slot rather than a backoff.
 
         Raises:
             ElevenPhoneError: as for :meth:`call`.
@@ -227,7 +238,7 @@ class RetryPolicy:
         budget = _Budget(self.max_retries, overload_is_free=overload_is_free)
         retrying = AsyncRetrying(
             stop=budget,
-            wait=_PolicyWait(self),
+            wait=_PolicyWait(self, slot_pending if overload_is_free else None),
             retry=retry_if_exception(retryable),
             before_sleep=_LogRetry(self, description, budget),
             sleep=self.sleep,
@@ -237,7 +248,7 @@ class RetryPolicy:
 
 
 class _Budget(stop_base):
-    """tenacity's stop: ``max_retries`` retries, where concurrency 429s may be free."""
+    """tenacity's stop: ``max_retries`` retries, where 429s may be free."""
 
     def __init__(self, max_retries: int, *, overload_is_free: bool) -> None:
         self._max_retries = max_retries
@@ -258,20 +269,31 @@ class _Budget(stop_base):
 class _PolicyWait(wait_base):
     """tenacity's wait strategy, delegating to :meth:`RetryPolicy.delay_for`."""
 
-    def __init__(self, policy: RetryPolicy) -> None:
+    def __init__(self, policy: RetryPolicy, slot_pending: Callable[[], bool] | None = None) -> None:
         self._policy = policy
+        self._slot_pending = slot_pending
 
     def __call__(self, retry_state: RetryCallState) -> float:
         outcome = retry_state.outcome
         error = outcome.exception() if outcome is not None else None
         if error is None:
             return self._policy.backoff(retry_state.attempt_number)
+        if (
+            self._slot_pending is not None
+            and isinstance(error, RateLimitError)
+            and error.is_concurrency_limit
+            and error.retry_after is None
+            and self._slot_pending()
+        ):
+            # Too many in flight, and one of the run's own will end first: the
+            # gate admits the retry then. A timer would only add a tail.
+            return 0.0
         return self._policy.delay_for(error, retry_state.attempt_number)
 
 
 class _LogRetry:
     """Logs each retry at INFO, with its reason and delay (never a header); a
-    free wait for a slot (see ``overload_is_free``) at DEBUG."""
+    free wait after a 429 (see ``overload_is_free``) at DEBUG."""
 
     def __init__(self, policy: RetryPolicy, description: str, budget: _Budget) -> None:
         self._policy = policy
@@ -284,9 +306,14 @@ class _LogRetry:
         delay = retry_state.next_action.sleep if retry_state.next_action else 0.0
         description = self._description or "request"
         if self._budget.last_was_free:
-            logger.debug(
-                "%s: too many requests in flight; waiting %.2f s for a slot", description, delay
-            )
+            if isinstance(error, RateLimitError) and not error.is_concurrency_limit:
+                logger.debug("%s: too many requests per second; waiting %.2f s", description, delay)
+            elif delay > 0:
+                logger.debug(
+                    "%s: too many requests in flight; waiting %.2f s for a slot", description, delay
+                )
+            else:
+                logger.debug("%s: too many requests in flight; waiting for a slot", description)
             return
         logger.info(
             "retrying %s in %.2f s (retry %d of %d): %s",

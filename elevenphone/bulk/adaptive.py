@@ -1,16 +1,35 @@
-"""An in-flight limit that adapts to what the server allows (AIMD).
+"""How many requests a run keeps in flight, and how fast it sends them, adapting
+to what the account allows.
 
-Bulk runs start as wide as the caller asks, but an account may allow fewer
-requests in flight. :class:`AdaptiveConcurrencyLimit` is a semaphore whose size
-moves: each overload signal (a 429 ``concurrent_limit_exceeded``) multiplies it
-by ``decrease_factor``, and each success adds ``1 / limit``, about one per round
-of a full window. A ``maximum-concurrent-requests`` value the server reports
-also caps the limit for the rest of the run. A run that starts too wide so
-settles at what the account allows instead of hammering it.
+:class:`AdaptiveConcurrencyLimit` is a semaphore whose size follows the
+account's in-flight limit, which the caller does not know and which moves
+when other clients of the account come and go:
 
-One burst of overload usually answers many requests at once; they all report
-the same overload. So a decrease happens at most once per *generation*: a
-signal from a request that was admitted before the last decrease is ignored.
+- **Slow start.** A run starts with a small window (8, or less) and grows by
+  half each round of requests, up to the caller's ``concurrency``: no
+  opening burst at the full cap, and the round that crosses the account's
+  limit overshoots it by at most half.
+- **Overload.** A 429 ``concurrent_limit_exceeded`` says by how much the
+  account is over: ``current-concurrent-requests`` (everyone's, other
+  clients' too) minus ``maximum-concurrent-requests``. The run sets its limit
+  to the requests it has in flight less that excess: its share, whatever the
+  other clients hold. Without the headers it takes one below what it has in
+  flight, then, should that not be enough, ``decrease_factor`` of it.
+- **Hold and probe.** The run holds the level it found for a few rounds, then
+  tries one more request in flight. A refused try doubles the wait before the
+  next; a full round at the higher level means capacity came back: the run
+  doubles per round back up to the highest level it held before, holds that,
+  and grows by half per round beyond it. While the level found is below one
+  the run has held before, capacity someone took may come back at any time,
+  so the wait between tries stays short.
+
+A round is as many successes as the limit: about one request time, counted,
+never timed, so the behaviour is deterministic.
+
+:class:`AdaptiveRate` paces requests per second once the account says 429
+``rate_limit_exceeded`` more often than by chance: at the rate the server
+accepted, then a little faster after each quiet window, until pacing no longer
+binds.
 
 Pure asyncio, no I/O: tested without a server.
 """
@@ -18,14 +37,33 @@ Pure asyncio, no I/O: tested without a server.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
+from collections.abc import Callable
 from typing import NamedTuple
 
-__all__ = ["AdaptiveConcurrencyLimit", "Permit"]
+__all__ = ["AdaptiveConcurrencyLimit", "AdaptiveRate", "Permit"]
+
+INITIAL_WINDOW = 8
+"""The limit a run starts from, unless its ``concurrency`` is lower."""
+
+FIRST_PATIENCE = 16
+"""Rounds a level found is held before the first probe above it (the
+account's counts make the level found exact, so there is little to gain from
+probing early)."""
+
+SHORT_PATIENCE = 16
+"""The most rounds between probes while below a level held before."""
+
+LONG_PATIENCE = 64
+"""The most rounds between probes at the highest level held."""
+
+_NEVER = 1 << 62
 
 
 class Permit(NamedTuple):
-    """One admitted request. ``generation`` is the limit's generation at admission.
+    """One admitted request. ``generation`` counts the limit's decreases before its
+    admission.
 
     (A tuple: one is made per request of a bulk run.)
     """
@@ -34,7 +72,7 @@ class Permit(NamedTuple):
 
 
 class AdaptiveConcurrencyLimit:
-    """A semaphore of adaptive size between ``minimum`` and ``maximum``.
+    """A semaphore whose size follows the account's in-flight limit.
 
     Use::
 
@@ -45,14 +83,18 @@ class AdaptiveConcurrencyLimit:
         finally:
             limit.release(permit)
 
-    Waiters are admitted first in, first out.
+    Report the outcome before releasing: an overload is read against the
+    requests in flight with it. Waiters are admitted first in, first out.
 
     Args:
         maximum: the most requests ever admitted at once (the caller's
-            ``concurrency``); also the starting limit unless ``initial`` is given.
-        initial: the starting limit.
+            ``concurrency``).
+        initial: the starting limit (default: ``maximum``, or 8 if lower);
+            below ``maximum``, it grows by half each round until the first
+            overload.
         minimum: the limit never falls below this.
-        decrease_factor: what an overload multiplies the limit by, in (0, 1).
+        decrease_factor: what a second overload in a row, without the
+            server's counts, multiplies the limit by, in (0, 1).
 
     Raises:
         ValueError: a bound below 1, ``minimum > maximum``, ``initial`` outside
@@ -71,31 +113,49 @@ class AdaptiveConcurrencyLimit:
             raise ValueError(f"maximum must be an int >= 1, not {maximum!r}")
         if not 1 <= minimum <= maximum:
             raise ValueError(f"minimum must be between 1 and {maximum}, not {minimum!r}")
-        start = maximum if initial is None else initial
+        start = max(minimum, min(maximum, INITIAL_WINDOW)) if initial is None else initial
         if not minimum <= start <= maximum:
             raise ValueError(f"initial must be between {minimum} and {maximum}, not {start!r}")
         if not 0.0 < decrease_factor < 1.0:
             raise ValueError(f"decrease_factor must be in (0, 1), not {decrease_factor!r}")
         self._minimum = minimum
         self._ceiling = maximum
-        self._limit = float(start)
+        self._limit = start
         self._decrease_factor = decrease_factor
         self._generation = 0
         self._in_flight = 0
         self._peak_in_flight = 0
         self._decreases = 0
         self._waiters: deque[asyncio.Future[int]] = deque()
+        # Successes counted; at ``_due`` the limit takes its next step.
+        self._successes = 0
+        self._growing = start < maximum
+        self._due = 2 if self._growing else _NEVER
+        self._probing = False
+        self._found: int | None = None
+        # One compare per admission (in try_acquire): above the mark, a new
+        # peak, or the first request at a probe's level.
+        self._mark = 0
+        self._probe_sent = False
+        self._held = 0  # the highest level that went a full round without overload
+        self._since = 0  # successes when the limit last changed
+        self._decreased_at = -_NEVER  # successes at the last decrease
+        self._patience = FIRST_PATIENCE
 
     @property
     def limit(self) -> int:
         """How many requests may be in flight now."""
-        return max(self._minimum, int(self._limit))
+        return self._limit
 
     @property
     def ceiling(self) -> int:
-        """The highest the limit may grow to: ``maximum``, or less once the
-        server reported its own maximum."""
+        """The highest the limit may grow to: ``maximum``."""
         return self._ceiling
+
+    @property
+    def found(self) -> int | None:
+        """The in-flight limit the latest overload pointed to (None before the first)."""
+        return self._found
 
     @property
     def in_flight(self) -> int:
@@ -108,19 +168,24 @@ class AdaptiveConcurrencyLimit:
         return self._peak_in_flight
 
     @property
+    def successes(self) -> int:
+        """Successes recorded."""
+        return self._successes
+
+    @property
     def decreases(self) -> int:
-        """How many times an overload lowered the limit."""
+        """How many times an overload lowered the limit (a burst of them once)."""
         return self._decreases
 
     def try_acquire(self) -> Permit | None:
         """Admit one request now if the limit allows it and no one waits; else None."""
-        # Inlined (limit, _admit, _take_slot): this runs for every request of a run.
+        # Inlined (_take_slot): this runs for every request of a run.
         in_flight = self._in_flight
-        if self._waiters or in_flight >= max(self._minimum, int(self._limit)):
+        if self._waiters or in_flight >= self._limit:
             return None
         self._in_flight = in_flight = in_flight + 1
-        if in_flight > self._peak_in_flight:
-            self._peak_in_flight = in_flight
+        if in_flight > self._mark:
+            self._marked(in_flight)
         return Permit(self._generation)
 
     async def acquire(self) -> Permit:
@@ -130,8 +195,9 @@ class AdaptiveConcurrencyLimit:
             asyncio.CancelledError: the waiting task was cancelled (nothing is
                 admitted then).
         """
-        if not self._waiters and self._in_flight < self.limit:
-            return self._admit()
+        if not self._waiters and self._in_flight < self._limit:
+            self._take_slot()
+            return Permit(self._generation)
         waiter: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         try:
@@ -146,16 +212,21 @@ class AdaptiveConcurrencyLimit:
             raise
         return Permit(generation)
 
-    def _admit(self) -> Permit:
-        self._take_slot()
-        return Permit(self._generation)
-
     def _take_slot(self) -> None:
         self._in_flight += 1
-        self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
+        if self._in_flight > self._mark:
+            self._marked(self._in_flight)
+
+    def _marked(self, in_flight: int) -> None:
+        """More in flight than the mark: a new peak, or a probe's request sent."""
+        if in_flight > self._peak_in_flight:
+            self._peak_in_flight = in_flight
+        if self._probing and in_flight >= self._limit:
+            self._probe_sent = True
+        self._mark = self._peak_in_flight
 
     def _wake(self) -> None:
-        while self._waiters and self._in_flight < self.limit:
+        while self._waiters and self._in_flight < self._limit:
             waiter = self._waiters.popleft()
             if waiter.done():
                 continue
@@ -178,36 +249,248 @@ class AdaptiveConcurrencyLimit:
             self._wake()
 
     def record_success(self, permit: Permit) -> None:
-        """A request of ``permit`` succeeded: raise the limit by ``1 / limit``.
+        """A request of ``permit`` succeeded: count it toward the next step up.
 
         Args:
             permit: the permit the request was admitted with.
         """
-        self._limit = min(float(self._ceiling), self._limit + 1.0 / max(self._limit, 1.0))
+        self._successes = successes = self._successes + 1
+        if successes >= self._due:
+            self._step_up()
+
+    def _step_up(self) -> None:
+        successes = self._successes
+        if self._probing:
+            if not self._probe_sent:
+                # Too few requests to reach the probe's level (the run's end,
+                # a slow source): nothing was tried yet.
+                self._due = successes + self._limit
+                return
+            # A full round one above the level found, never refused: capacity
+            # came back. Grow again until the server refuses or the level
+            # held before is reached.
+            self._probing = False
+            self._held = max(self._held, self._limit)
+            self._found = self._limit
+            self._growing = True
+        if self._growing:
+            self._limit = limit = self._limit + 1
+            if limit >= self._ceiling:
+                self._growing = False
+                self._due = _NEVER
+            elif limit == self._held:
+                # Back at a level held before: hold it again, probe above it later.
+                self._growing = False
+                self._found = limit
+                self._due = successes + self._patience * limit
+            else:
+                # Below a level held before: double per round (one per success).
+                # Above: half as fast, so that the round which crosses the
+                # account's limit sends at most half a window too many.
+                self._due = successes + (1 if limit < self._held else 2)
+        else:
+            # The level found held for its patience: try one more.
+            self._held = max(self._held, self._limit)
+            if self._limit < self._ceiling:
+                self._limit += 1
+                self._probing = True
+                self._probe_sent = False
+                self._mark = min(self._mark, self._limit - 1)
+                self._due = successes + self._limit
+            else:
+                self._due = _NEVER
+        self._since = successes
         if self._waiters:
             self._wake()
 
-    def record_overload(self, permit: Permit, server_maximum: int | None = None) -> None:
-        """The server said too many requests were in flight.
+    def record_overload(
+        self,
+        permit: Permit,
+        server_maximum: int | None = None,
+        server_current: int | None = None,
+    ) -> None:
+        """The server said too many requests were in flight (429
+        ``concurrent_limit_exceeded``); call it before releasing ``permit``.
 
-        Lowers the limit by ``decrease_factor``, unless it was already lowered
-        after ``permit`` was admitted.
+        ``server_maximum`` and ``server_current`` are its
+        ``maximum-concurrent-requests`` and ``current-concurrent-requests``,
+        when sent. The limit becomes the requests in flight less the excess
+        they show (at least one less), never more than ``server_maximum``.
 
         Args:
             permit: the permit the refused request was admitted with.
-            server_maximum: the server's ``maximum-concurrent-requests``, if
-                it sent one: it caps the limit from now on.
+            server_maximum: the server's ``maximum-concurrent-requests``, if sent.
+            server_current: the server's ``current-concurrent-requests``, if sent.
         """
-        if permit.generation == self._generation:
-            self._generation += 1
-            self._decreases += 1
-            self._limit = max(float(self._minimum), self._limit * self._decrease_factor)
-        if server_maximum is not None and server_maximum >= 1:
-            self._ceiling = max(self._minimum, min(self._ceiling, server_maximum))
-            self._limit = min(self._limit, float(self._ceiling))
+        in_flight = self._in_flight
+        fresh = permit.generation == self._generation
+        if server_maximum is not None and server_current is not None:
+            estimate = in_flight - max(1, server_current - server_maximum)
+        else:
+            estimate = in_flight - 1
+            if fresh and self._successes - self._decreased_at < self._limit:
+                # Refused again within a round of the last decrease, and no
+                # counts to say by how much: cut harder.
+                estimate = min(estimate, int(self._limit * self._decrease_factor))
+        if server_maximum is not None:
+            estimate = min(estimate, server_maximum)
+        estimate = max(self._minimum, min(estimate, self._ceiling))
+        if fresh:
+            if self._probing:
+                # The probe was refused: wait longer before the next.
+                cap = SHORT_PATIENCE if estimate < self._held else LONG_PATIENCE
+                self._patience = min(2 * self._patience, cap)
+            elif not self._growing:
+                # Capacity fell. Someone may give it back: probe as often as
+                # below any level held before.
+                if self._successes - self._since >= self._limit:
+                    self._held = max(self._held, self._limit)
+                self._patience = min(self._patience, SHORT_PATIENCE)
+        elif estimate >= self._limit:
+            return  # the echo of an overload already acted on
+        if estimate < self._limit:
+            self._limit = estimate
+            if fresh:  # the echoes of one burst tighten the same decrease
+                self._generation += 1
+                self._decreases += 1
+                self._decreased_at = self._successes
+        self._found = self._limit
+        self._growing = self._probing = False
+        self._since = self._successes
+        self._due = self._successes + self._patience * self._limit
 
     def __repr__(self) -> str:
         return (
-            f"AdaptiveConcurrencyLimit(limit={self.limit}, ceiling={self._ceiling}, "
-            f"in_flight={self._in_flight})"
+            f"AdaptiveConcurrencyLimit(limit={self._limit}, found={self._found}, "
+            f"ceiling={self._ceiling}, in_flight={self._in_flight})"
         )
+
+
+class AdaptiveRate:
+    """Paces requests per second after 429 ``rate_limit_exceeded``.
+
+    Not pacing at first (:attr:`rate` is None). Replies are counted in windows
+    of ``window`` successes; when more than ``threshold`` of a window's replies
+    were refused for the rate, the server is taken to limit it: the pace
+    becomes ``backoff`` times the rate of successes since it last changed (or
+    since the start), and at least ``backoff`` times lower, at most half. The
+    refusals of requests that were in flight when the pace changed are not
+    held against it. A window without that many refusals raises the pace by
+    ``increase``, and each such window in a row doubles the step (at most
+    doubling the pace); once the pace is twice the rate of successes, pacing
+    stops. A random refusal now and then, which no pace would avoid, so slows
+    nothing much; random refusals of more than ``threshold`` of all replies
+    cannot be told from a rate limit.
+
+    The gate passes the run's successes so far and its requests in flight:
+    nothing runs per request until pacing starts.
+
+    Args:
+        window: successes per window.
+        threshold: the share of a window's replies refused that means "too fast".
+        backoff: what the rate of successes is multiplied by when pacing
+            starts or tightens, in (0, 1).
+        increase: what the first quiet window multiplies the pace by, > 1.
+        clock: seconds, monotonic (default :func:`time.monotonic`).
+    """
+
+    def __init__(
+        self,
+        *,
+        window: int = 200,
+        threshold: float = 0.05,
+        backoff: float = 0.95,
+        increase: float = 1.02,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate: float | None = None
+        """Requests per second now (None: not pacing)."""
+        self.refusals = 0
+        """429 ``rate_limit_exceeded`` replies counted."""
+        self._window = window
+        self._threshold = threshold
+        self._backoff = backoff
+        self._increase = increase
+        self._clock = clock
+        self._next = 0.0  # when the next request may go
+        self._turn = asyncio.Lock()
+        # The window of the decision: successes and refusals since its start.
+        self._window_successes = self._window_refusals = 0
+        # The last change of pace: successes and time then, and the replies
+        # (successes and refusals) by which requests sent before it are answered.
+        self._changed_successes = 0
+        self._changed_at = clock()
+        self._settled_at = 0
+        self._quiet = 0  # windows in a row without too many refusals
+
+    def start(self, successes: int = 0) -> None:
+        """Count from now (a run calls it as it starts)."""
+        self._window_successes = self._changed_successes = successes
+        self._window_refusals = self.refusals
+        self._changed_at = self._clock()
+
+    def record_refusal(self, successes: int, in_flight: int) -> None:
+        """A request was refused for the rate; the run has had ``successes`` so
+        far and has ``in_flight`` requests in flight, this one included."""
+        self.refusals += 1
+        if successes + self.refusals <= self._settled_at:
+            self._window_refusals += 1  # sent before the pace changed: not its fault
+            return
+        succeeded = successes - self._window_successes
+        refused = self.refusals - self._window_refusals
+        if refused <= self._threshold * max(succeeded + refused, self._window):
+            if succeeded >= self._window:  # a window of chance refusals: start another
+                self._window_successes, self._window_refusals = successes, self.refusals
+            return
+        now = self._clock()
+        elapsed = now - self._changed_at
+        accepted = (successes - self._changed_successes) / elapsed if elapsed > 0 else 0.0
+        rate = self._backoff * accepted
+        if self.rate is not None:
+            rate = min(max(rate, 0.5 * self.rate), self._backoff * self.rate)
+        rate = max(0.1, rate)
+        self._quiet = 0
+        self._change(rate, successes, now)
+        self._settled_at = successes + self.refusals + in_flight - 1
+        self._next = now + 1.0 / rate  # the server's bucket is empty now
+
+    def _change(self, rate: float | None, successes: int, now: float) -> None:
+        self.rate = rate
+        self._window_successes, self._window_refusals = successes, self.refusals
+        self._changed_successes, self._changed_at = successes, now
+
+    def delay(self, successes: int) -> float:
+        """Take the next slot of the pace; return the seconds to wait for it."""
+        rate = self.rate
+        if rate is None:
+            return 0.0
+        now = self._clock()
+        if (
+            successes - self._window_successes >= self._window
+            and successes + self.refusals > self._settled_at
+        ):
+            elapsed = now - self._changed_at
+            succeeded = successes - self._changed_successes
+            if elapsed > 0 and rate >= 2.0 * succeeded / elapsed:
+                self._change(None, successes, now)  # the pace no longer binds
+                return 0.0
+            # Quiet windows in a row raise the pace ever faster (2%, 4%, 8%,
+            # ... at most double): gently near the limit, fast once it is lifted.
+            rate *= min(2.0, 1.0 + (self._increase - 1.0) * 2**self._quiet)
+            self._quiet += 1
+            self._change(rate, successes, now)
+        slot = max(now, self._next)
+        self._next = slot + 1.0 / rate
+        return slot - now
+
+    async def wait(self, successes: Callable[[], int]) -> None:
+        """Wait for the next slot of the pace (at once when not pacing).
+
+        One waiter at a time takes a slot, at the pace in force when its turn
+        comes: a change of pace applies to every request not yet sent.
+        ``successes()`` says how many the run has had so far.
+        """
+        async with self._turn:
+            delay = self.delay(successes())
+            if delay > 0:
+                await asyncio.sleep(delay)

@@ -149,6 +149,9 @@ class _Sender:
         assert isinstance(permit, Permit)
         self._gate.leave(permit, error)
 
+    def slot_pending(self) -> bool:
+        return self._gate.slot_pending()
+
 
 class BulkRun(Generic[ItemT]):
     """A bulk run in progress: an async iterator of :class:`BulkOutcome`, one
@@ -287,12 +290,17 @@ class BulkRun(Generic[ItemT]):
             in_flight=gate.limit.in_flight,
             concurrency_limit=gate.limit.limit,
             elapsed=0.0 if self._started is None else end - self._started,
+            limit_found=gate.limit.found,
+            peak_in_flight=gate.limit.peak_in_flight,
+            concurrency_limited=gate.concurrency_limited,
+            paced_rate=gate.pace.rate,
         )
 
     # --- the run ----------------------------------------------------------------
 
     async def _run(self) -> AsyncGenerator[BulkOutcome, None]:
         self._started = time.monotonic()
+        self._gate.start()
         workers: set[asyncio.Task[None]] = set()
         try:
             create = self._operation.job is not None
@@ -437,6 +445,10 @@ async def collect(run: BulkRun[Any]) -> BulkResult:
     result.rate_limited = progress.rate_limited
     result.elapsed = progress.elapsed
     result.concurrency_limit = progress.concurrency_limit
+    result.limit_found = progress.limit_found
+    result.peak_in_flight = progress.peak_in_flight
+    result.concurrency_limited = progress.concurrency_limited
+    result.paced_rate = progress.paced_rate
     result.stopped_early = run.stopped_early
     result.warnings = list(run.warnings)
     return result

@@ -6,11 +6,14 @@ after), retries included, so there is one retry layer, the client's, and no
 coroutine wraps it. The gate holds
 
 - an :class:`~elevenphone.bulk.adaptive.AdaptiveConcurrencyLimit`: a permit
-  per request in flight, never more than the limit, which 429
-  ``concurrent_limit_exceeded`` lowers and successes raise;
+  per request in flight, never more than the limit, which follows what 429
+  ``concurrent_limit_exceeded`` says the account allows;
+- an :class:`~elevenphone.bulk.adaptive.AdaptiveRate`, which paces requests
+  once 429 ``rate_limit_exceeded`` says they come too fast;
 - with ``max_rate``, an :class:`aiolimiter.AsyncLimiter` (requests per second);
 
-and counts what went through it.
+and counts what went through it. A 429 is one or the other, never both: a
+concurrency 429 leaves the pace alone, a rate 429 the in-flight limit.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._exceptions import RateLimitError
-from .adaptive import AdaptiveConcurrencyLimit, Permit
+from .adaptive import AdaptiveConcurrencyLimit, AdaptiveRate, Permit
 
 if TYPE_CHECKING:
     from aiolimiter import AsyncLimiter
@@ -53,8 +56,14 @@ def _rate_limiter(max_rate: float | None) -> AsyncLimiter | None:
 
 
 def signals_overload(error: RateLimitError) -> bool:
-    """Whether a 429 says too many requests are in flight (not too many per second)."""
-    return error.is_concurrency_limit or error.maximum_concurrent_requests is not None
+    """Whether a 429 says too many requests are in flight (not too many per second).
+
+    Its code decides; the concurrency headers only when it has none (a reply
+    may carry them whatever its reason).
+    """
+    if error.is_concurrency_limit:
+        return True
+    return not error.code and error.maximum_concurrent_requests is not None
 
 
 class BulkGate:
@@ -63,18 +72,33 @@ class BulkGate:
     Args:
         concurrency: the most requests in flight (the limit's ceiling).
         max_rate: the most requests per second (None: no cap).
+
+    Attributes:
+        limit: the adaptive in-flight limit.
+        pace: the adaptive rate.
+        requests: attempts admitted.
+        rate_limited: 429 replies, of either kind.
+        concurrency_limited: of those, 429s for too many requests in flight.
     """
 
     def __init__(self, concurrency: int, max_rate: float | None) -> None:
         check_options(concurrency, max_rate)
         self.limit = AdaptiveConcurrencyLimit(concurrency)
+        self.pace = AdaptiveRate()
         self._rate = _rate_limiter(max_rate)
+        # Whether an attempt may skip the rate checks (the common case).
+        self._unpaced = self._rate is None
         self.requests = 0
         self.rate_limited = 0
+        self.concurrency_limited = 0
+
+    def start(self) -> None:
+        """The run starts now: the pace measures from here."""
+        self.pace.start(self.limit.successes)
 
     def enter(self) -> Permit | None:
-        """A permit if one is free now (and no rate is set), else None."""
-        if self._rate is None:
+        """A permit if one is free now (and nothing paces the run), else None."""
+        if self._unpaced:
             permit = self.limit.try_acquire()
             if permit is not None:
                 self.requests += 1
@@ -82,7 +106,16 @@ class BulkGate:
         return None
 
     async def wait(self) -> Permit:
-        """Wait for a permit, then for a rate token."""
+        """Wait for the pace, then for a permit, then for a rate token.
+
+        The pace comes first, so that the requests in flight, against which
+        the account's counts are read, are only those sent.
+        """
+        pace = self.pace
+        if pace.rate is not None:
+            limit = self.limit
+            await pace.wait(lambda: limit.successes)
+            self._unpaced = self._rate is None and pace.rate is None
         permit = await self.limit.acquire()
         if self._rate is not None:
             try:
@@ -94,12 +127,26 @@ class BulkGate:
         return permit
 
     def leave(self, permit: Permit, error: BaseException | None) -> None:
-        """Give ``permit`` back, telling the limit how its attempt went."""
+        """Give ``permit`` back, telling the limit or the pace how its attempt went."""
         limit = self.limit
         if error is None:
             limit.record_success(permit)
         elif isinstance(error, RateLimitError):
             self.rate_limited += 1
             if signals_overload(error):
-                limit.record_overload(permit, error.maximum_concurrent_requests)
+                self.concurrency_limited += 1
+                limit.record_overload(
+                    permit, error.maximum_concurrent_requests, error.current_concurrent_requests
+                )
+            else:
+                pace = self.pace
+                pace.record_refusal(limit.successes, limit.in_flight)
+                self._unpaced = self._rate is None and pace.rate is None
         limit.release(permit)
+
+    def slot_pending(self) -> bool:
+        """Whether the limit is full with requests of the run in flight: a retry
+        refused for too many in flight then waits for one of them to end."""
+        limit = self.limit
+        in_flight = limit.in_flight
+        return in_flight > 0 and in_flight >= limit.limit

@@ -50,10 +50,20 @@ class BulkProgress:
         skipped: items the journal says were done already.
         requests: requests sent so far.
         retries: requests sent again after a failed attempt.
-        rate_limited: 429 replies received.
+        rate_limited: 429 replies received, of either kind.
         in_flight: requests in flight now.
-        concurrency_limit: how many requests may be in flight now (adaptive).
+        concurrency_limit: how many requests may be in flight now (adaptive:
+            it grows from a small start, follows the account's limit, and
+            probes one above it now and then).
         elapsed: seconds since the run started.
+        limit_found: the account's in-flight limit for this run, as the
+            latest 429 ``concurrent_limit_exceeded`` showed it (None: none
+            yet, the run never exceeded it).
+        peak_in_flight: the most requests in flight at once so far.
+        concurrency_limited: of ``rate_limited``, the 429s for too many
+            requests in flight.
+        paced_rate: requests per second the run holds itself to after 429
+            ``rate_limit_exceeded`` (None: not paced).
     """
 
     total: int | None
@@ -67,6 +77,10 @@ class BulkProgress:
     in_flight: int
     concurrency_limit: int
     elapsed: float
+    limit_found: int | None = None
+    peak_in_flight: int = 0
+    concurrency_limited: int = 0
+    paced_rate: float | None = None
 
 
 @dataclass
@@ -79,9 +93,17 @@ class BulkResult:
         skipped: ids the journal says were done already (nothing sent).
         requests: requests sent, retries included.
         retries: requests sent again after a failed attempt.
-        rate_limited: 429 replies received.
+        rate_limited: 429 replies received, of either kind.
         elapsed: seconds the run took.
         concurrency_limit: the adaptive in-flight limit at the end of the run.
+        limit_found: the account's in-flight limit for this run, as the
+            latest 429 ``concurrent_limit_exceeded`` showed it (None: the run
+            never exceeded it).
+        peak_in_flight: the most requests in flight at once.
+        concurrency_limited: of ``rate_limited``, the 429s for too many
+            requests in flight.
+        paced_rate: requests per second the run held itself to at the end,
+            after 429 ``rate_limit_exceeded`` (None: not paced).
         stopped_early: ``stop_on_error`` stopped the run before every item ran.
         warnings: what the journal reported: one message per damaged last
             line, saying which number it concerns and its state before the
@@ -96,6 +118,10 @@ class BulkResult:
     rate_limited: int = 0
     elapsed: float = 0.0
     concurrency_limit: int = 0
+    limit_found: int | None = None
+    peak_in_flight: int = 0
+    concurrency_limited: int = 0
+    paced_rate: float | None = None
     stopped_early: bool = False
     warnings: list[str] = field(default_factory=list)
 

@@ -2,7 +2,7 @@
 
 1. Starts :mod:`elevenphone.testing` on loopback with 1,000 numbers on one
    agent, about 10% transient faults (5xx, HTML 502, 429, connection resets),
-   and a concurrency limit below the demo's starting concurrency.
+   and a concurrency limit below the demo's concurrency, unknown to the run.
 2. Moves every number to another agent with ``reassign_agent``, showing the
    progress bar and writing a journal (in a temporary directory).
 3. Prints the summary.
@@ -51,8 +51,8 @@ async def run_demo(count: int = 1000) -> int:
             f"[bold]elevenphone demo[/]: a fake ElevenLabs API on {fake.base_url} holds"
             f" {len(fake.numbers)} numbers on {agents[OLD_AGENT]}.\n"
             f"It fails about {FAULT_RATE:.0%} of requests on purpose and allows"
-            f" {SERVER_LIMIT} requests in flight; the run starts at {START_CONCURRENCY}"
-            " and adapts.\n"
+            f" {SERVER_LIMIT} requests in flight; the run may use up to {START_CONCURRENCY}"
+            " and has to find the limit.\n"
         )
         with tempfile.TemporaryDirectory(prefix="elevenphone-demo-") as directory:
             journal = Path(directory) / "journal.jsonl"
@@ -73,11 +73,16 @@ async def run_demo(count: int = 1000) -> int:
             records = sum(1 for _ in journal.open(encoding="utf-8"))
         print_summary(console, result, title="summary")
         stats = fake.stats
+        found = (
+            "never reached it"
+            if result.limit_found is None
+            else f"found a limit of {result.limit_found} in flight"
+        )
         console.print(
             f"The fake injected {sum(stats.faults.values())} faults and refused"
             f" {stats.concurrency_rejections} requests for exceeding its limit of"
-            f" {SERVER_LIMIT}; the run's limit went from {START_CONCURRENCY} to"
-            f" {result.concurrency_limit}. The journal held {records} records."
+            f" {SERVER_LIMIT}; the run {found} (at most {result.peak_in_flight} at once)."
+            f" The journal held {records} records."
         )
         wrong = sorted(
             pid

@@ -1,5 +1,6 @@
 """The live progress bar of bulk commands: done/total, rate, ETA, retries,
-failures and the current concurrency limit."""
+failures, the in-flight limit the run found, and its pace when the account
+limits the rate."""
 
 from __future__ import annotations
 
@@ -17,6 +18,22 @@ from rich.progress import (
 from rich.table import Column
 
 from ..bulk.result import BulkProgress
+
+
+def limit_text(progress: BulkProgress) -> str:
+    """The in-flight limit as the bar shows it: ``12`` while no 429 said more,
+    ``16 found`` once the account's limit is known, ``17 (found 16)`` while
+    the run tries above it; then the pace, when the run is paced."""
+    limit, found = progress.concurrency_limit, progress.limit_found
+    if found is None:
+        text = str(limit)
+    elif found == limit:
+        text = f"{found} found"
+    else:
+        text = f"{limit} (found {found})"
+    if progress.paced_rate is not None:
+        text += f", paced {progress.paced_rate:.0f}/s"
+    return text
 
 
 class BulkProgressBar:
@@ -61,7 +78,7 @@ class BulkProgressBar:
             rate=rate,
             retries=progress.retries,
             failed=progress.failed,
-            limit=progress.concurrency_limit,
+            limit=limit_text(progress),
         )
 
     def __enter__(self) -> BulkProgressBar:

@@ -636,9 +636,10 @@ class PhoneNumbers(Resource):
             updates: ``{phone_number_id: UpdatePhoneNumberRequest}``, or a sync
                 or async iterable of such pairs; consumed lazily. Each number
                 may appear once.
-            concurrency: the most requests in flight. The run lowers its own
-                limit when the API answers 429 ``concurrent_limit_exceeded``
-                and raises it again as requests succeed.
+            concurrency: the most requests in flight. Within it the run
+                starts at 8, finds the account's own limit from 429
+                ``concurrent_limit_exceeded`` and its counts, and follows it
+                as it moves (:class:`AdaptiveConcurrencyLimit`).
             max_rate: the most requests per second (None: no cap).
             stop_on_error: start no new item once one has failed.
             journal: a path (or :class:`Journal`) of an append-only record of

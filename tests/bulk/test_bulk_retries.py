@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bulk_helpers import client_for
 
-from elevenphone import RateLimitError, UpdatePhoneNumberRequest
+from elevenphone import ElevenPhone, RateLimitError, RetryPolicy, UpdatePhoneNumberRequest
 from elevenphone.testing import FakeElevenLabs, Fault
 
 PATH = "/v1/convai/phone-numbers/"
@@ -101,3 +101,43 @@ async def test_retry_logs_of_bulk_items_name_the_method_and_path_like_single_cal
     assert re.fullmatch(shape.format("GET", PATH + bulk), get_line)
     assert re.fullmatch(shape.format("PATCH", PATH + bulk), patch_line)
     assert patch_line.count("Service Unavailable") == 1
+
+
+@pytest.mark.parametrize(("others_in_flight", "waits"), [(True, False), (False, True)])
+async def test_a_concurrency_429_waits_for_a_request_of_the_run_not_a_timer(
+    others_in_flight: bool, waits: bool
+) -> None:
+    delays: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        delays.append(seconds)
+
+    count = 2 if others_in_flight else 1
+    async with FakeElevenLabs(numbers=count, seed=65, latency=0.05) as fake:
+        fake.script(TOO_MANY_IN_FLIGHT)  # the first request to arrive
+        policy = RetryPolicy(sleep=sleep)
+        async with ElevenPhone(fake.api_key, base_url=fake.base_url, retry_policy=policy) as client:
+            result = await client.phone_numbers.bulk_update(
+                {pid: UpdatePhoneNumberRequest(label="x") for pid in fake.numbers}, concurrency=2
+            )
+        assert len(result.succeeded) == count
+        assert fake.stats.requests == count + 1
+    # With another request of the run in flight, the retry waits at the gate for
+    # it to end; alone, it backs off as the policy says.
+    assert len(delays) == 1
+    assert (delays[0] > 0) is waits
+
+
+async def test_a_rate_429_in_a_bulk_run_does_not_spend_max_retries() -> None:
+    async with FakeElevenLabs(numbers=1, seed=66) as fake:
+        [pid] = fake.numbers
+        fake.script(Fault.rate_limited(), Fault.rate_limited())
+        async with client_for(fake, max_retries=0) as client:
+            result = await client.phone_numbers.bulk_update(
+                {pid: UpdatePhoneNumberRequest(label="x")}
+            )
+            assert list(result.succeeded) == [pid]
+            assert fake.stats.requests == 3
+            fake.script(Fault.rate_limited())  # a single call spends its retries
+            with pytest.raises(RateLimitError):
+                await client.phone_numbers.update(pid, label="y")
