@@ -435,8 +435,12 @@ class RateLimitError(APIStatusError):
     @property
     def is_concurrency_limit(self) -> bool:
         """True when the reply says too many requests are in flight (rather
-        than too many per unit of time)."""
-        return self.code in {"concurrent_limit_exceeded", "too_many_concurrent_requests"}
+        than too many per unit of time). Its code decides; the concurrency
+        headers only when it has none (a reply may carry them whatever its
+        reason)."""
+        if self.code:
+            return self.code in {"concurrent_limit_exceeded", "too_many_concurrent_requests"}
+        return self.maximum_concurrent_requests is not None
 
 
 class InternalServerError(APIStatusError):

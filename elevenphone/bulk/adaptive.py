@@ -89,7 +89,7 @@ class AdaptiveConcurrencyLimit:
     Args:
         maximum: the most requests ever admitted at once (the caller's
             ``concurrency``).
-        initial: the starting limit (default: ``maximum``, or 8 if lower);
+        initial: the starting limit (default: 8, or ``maximum`` if lower);
             below ``maximum``, it grows by half each round until the first
             overload.
         minimum: the limit never falls below this.

@@ -26,7 +26,7 @@ from .adaptive import AdaptiveConcurrencyLimit, AdaptiveRate, Permit
 if TYPE_CHECKING:
     from aiolimiter import AsyncLimiter
 
-__all__ = ["BulkGate", "check_options", "signals_overload"]
+__all__ = ["BulkGate", "check_options"]
 
 
 def check_options(concurrency: int, max_rate: float | None) -> None:
@@ -53,17 +53,6 @@ def _rate_limiter(max_rate: float | None) -> AsyncLimiter | None:
         return AsyncLimiter(max_rate, 1.0)
     # AsyncLimiter cannot hold less than one request: one per 1/rate seconds instead.
     return AsyncLimiter(1, 1.0 / max_rate)
-
-
-def signals_overload(error: RateLimitError) -> bool:
-    """Whether a 429 says too many requests are in flight (not too many per second).
-
-    Its code decides; the concurrency headers only when it has none (a reply
-    may carry them whatever its reason).
-    """
-    if error.is_concurrency_limit:
-        return True
-    return not error.code and error.maximum_concurrent_requests is not None
 
 
 class BulkGate:
@@ -133,7 +122,7 @@ class BulkGate:
             limit.record_success(permit)
         elif isinstance(error, RateLimitError):
             self.rate_limited += 1
-            if signals_overload(error):
+            if error.is_concurrency_limit:
                 self.concurrency_limited += 1
                 limit.record_overload(
                     permit, error.maximum_concurrent_requests, error.current_concurrent_requests
