@@ -56,6 +56,9 @@ class Gate(Protocol):
     def slot_pending(self) -> bool:
         """Whether a request is in flight whose end frees a slot for a retry."""
 
+    def faults_are_rare(self) -> bool:
+        """Whether few recent attempts failed with a 5xx, a timeout or a reset."""
+
 
 __all__ = ["REGIONS", "ElevenPhone"]
 
@@ -425,6 +428,7 @@ class ElevenPhone:
                     idempotent=request.idempotent,
                     overload_is_free=gate is not None,
                     slot_pending=None if gate is None else gate.slot_pending,
+                    faults_are_rare=None if gate is None else gate.faults_are_rare,
                 )
             except ElevenPhoneError as error:
                 final = error

@@ -62,6 +62,10 @@ class RetryPolicy:
         max_retry_after: the longest server-requested wait (``retry-after-ms``
             or ``Retry-After``) that is honoured; a longer or negative one falls
             back to backoff.
+        isolated_fault_delay: in a bulk run whose other requests mostly
+            succeed, the first backoff delay after a 5xx, a timeout or a lost
+            connection, in place of ``initial_delay``: one server's fault, not
+            an overloaded API, so its retry need not hold up the run's end.
         sleep: the coroutine that waits between attempts.
 
     Raises:
@@ -74,6 +78,7 @@ class RetryPolicy:
     max_delay: float = 8.0
     jitter: float = 0.25
     max_retry_after: float = 60.0
+    isolated_fault_delay: float = 0.05
     sleep: Callable[[float], Awaitable[None]] = _sleep
 
     def __post_init__(self) -> None:
@@ -83,8 +88,8 @@ class RetryPolicy:
             or self.max_retries < 0
         ):
             raise ValueError("max_retries must be a non-negative int")
-        if self.initial_delay < 0 or self.max_delay < 0:
-            raise ValueError("initial_delay and max_delay must be >= 0")
+        if self.initial_delay < 0 or self.max_delay < 0 or self.isolated_fault_delay < 0:
+            raise ValueError("initial_delay, max_delay and isolated_fault_delay must be >= 0")
         if not 0 <= self.jitter <= 1:
             raise ValueError("jitter must be between 0 and 1")
 
@@ -132,29 +137,36 @@ class RetryPolicy:
             return error.status_code in {408, 409} or error.status_code >= 500
         return False
 
-    def backoff(self, retry_number: int) -> float:
+    def backoff(self, retry_number: int, *, isolated_fault: bool = False) -> float:
         """The backoff before retry ``retry_number`` (1 for the first retry):
         ``min(initial_delay * 2**(n-1), max_delay)``, less up to ``jitter`` of it.
 
         Args:
             retry_number: which retry this is, from 1.
+            isolated_fault: start from ``isolated_fault_delay`` instead of
+                ``initial_delay``.
         """
-        delay = min(self.initial_delay * 2.0 ** (retry_number - 1), self.max_delay)
+        initial = self.isolated_fault_delay if isolated_fault else self.initial_delay
+        delay = min(initial * 2.0 ** (retry_number - 1), self.max_delay)
         return delay * (1.0 - self.jitter * random.random())
 
-    def delay_for(self, error: BaseException, retry_number: int) -> float:
+    def delay_for(
+        self, error: BaseException, retry_number: int, *, isolated_fault: bool = False
+    ) -> float:
         """The wait before retry ``retry_number`` after ``error``: what the
         server asked for when it said so within bounds, else :meth:`backoff`.
 
         Args:
             error: what the attempt before raised.
             retry_number: which retry this is, from 1.
+            isolated_fault: ``error`` is a fault among requests that mostly
+                succeed; see ``isolated_fault_delay``.
         """
         if isinstance(error, APIStatusError):
             asked = error.retry_after
             if asked is not None and 0 <= asked <= self.max_retry_after:
                 return asked
-        return self.backoff(retry_number)
+        return self.backoff(retry_number, isolated_fault=isolated_fault)
 
     async def call(
         self,
@@ -193,6 +205,7 @@ class RetryPolicy:
         idempotent: bool = True,
         overload_is_free: bool = False,
         slot_pending: Callable[[], bool] | None = None,
+        faults_are_rare: Callable[[], bool] | None = None,
     ) -> T:
         """Go on from a first attempt that failed with ``error``: raise it when it
         may not be retried, else retry ``attempt`` as :meth:`call` does.
@@ -203,7 +216,9 @@ class RetryPolicy:
         ``slot_pending()`` says a request of the run is in flight to wait
         for, a 429 for too many in flight is retried without backoff (unless
         the server asked for a wait): the gate holds the retry until a slot
-        frees.
+        frees. When ``faults_are_rare()`` says most of the run's recent
+        requests succeeded, a retry after any other failure backs off from
+        ``isolated_fault_delay``.
 
         Args:
             error: what the first attempt raised.
@@ -215,6 +230,8 @@ class RetryPolicy:
                 (bulk runs).
             slot_pending: whether another request of the run is in flight,
                 so that a retry waits for its slot rather than a backoff.
+            faults_are_rare: whether few of the run's recent requests failed,
+                so that a fault is one server's, not the API's.
 
         Raises:
             ElevenPhoneError: as for :meth:`call`.
@@ -238,7 +255,7 @@ class RetryPolicy:
         budget = _Budget(self.max_retries, overload_is_free=overload_is_free)
         retrying = AsyncRetrying(
             stop=budget,
-            wait=_PolicyWait(self, slot_pending if overload_is_free else None),
+            wait=_PolicyWait(self, slot_pending if overload_is_free else None, faults_are_rare),
             retry=retry_if_exception(retryable),
             before_sleep=_LogRetry(self, description, budget),
             sleep=self.sleep,
@@ -269,9 +286,15 @@ class _Budget(stop_base):
 class _PolicyWait(wait_base):
     """tenacity's wait strategy, delegating to :meth:`RetryPolicy.delay_for`."""
 
-    def __init__(self, policy: RetryPolicy, slot_pending: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        slot_pending: Callable[[], bool] | None = None,
+        faults_are_rare: Callable[[], bool] | None = None,
+    ) -> None:
         self._policy = policy
         self._slot_pending = slot_pending
+        self._faults_are_rare = faults_are_rare
 
     def __call__(self, retry_state: RetryCallState) -> float:
         outcome = retry_state.outcome
@@ -288,7 +311,12 @@ class _PolicyWait(wait_base):
             # Too many in flight, and one of the run's own will end first: the
             # gate admits the retry then. A timer would only add a tail.
             return 0.0
-        return self._policy.delay_for(error, retry_state.attempt_number)
+        isolated = (
+            self._faults_are_rare is not None
+            and not isinstance(error, RateLimitError)
+            and self._faults_are_rare()
+        )
+        return self._policy.delay_for(error, retry_state.attempt_number, isolated_fault=isolated)
 
 
 class _LogRetry:

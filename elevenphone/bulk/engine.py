@@ -152,6 +152,9 @@ class _Sender:
     def slot_pending(self) -> bool:
         return self._gate.slot_pending()
 
+    def faults_are_rare(self) -> bool:
+        return self._gate.faults_are_rare()
+
 
 class BulkRun(Generic[ItemT]):
     """A bulk run in progress: an async iterator of :class:`BulkOutcome`, one

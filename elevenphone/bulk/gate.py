@@ -13,20 +13,35 @@ coroutine wraps it. The gate holds
 - with ``max_rate``, an :class:`aiolimiter.AsyncLimiter` (requests per second);
 
 and counts what went through it. A 429 is one or the other, never both: a
-concurrency 429 leaves the pace alone, a rate 429 the in-flight limit.
+concurrency 429 leaves the pace alone, a rate 429 the in-flight limit. Other
+retryable failures (5xx, timeouts, lost connections) are remembered over
+the run's last few dozen attempts: while they stay rare, a retry after one
+backs off briefly (:attr:`RetryPolicy.isolated_fault_delay
+<elevenphone.RetryPolicy.isolated_fault_delay>`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._exceptions import RateLimitError
+from .._exceptions import ElevenPhoneError, RateLimitError
+from .._retry import RetryPolicy
 from .adaptive import AdaptiveConcurrencyLimit, AdaptiveRate, Permit
 
 if TYPE_CHECKING:
     from aiolimiter import AsyncLimiter
 
-__all__ = ["BulkGate", "check_options"]
+__all__ = ["FAULT_MEMORY", "ISOLATED_FAULT_SHARE", "BulkGate", "check_options"]
+
+FAULT_MEMORY = 32
+"""About how many of the run's latest attempts the fault share is taken over:
+each attempt since a fault weighs ``1 - 1/FAULT_MEMORY`` times less."""
+
+ISOLATED_FAULT_SHARE = 0.2
+"""Faults are rare while at most this share of the recent attempts failed
+(and the run has made ``FAULT_MEMORY`` attempts)."""
+
+_FAULT_DECAY = 1.0 - 1.0 / FAULT_MEMORY
 
 
 def check_options(concurrency: int, max_rate: float | None) -> None:
@@ -80,6 +95,10 @@ class BulkGate:
         self.requests = 0
         self.rate_limited = 0
         self.concurrency_limited = 0
+        # The recent faults, each weighing _FAULT_DECAY less per attempt
+        # since: their sum as of attempt number _faults_as_of.
+        self._recent_faults = 0.0
+        self._faults_as_of = 0
 
     def start(self) -> None:
         """The run starts now: the pace measures from here."""
@@ -131,7 +150,22 @@ class BulkGate:
                 pace = self.pace
                 pace.record_refusal(limit.successes, limit.in_flight)
                 self._unpaced = self._rate is None and pace.rate is None
+        elif isinstance(error, ElevenPhoneError) and RetryPolicy.is_retryable(error):
+            self._recent_faults = self._faults_now() + 1.0
+            self._faults_as_of = self.requests
         limit.release(permit)
+
+    def _faults_now(self) -> float:
+        return self._recent_faults * _FAULT_DECAY ** (self.requests - self._faults_as_of)
+
+    def faults_are_rare(self) -> bool:
+        """Whether few of the run's recent attempts failed with a 5xx, a
+        timeout or a lost connection (429s aside): a retry after one such
+        fault then backs off briefly, since the API as a whole is answering."""
+        return (
+            self.requests >= FAULT_MEMORY
+            and self._faults_now() <= ISOLATED_FAULT_SHARE * FAULT_MEMORY
+        )
 
     def slot_pending(self) -> bool:
         """Whether the limit is full with requests of the run in flight: a retry
