@@ -57,7 +57,7 @@ def _bulk_options(func: Callable[..., Any]) -> Callable[..., Any]:
         default=8,
         show_default=True,
         metavar="N",
-        help="At most N requests in flight (lowered automatically on 429).",
+        help="At most N requests in flight (the run finds the account's limit below it).",
     )(func)
     return func
 

@@ -215,6 +215,10 @@ def result_json(result: BulkResult, *, journal: str | None) -> dict[str, Any]:
         "rate_limited": result.rate_limited,
         "elapsed": round(result.elapsed, 3),
         "concurrency_limit": result.concurrency_limit,
+        "limit_found": result.limit_found,
+        "peak_in_flight": result.peak_in_flight,
+        "concurrency_limited": result.concurrency_limited,
+        "paced_rate": result.paced_rate,
         "stopped_early": result.stopped_early,
         "warnings": result.warnings,
         "journal": journal,
@@ -222,6 +226,10 @@ def result_json(result: BulkResult, *, journal: str | None) -> dict[str, Any]:
 
 
 _SHOWN_FAILURES = 20
+
+
+def _limit_found(limit: int | None) -> str:
+    return "none (never refused for it)" if limit is None else str(limit)
 
 
 def print_summary(console: Console, result: BulkResult, *, title: str) -> None:
@@ -234,7 +242,8 @@ def print_summary(console: Console, result: BulkResult, *, title: str) -> None:
         ("requests", str(result.requests)),
         ("retries", str(result.retries)),
         ("429 replies", str(result.rate_limited)),
-        ("final concurrency limit", str(result.concurrency_limit)),
+        ("in-flight limit found", _limit_found(result.limit_found)),
+        ("peak in flight", str(result.peak_in_flight)),
         ("elapsed", f"{result.elapsed:.2f} s"),
         ("requests per second", f"{rate:.0f}"),
     ]

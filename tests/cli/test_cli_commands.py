@@ -377,3 +377,28 @@ async def test_a_bare_command_shows_its_help() -> None:
     assert "bulk-reassign" in result.stderr
     assert not result.stderr.startswith("error:")
     assert "Traceback" not in result.stderr
+
+
+async def test_bulk_summaries_say_the_in_flight_limit_the_run_found(tmp_path: Path) -> None:
+    async with FakeElevenLabs(
+        api_key=API_KEY, numbers=30, seed=14, agent_ids=[OLD], concurrency_limit=2, latency=0.02
+    ) as limited:
+        as_json = await run_cli(
+            "bulk-reassign", "--from-agent", OLD, "--to-agent", NEW, "--json", "--journal",
+            str(tmp_path / "a"), fake=limited,
+        )  # fmt: skip
+        assert as_json.returncode == 0, as_json.stderr
+        report = as_json.json()
+        assert len(report["succeeded"]) == 30
+        assert report["limit_found"] == 2
+        assert report["concurrency_limited"] >= 1
+        assert report["peak_in_flight"] >= 2
+        assert report["paced_rate"] is None
+        assert "in-flight limit found" in as_json.stderr
+        table = await run_cli(
+            "bulk-reassign", "--from-agent", NEW, "--to-agent", OLD, "--journal",
+            str(tmp_path / "b"), fake=limited,
+        )  # fmt: skip
+        assert table.returncode == 0, table.stderr
+        [row] = [line for line in table.stdout.splitlines() if "in-flight limit found" in line]
+        assert row.split()[-1] == "2"
