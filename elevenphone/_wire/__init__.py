@@ -1,0 +1,90 @@
+"""The pure wire layer: request bodies and paths in, typed results or errors out.
+
+Nothing here does I/O, so every rule can be tested by feeding bytes in and
+checking what comes out. The transport (:mod:`elevenphone._transport`) moves
+the bytes; this package gives them meaning, in four parts: ``requests``
+(paths, queries, headers, bodies), ``replies`` (2xx bodies into Structs),
+``errors`` (error replies into typed errors) and ``secrets`` (the key kept
+out of what errors show). The rest of the SDK imports them from here.
+
+Whatever bytes a reply holds (invalid UTF-8, JSON nested a million deep, the
+wrong shape, a body cut at the size cap), decoding ends in a typed error:
+:class:`APIResponseValidationError` for a 2xx, the status's own
+:class:`APIStatusError` otherwise. Nothing raw escapes.
+"""
+
+from .errors import (
+    error_from_response,
+    header_int,
+    parse_retry_after,
+    too_large_error,
+)
+from .replies import (
+    decode_created_phone_number,
+    decode_exotel_call,
+    decode_nothing,
+    decode_phone_number,
+    decode_phone_number_list,
+    decode_phone_number_page,
+    decode_reply,
+    decode_sip_message_page,
+    decode_sip_trunk_call,
+    decode_text,
+    decode_twilio_call,
+    struct_decoder,
+)
+from .requests import (
+    OUTBOUND_CALL_PATHS,
+    PHONE_NUMBER_PAGES_PATH,
+    PHONE_NUMBERS_PATH,
+    REGISTER_CALL_PATH,
+    check_header_value,
+    encode_body,
+    encode_update_request,
+    merge_extra_body,
+    optional_query,
+    phone_number_path,
+    query_value,
+    sip_messages_path,
+)
+from .secrets import (
+    REDACTED,
+    raise_unchained,
+    redact,
+    redact_error,
+)
+
+__all__ = [
+    "OUTBOUND_CALL_PATHS",
+    "PHONE_NUMBERS_PATH",
+    "PHONE_NUMBER_PAGES_PATH",
+    "REDACTED",
+    "REGISTER_CALL_PATH",
+    "check_header_value",
+    "decode_created_phone_number",
+    "decode_exotel_call",
+    "decode_nothing",
+    "decode_phone_number",
+    "decode_phone_number_list",
+    "decode_phone_number_page",
+    "decode_reply",
+    "decode_sip_message_page",
+    "decode_sip_trunk_call",
+    "decode_text",
+    "decode_twilio_call",
+    "encode_body",
+    "encode_update_request",
+    "error_from_response",
+    "header_int",
+    "merge_extra_body",
+    "optional_query",
+    "parse_retry_after",
+    "phone_number_path",
+    "query_value",
+    "raise_unchained",
+    "redact",
+    "redact_error",
+    "sip_messages_path",
+    "struct_decoder",
+    "too_large_error",
+]
