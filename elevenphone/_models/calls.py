@@ -237,27 +237,35 @@ class TwilioRegisterCallRequest(RequestModel):
 
 
 class _OutboundCallResponse(ResponseModel):
+    """What every provider's reply to an outbound call says."""
+
     success: bool
+    """Whether the call was placed."""
     message: str
+    """The API's word on it."""
     conversation_id: str | None = None
+    """The ID of the conversation the call starts, when it has one."""
 
 
 class TwilioOutboundCallResponse(_OutboundCallResponse, kw_only=True):
     """A Twilio call placed: ``call_sid`` is Twilio's CallSid (``callSid`` on the wire)."""
 
     call_sid: str | None = msgspec.field(default=None, name="callSid")
+    """Twilio's CallSid of the call."""
 
 
 class SIPTrunkOutboundCallResponse(_OutboundCallResponse, kw_only=True):
     """A call placed over a SIP trunk: ``sip_call_id`` is its SIP Call-ID."""
 
     sip_call_id: str | None = None
+    """The SIP Call-ID of the call."""
 
 
 class ExotelOutboundCallResponse(_OutboundCallResponse, kw_only=True):
     """An Exotel call placed: ``call_sid`` is Exotel's CallSid (``callSid`` on the wire)."""
 
     call_sid: str | None = msgspec.field(default=None, name="callSid")
+    """Exotel's CallSid of the call."""
 
 
 CallResult = TwilioOutboundCallResponse | SIPTrunkOutboundCallResponse | ExotelOutboundCallResponse

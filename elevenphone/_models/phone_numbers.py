@@ -359,25 +359,38 @@ class PhoneNumberAgentInfo(ResponseModel):
     """The agent assigned to a phone number."""
 
     agent_id: str
+    """The ID of the agent."""
     agent_name: str
+    """The name of the agent."""
     environment: str | None = None
+    """The environment used to resolve environment variables on calls to this number."""
     branch_id: str | None = None
+    """The agent branch used for calls to this number."""
 
 
 class GetPhoneNumberOutboundSIPTrunkConfig(ResponseModel):
     """Outbound SIP trunk of a number, as the API returns it (no password)."""
 
     address: str
+    """The hostname or IP address the SIP INVITE is sent to."""
     transport: str
-    """A :class:`SIPTrunkTransport` member, or the string of a newer value."""
+    """The SIP transport: a :class:`SIPTrunkTransport` member, or the string of a newer value."""
     media_encryption: str
-    """A :class:`SIPMediaEncryption` member, or the string of a newer value."""
+    """Whether media is encrypted: a :class:`SIPMediaEncryption` member, or the
+    string of a newer value."""
     has_auth_credentials: bool
+    """Whether credentials are configured (the password is never returned)."""
     headers: dict[str, str] = msgspec.field(default_factory=dict)
+    """SIP headers sent with the INVITE."""
     attributes_to_headers: dict[str, str] = msgspec.field(default_factory=dict)
+    """Dynamic-variable names mapped to the SIP headers that carry them."""
     username: str | None = None
+    """The trunk's username, when credentials are configured."""
     has_outbound_trunk: bool = False
+    """Whether a LiveKit SIP outbound trunk is configured."""
     enabled_codecs: list[str] | None = None
+    """The codecs offered in the SDP of outbound calls (:class:`MediaCodec`
+    values); empty or None: every supported codec."""
 
     def __post_init__(self) -> None:
         self.transport = known(_TRANSPORTS, self.transport)
@@ -388,13 +401,20 @@ class GetPhoneNumberInboundSIPTrunkConfig(ResponseModel):
     """Inbound SIP trunk of a number, as the API returns it (no password)."""
 
     allowed_addresses: list[str]
+    """The IP addresses (each one address or a CIDR block) allowed to use the trunk."""
     allowed_numbers: list[str] | None
+    """The phone numbers allowed to use the trunk (None: any)."""
     media_encryption: str
-    """A :class:`SIPMediaEncryption` member, or the string of a newer value."""
+    """Whether media is encrypted: a :class:`SIPMediaEncryption` member, or the
+    string of a newer value."""
     has_auth_credentials: bool
+    """Whether credentials are configured (the password is never returned)."""
     username: str | None = None
+    """The trunk's username, when credentials are configured."""
     remote_domains: list[str] | None = None
+    """The domains of the remote SIP servers, used to validate TLS certificates."""
     attributes_to_headers: dict[str, str] = msgspec.field(default_factory=dict)
+    """Dynamic-variable names mapped to the SIP headers that carry them."""
 
     def __post_init__(self) -> None:
         self.media_encryption = known(_ENCRYPTIONS, self.media_encryption)
@@ -408,12 +428,19 @@ class _PhoneNumberBase(ResponseModel):
     """Fields every provider's phone number has."""
 
     provider: str
+    """The provider: ``twilio``, ``exotel``, ``sip_trunk``, or a newer one's name."""
     phone_number: str
+    """The phone number itself."""
     label: str
+    """The number's label."""
     phone_number_id: str
+    """The ID of the phone number, which every call about it takes."""
     supports_inbound: bool = True
+    """Whether the number takes inbound calls (deprecated by the API)."""
     supports_outbound: bool = True
+    """Whether the number places outbound calls (deprecated by the API)."""
     assigned_agent: PhoneNumberAgentInfo | None = None
+    """The agent that answers the number, None when no agent is assigned."""
 
 
 class TwilioPhoneNumber(_PhoneNumberBase, kw_only=True):
@@ -433,11 +460,16 @@ class SIPTrunkPhoneNumber(_PhoneNumberBase, kw_only=True):
 
     provider: Literal["sip_trunk"] = "sip_trunk"
     livekit_stack: str
-    """A :class:`LivekitStack` member, or the string of a newer value."""
+    """The LiveKit stack the number uses: a :class:`LivekitStack` member, or
+    the string of a newer value."""
     store_sip_messages: bool = True
+    """Whether the number's SIP messages are stored (see ``iter_sip_messages``)."""
     provider_config: GetPhoneNumberOutboundSIPTrunkConfig | None = None
+    """The outbound trunk again, under the name older replies used."""
     outbound_trunk: GetPhoneNumberOutboundSIPTrunkConfig | None = None
+    """The outbound SIP trunk, if configured."""
     inbound_trunk: GetPhoneNumberInboundSIPTrunkConfig | None = None
+    """The inbound SIP trunk, if configured."""
 
     def __post_init__(self) -> None:
         self.livekit_stack = known(_STACKS, self.livekit_stack)
@@ -467,6 +499,7 @@ class CreatePhoneNumberResponse(ResponseModel):
     """The reply to an import: the new number's id."""
 
     phone_number_id: str
+    """The ID of the imported number."""
 
 
 class PhoneNumberPage(ResponseModel):
@@ -476,22 +509,30 @@ class PhoneNumberPage(ResponseModel):
     """
 
     phone_numbers: list[PhoneNumber]
+    """The numbers of this page, each as the Struct of its provider."""
     next_cursor: str | None = None
+    """Pass it as ``cursor`` for the next page; None on the last page."""
     has_more: bool = False
+    """Whether more pages follow."""
 
 
 class SIPMessage(ResponseModel):
     """One SIP message of a phone number, as the API logged it."""
 
     call_id: str
+    """The SIP Call-ID of the call the message belongs to."""
     phone_numbers: list[str]
+    """The phone numbers the message concerns."""
     local_address: str
+    """The address on ElevenLabs' side."""
     remote_address: str
+    """The address of the other SIP endpoint."""
     transport: str
     """The SIP transport, as a free string (``udp``, ``tcp``, ``tls``, ...)."""
     raw_message: str
     """The SIP message as it went over the wire."""
     error_message: str
+    """What went wrong with the message, if anything (else empty)."""
     direction: str
     """A :class:`SIPMessageDirection` member, or the string of a newer value."""
     created_at_unix_micro: int
@@ -508,5 +549,8 @@ class SIPMessagePage(ResponseModel):
     """One page of a phone number's SIP messages; ``next_cursor`` is None on the last."""
 
     sip_messages: list[SIPMessage]
+    """The messages of this page."""
     next_cursor: str | None = None
+    """Pass it as ``cursor`` for the next page; None on the last page."""
     has_more: bool = False
+    """Whether more pages follow."""
