@@ -7,6 +7,8 @@ phone-numbers API.
         number = await client.phone_numbers.update("phnum_...", agent_id="agent_...")
 """
 
+from typing import TYPE_CHECKING, Any
+
 from msgspec import UNSET as NOT_GIVEN
 from msgspec import UnsetType as NotGiven
 
@@ -82,17 +84,49 @@ from ._models import (
 from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._version import __version__
-from .bulk import (
-    AdaptiveConcurrencyLimit,
-    BulkOutcome,
-    BulkProgress,
-    BulkResult,
-    BulkRun,
-    Journal,
-    PhoneNumberState,
-)
 from .resources.calls import Calls, CallsWithRawResponse
 from .resources.phone_numbers import PhoneNumbers, PhoneNumbersWithRawResponse
+
+if TYPE_CHECKING:
+    from .bulk import (
+        AdaptiveConcurrencyLimit,
+        BulkOutcome,
+        BulkProgress,
+        BulkResult,
+        BulkRun,
+        Journal,
+        PhoneNumberState,
+    )
+
+_BULK_NAMES = frozenset(
+    {
+        "AdaptiveConcurrencyLimit",
+        "BulkOutcome",
+        "BulkProgress",
+        "BulkResult",
+        "BulkRun",
+        "Journal",
+        "PhoneNumberState",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    # The names of bulk runs load on first use: most programs never start
+    # one, and the bulk package is over a third of what importing
+    # elevenphone costs.
+    if name in _BULK_NAMES:
+        from . import bulk
+
+        value = getattr(bulk, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _BULK_NAMES)
+
 
 __all__ = [
     "NOT_GIVEN",

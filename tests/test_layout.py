@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import elevenphone
 
@@ -97,3 +101,26 @@ def test_nothing_below_the_resources_imports_them() -> None:
         if module.startswith(LOWER_LAYERS)
     }
     assert {module: ups for module, ups in upward.items() if ups} == {}
+
+
+def test_bulk_runs_load_on_first_use() -> None:
+    # Most programs never start a bulk run: importing elevenphone leaves the
+    # bulk package unloaded, and its names and methods load it when used.
+    code = (
+        "import sys, elevenphone\n"
+        "print('elevenphone.bulk' in sys.modules)\n"
+        "from elevenphone import BulkResult, Journal\n"
+        "print('elevenphone.bulk' in sys.modules, BulkResult.__module__, Journal.__module__)\n"
+        "print(sorted(set(elevenphone.__all__) - set(dir(elevenphone))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[:3] == [
+        "False",
+        "True elevenphone.bulk.result elevenphone.bulk.journal",
+        "[]",
+    ]
+    assert elevenphone.PhoneNumberState is elevenphone.bulk.PhoneNumberState
+    with pytest.raises(AttributeError, match="no attribute 'BulkRuns'"):
+        _ = elevenphone.BulkRuns

@@ -42,17 +42,17 @@ from .._wire import (
     phone_number_path,
     sip_messages_path,
 )
-from ..bulk import recipes
-from ..bulk.engine import BulkRun, JournalArg, ProgressCallback, collect
-from ..bulk.journal import Journal
-from ..bulk.operations import UpdateItem, Updates
-from ..bulk.recipes import update_run
-from ..bulk.result import BulkResult
 from ._base import Resource, raw_response
 from ._pages import items_of_pages
 
 if TYPE_CHECKING:
-    pass
+    # The bulk package loads on a program's first bulk run (see the
+    # methods below): most programs never start one, and it is over a third
+    # of what importing elevenphone costs.
+    from ..bulk.engine import BulkRun, JournalArg, ProgressCallback
+    from ..bulk.journal import Journal
+    from ..bulk.operations import UpdateItem, Updates
+    from ..bulk.result import BulkResult
 
 __all__ = ["PhoneNumbers", "PhoneNumbersWithRawResponse"]
 
@@ -605,6 +605,8 @@ class PhoneNumbers(Resource):
             InvalidRequestError: a list or tuple of updates names a number
                 twice (nothing is sent).
         """
+        from ..bulk.recipes import update_run
+
         return update_run(
             self._client,
             updates,
@@ -675,6 +677,8 @@ class PhoneNumbers(Resource):
                 job, is damaged before its last line, or cannot be read or
                 written (see :class:`BulkRun`).
         """
+        from ..bulk.engine import collect
+
         return await collect(
             self.iter_bulk_update(
                 updates,
@@ -750,6 +754,8 @@ class PhoneNumbers(Resource):
                 job, is damaged before its last line, or cannot be read or
                 written.
         """
+        from ..bulk import recipes
+
         return await recipes.reassign_agent(
             self._client,
             from_agent_id,
@@ -807,6 +813,8 @@ class PhoneNumbers(Resource):
                 is damaged before its last line, or cannot be read or written.
             AuthenticationError, PermissionDeniedError: the key was refused.
         """
+        from ..bulk import recipes
+
         return await recipes.undo(
             self._client,
             journal,
