@@ -36,7 +36,8 @@ PYCACHE = Path(__file__).resolve().parent / "results" / "pycache"
 _TIMED = "import time; _t = time.perf_counter(); {statement}; print(time.perf_counter() - _t)"
 
 
-def _env() -> dict[str, str]:
+def cached_bytecode_env() -> dict[str, str]:
+    """The environment of an interpreter that caches bytecode in ``PYCACHE``."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     return env
@@ -48,7 +49,7 @@ def _timed_import(statement: str) -> float:
         check=True,
         capture_output=True,
         text=True,
-        env=_env(),
+        env=cached_bytecode_env(),
     ).stdout
     return float(out) * 1000
 
@@ -60,7 +61,7 @@ def _imported(statement: str) -> dict[str, tuple[int, int]]:
         check=True,
         capture_output=True,
         text=True,
-        env=_env(),
+        env=cached_bytecode_env(),
     ).stderr
     modules = {}
     for line in err.splitlines():

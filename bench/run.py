@@ -2,7 +2,8 @@
 
 One run starts the local server (:mod:`bench.server`) in its own process, then
 measures each client in a fresh process of its own, alternating the clients
-over several rounds, then the codec, import and bulk benchmarks, then bulk
+over several rounds, then counts the instructions of an update under
+callgrind (:mod:`bench.instructions`), then the codec, import and bulk benchmarks, then bulk
 runs at an account's limit the caller does not know (:mod:`bench.adaptive`,
 against the fake). It prints the tables and ratios, writes the raw results as
 JSON to ``bench/results/``, and with ``--update-docs`` rewrites the results
@@ -30,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(REPO))
 
-from bench import adaptive, report  # noqa: E402
+from bench import adaptive, instructions, report  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 DOC = REPO / "docs" / "performance.md"
@@ -39,7 +40,7 @@ DOC_BLOCKS = {
     "adaptive": ("<!-- bench:adaptive:begin -->", "<!-- bench:adaptive:end -->"),
 }
 CLIENT_ORDER = ("raw", "official", "elevenphone", "elevenphone-bulk")
-PARTS = ("e2e", "codec", "imports", "bulk", "big-reply", "adaptive")
+PARTS = ("e2e", "instructions", "codec", "imports", "bulk", "big-reply", "adaptive")
 
 
 def _pinning() -> tuple[list[str], list[str]]:
@@ -200,6 +201,9 @@ def main() -> None:
         if "e2e" not in args.skip:
             print("end to end ...", file=sys.stderr)
             results["end_to_end"] = end_to_end(url, args.n, args.concurrency, args.rounds)
+        if "instructions" not in args.skip:
+            print("instructions per update, under callgrind ...", file=sys.stderr)
+            results["instructions"] = instructions.measure(url, args.concurrency)
         if "codec" not in args.skip:
             print("decode and encode ...", file=sys.stderr)
             results["codec"] = _child("bench.codec")
