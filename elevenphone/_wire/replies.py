@@ -107,6 +107,14 @@ def decode_phone_number_list(body: bytes, status_code: int = 200) -> list[PhoneN
     """
     what = "a list of phone numbers"
     items = decode_reply(_raw_list_decoder, body, what=what, status_code=status_code)
+    return _decode_numbers(items, "list", body, status_code)
+
+
+def _decode_numbers(
+    items: list[msgspec.Raw], container: str, body: bytes, status_code: int
+) -> list[PhoneNumber]:
+    """Each item into the Struct of its provider; the first that does not
+    decode fails the whole ``body``, naming its index in the ``container``."""
     numbers = []
     for index, item in enumerate(items):
         try:
@@ -116,7 +124,7 @@ def decode_phone_number_list(body: bytes, status_code: int = 200) -> list[PhoneN
         else:
             continue
         raise APIResponseValidationError(
-            f"item {index} of the list: {message}", status_code=status_code, body=body
+            f"item {index} of the {container}: {message}", status_code=status_code, body=body
         )
     return numbers
 
@@ -203,19 +211,8 @@ def decode_phone_number_page(body: bytes, status_code: int = 200) -> PhoneNumber
     """
     what = "a page of phone numbers"
     page = decode_reply(_raw_page_decoder, body, what=what, status_code=status_code)
-    numbers = []
-    for index, item in enumerate(page.phone_numbers):
-        try:
-            numbers.append(decode_phone_number(bytes(item), status_code))
-        except APIResponseValidationError as exc:
-            message = exc.message
-        else:
-            continue
-        raise APIResponseValidationError(
-            f"item {index} of the page: {message}", status_code=status_code, body=body
-        )
     return PhoneNumberPage(
-        phone_numbers=numbers,
+        phone_numbers=_decode_numbers(page.phone_numbers, "page", body, status_code),
         next_cursor=page.next_cursor,
         has_more=_has_more(page.has_more, page.next_cursor),
     )
