@@ -496,7 +496,10 @@ class Journal:
 
     @property
     def state(self) -> JournalState:
-        """The replayed state, kept current as records are appended."""
+        """The state the file held when opened, kept current as records are
+        appended, except that a change which succeeds (its ``after``) leaves
+        memory: the file keeps it for undo. Replay the file
+        (:func:`read_journal`) for every change."""
         return self._state
 
     @property

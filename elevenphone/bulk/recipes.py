@@ -14,7 +14,7 @@ from .._request import RequestOptions
 from .._wire import encode_update_request
 from .engine import BulkRun, JournalArg, ProgressCallback, check_journal, collect, opened_journal
 from .gate import check_options
-from .journal import Journal, JournalJob, PhoneNumberState
+from .journal import Journal, JournalJob, PhoneNumberState, read_journal
 from .operations import UpdateItem, UpdateOperation
 from .result import BulkResult
 
@@ -131,7 +131,9 @@ async def undo(
     # Opened (and locked) before it is read: no run may change it meanwhile.
     with opened_journal(journal, None, create=False) as opened:
         assert opened is not None
-        changes = dict(opened.state.open_changes)
+        # From the file, which holds every change: a journal's memory keeps
+        # only the changes its runs left open (see Journal.state).
+        changes = read_journal(opened.path).open_changes
         items = (UpdateItem(pid, state.restore_request()) for pid, state in changes.items())
         run = BulkRun(
             client,

@@ -18,6 +18,7 @@ from elevenphone import (
     BulkUpdateError,
     ElevenPhone,
     InvalidRequestError,
+    Journal,
     NotFoundError,
     UpdatePhoneNumberRequest,
 )
@@ -332,3 +333,18 @@ async def test_max_rate_runs_every_item() -> None:
             result = await client.phone_numbers.reassign_agent(OLD, NEW, max_rate=200)
         assert len(result.succeeded) == 20
         assert all(agent_of(n) == NEW for n in fake.numbers.values())
+
+
+async def test_undo_with_a_journal_the_caller_keeps_open_restores_every_number(
+    tmp_path: Path,
+) -> None:
+    async with FakeElevenLabs(numbers=5, seed=81) as fake:
+        original = copy.deepcopy(fake.numbers)
+        relabel = {pid: UpdatePhoneNumberRequest(label="temp") for pid in fake.numbers}
+        async with client_for(fake) as client:
+            with Journal(tmp_path / "j.jsonl") as journal:
+                changed = await client.phone_numbers.bulk_update(relabel, journal=journal)
+                assert len(changed.succeeded) == 5
+                undone = await client.phone_numbers.undo(journal)
+        assert len(undone.succeeded) == 5
+        assert fake.numbers == original
