@@ -24,7 +24,7 @@ from ._exceptions import APIStatusError, ElevenPhoneError, InvalidRequestError
 from ._logs import logger
 from ._request import DEFAULT_OPTIONS, APIRequest, check_timeout
 from ._response import APIResponse
-from ._retry import RetryPolicy
+from ._retry import BulkRunState, RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
 from ._version import __version__
 from ._wire import (
@@ -40,9 +40,10 @@ from .resources.phone_numbers import PhoneNumbers
 T = TypeVar("T")
 
 
-class Gate(Protocol):
+class Gate(BulkRunState, Protocol):
     """What a bulk run puts around every attempt of its requests (permit, rate,
-    adaptive limit): hooks in the one send path, so no layer wraps it."""
+    adaptive limit): hooks in the one send path, so no layer wraps it, and
+    what it tells their retries."""
 
     def enter(self) -> object | None:
         """A permit if one is free now, else None (then :meth:`wait`)."""
@@ -52,12 +53,6 @@ class Gate(Protocol):
 
     def leave(self, permit: object, error: BaseException | None) -> None:
         """Give the permit back: the attempt succeeded (None) or failed with ``error``."""
-
-    def slot_pending(self) -> bool:
-        """Whether a request is in flight whose end frees a slot for a retry."""
-
-    def faults_are_rare(self) -> bool:
-        """Whether few recent attempts failed with a 5xx, a timeout or a reset."""
 
 
 __all__ = ["REGIONS", "ElevenPhone"]
@@ -426,9 +421,7 @@ class ElevenPhone:
                     attempt,
                     description=request.description,
                     idempotent=request.idempotent,
-                    overload_is_free=gate is not None,
-                    slot_pending=None if gate is None else gate.slot_pending,
-                    faults_are_rare=None if gate is None else gate.faults_are_rare,
+                    run=gate,
                 )
             except ElevenPhoneError as error:
                 final = error

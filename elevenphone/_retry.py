@@ -19,7 +19,7 @@ import asyncio
 import dataclasses
 import random
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 from tenacity.stop import stop_base
@@ -28,7 +28,7 @@ from tenacity.wait import wait_base
 from ._exceptions import APIConnectionError, APIStatusError, ElevenPhoneError, RateLimitError
 from ._logs import logger
 
-__all__ = ["RetryPolicy"]
+__all__ = ["BulkRunState", "RetryPolicy"]
 
 T = TypeVar("T")
 
@@ -47,6 +47,18 @@ async def _sleep(seconds: float) -> None:
 def _is_overload(error: BaseException | None) -> bool:
     """A 429 of either kind: too many requests in flight, or per second."""
     return isinstance(error, RateLimitError)
+
+
+class BulkRunState(Protocol):
+    """What a bulk run tells the retries of its requests."""
+
+    def slot_pending(self) -> bool:
+        """Whether the run's limit is full with requests of its own in flight,
+        so that a retry refused for too many in flight waits for one to end."""
+
+    def faults_are_rare(self) -> bool:
+        """Whether few of the run's recent attempts failed (429s aside), so
+        that a fault is one server's, not the API's."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,11 +143,12 @@ class RetryPolicy:
         Args:
             error: what the call raised.
         """
-        if isinstance(error, APIConnectionError):
-            return error.request_sent
-        if isinstance(error, APIStatusError):
-            return error.status_code in {408, 409} or error.status_code >= 500
-        return False
+        # The failures worth sending again that a call which is not
+        # idempotent may not be sent again after: those the server may have
+        # acted on (see is_retryable, which holds both rules).
+        return RetryPolicy.is_retryable(error) and not RetryPolicy.is_retryable(
+            error, idempotent=False
+        )
 
     def backoff(self, retry_number: int, *, isolated_fault: bool = False) -> float:
         """The backoff before retry ``retry_number`` (1 for the first retry):
@@ -203,21 +216,19 @@ class RetryPolicy:
         *,
         description: str = "",
         idempotent: bool = True,
-        overload_is_free: bool = False,
-        slot_pending: Callable[[], bool] | None = None,
-        faults_are_rare: Callable[[], bool] | None = None,
+        run: BulkRunState | None = None,
     ) -> T:
         """Go on from a first attempt that failed with ``error``: raise it when it
         may not be retried, else retry ``attempt`` as :meth:`call` does.
 
-        With ``overload_is_free`` (bulk runs, whose gate waits for a slot or
-        paces the run), a 429 does not spend ``max_retries``; the call still
-        sends at most ``OVERLOAD_PATIENCE * (max_retries + 1)`` requests. When
-        ``slot_pending()`` says a request of the run is in flight to wait
-        for, a 429 for too many in flight is retried without backoff (unless
-        the server asked for a wait): the gate holds the retry until a slot
-        frees. When ``faults_are_rare()`` says most of the run's recent
-        requests succeeded, a retry after any other failure backs off from
+        In a bulk ``run`` (whose gate waits for a slot or paces the run), a
+        429 does not spend ``max_retries``; the call still sends at most
+        ``OVERLOAD_PATIENCE * (max_retries + 1)`` requests. When the run's
+        ``slot_pending()`` says a request of its own is in flight to wait for,
+        a 429 for too many in flight is retried without backoff (unless the
+        server asked for a wait): the gate holds the retry until a slot frees.
+        When its ``faults_are_rare()`` says most of its recent requests
+        succeeded, a retry after any other failure backs off from
         ``isolated_fault_delay``.
 
         Args:
@@ -226,12 +237,7 @@ class RetryPolicy:
             description: what the call is, for the log lines of its retries.
             idempotent: whether sending the call twice is harmless; see
                 :meth:`is_retryable`.
-            overload_is_free: whether a 429 leaves ``max_retries`` unspent
-                (bulk runs).
-            slot_pending: whether another request of the run is in flight,
-                so that a retry waits for its slot rather than a backoff.
-            faults_are_rare: whether few of the run's recent requests failed,
-                so that a fault is one server's, not the API's.
+            run: the bulk run the call belongs to (None: a single call).
 
         Raises:
             ElevenPhoneError: as for :meth:`call`.
@@ -240,6 +246,7 @@ class RetryPolicy:
         def retryable(failure: BaseException) -> bool:
             return self.is_retryable(failure, idempotent=idempotent)
 
+        overload_is_free = run is not None
         free = overload_is_free and _is_overload(error)
         if not retryable(error) or (self.max_retries == 0 and not free):
             raise error
@@ -255,7 +262,7 @@ class RetryPolicy:
         budget = _Budget(self.max_retries, overload_is_free=overload_is_free)
         retrying = AsyncRetrying(
             stop=budget,
-            wait=_PolicyWait(self, slot_pending if overload_is_free else None, faults_are_rare),
+            wait=_PolicyWait(self, run),
             retry=retry_if_exception(retryable),
             before_sleep=_LogRetry(self, description, budget),
             sleep=self.sleep,
@@ -286,36 +293,25 @@ class _Budget(stop_base):
 class _PolicyWait(wait_base):
     """tenacity's wait strategy, delegating to :meth:`RetryPolicy.delay_for`."""
 
-    def __init__(
-        self,
-        policy: RetryPolicy,
-        slot_pending: Callable[[], bool] | None = None,
-        faults_are_rare: Callable[[], bool] | None = None,
-    ) -> None:
+    def __init__(self, policy: RetryPolicy, run: BulkRunState | None) -> None:
         self._policy = policy
-        self._slot_pending = slot_pending
-        self._faults_are_rare = faults_are_rare
+        self._run = run
 
     def __call__(self, retry_state: RetryCallState) -> float:
         outcome = retry_state.outcome
         error = outcome.exception() if outcome is not None else None
         if error is None:
             return self._policy.backoff(retry_state.attempt_number)
-        if (
-            self._slot_pending is not None
-            and isinstance(error, RateLimitError)
-            and error.is_concurrency_limit
-            and error.retry_after is None
-            and self._slot_pending()
-        ):
-            # Too many in flight, and one of the run's own will end first: the
-            # gate admits the retry then. A timer would only add a tail.
-            return 0.0
-        isolated = (
-            self._faults_are_rare is not None
-            and not isinstance(error, RateLimitError)
-            and self._faults_are_rare()
-        )
+        run = self._run
+        if run is None:
+            return self._policy.delay_for(error, retry_state.attempt_number)
+        if isinstance(error, RateLimitError):
+            if error.is_concurrency_limit and error.retry_after is None and run.slot_pending():
+                # Too many in flight, and one of the run's own will end first:
+                # the gate admits the retry then. A timer would only add a tail.
+                return 0.0
+            return self._policy.delay_for(error, retry_state.attempt_number)
+        isolated = run.faults_are_rare()
         return self._policy.delay_for(error, retry_state.attempt_number, isolated_fault=isolated)
 
 
