@@ -5,20 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-import msgspec
 from multidict import CIMultiDictProxy
 
 from ._exceptions import ElevenPhoneError
 from ._request import APIRequest
 from ._transport import HTTPReply
 from ._wire import decode_reply, raise_unchained
+from ._wire._shared import any_decoder
 
 __all__ = ["APIResponse"]
 
 T = TypeVar("T")
 
 _UNPARSED: Any = object()
-_json_decoder = msgspec.json.Decoder()
 
 
 class APIResponse(Generic[T]):
@@ -76,7 +75,7 @@ class APIResponse(Generic[T]):
         """
         return self._checked(
             lambda: decode_reply(
-                _json_decoder, self.content, what="JSON", status_code=self.status_code
+                any_decoder, self.content, what="JSON", status_code=self.status_code
             )
         )
 

@@ -229,7 +229,6 @@ class BulkRun(Generic[ItemT]):
         self._window = 2 * concurrency
         self._stop_on_error = stop_on_error
         self._journal_arg = journal
-        self._journal: Journal | None = None
         self._on_progress = on_progress
         self._total = total if total is not None else length_of(items)
         self._started: float | None = None
@@ -308,7 +307,6 @@ class BulkRun(Generic[ItemT]):
         try:
             create = self._operation.job is not None
             with opened_journal(self._journal_arg, self._operation.job, create=create) as journal:
-                self._journal = journal
                 if journal is not None:
                     self.warnings = journal.warnings
                 try:
@@ -344,7 +342,6 @@ class BulkRun(Generic[ItemT]):
                     self._ended = time.monotonic()
                     await _cancel_and_wait(workers)
         finally:
-            self._journal = None
             if self._ended is None:
                 self._ended = time.monotonic()
 

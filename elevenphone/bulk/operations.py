@@ -122,8 +122,12 @@ class UpdateOperation:
     ) -> None:
         self._job = job
         self._options = options
-        # The GET of a number's state sends no body: extra_body is for the update.
-        self._read_options = dataclasses.replace(options, extra_body=None)
+        # The GET of a number's state sends no body: extra_body is for the
+        # update. Without one, the options stay the shared default, which the
+        # send path takes as its fast case.
+        self._read_options = (
+            options if options.extra_body is None else dataclasses.replace(options, extra_body=None)
+        )
         self._undoing = undoing
 
     @property

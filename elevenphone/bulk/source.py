@@ -138,8 +138,3 @@ class ItemSource:
             return True, await anext(self._async)
         except StopAsyncIteration:
             return False, None
-
-    async def has_more(self) -> bool:
-        """Whether another item is left (taking it)."""
-        more, _ = self.next() if self.is_sync else await self.anext()
-        return more
