@@ -449,19 +449,18 @@ class PhoneNumbers(Resource):
             APIStatusError, APIConnectionError, APIResponseValidationError:
                 while iterating, as for :meth:`list_page`.
         """
-        filters = {
-            "search": search,
-            "label": label,
-            "phone_number": phone_number,
-            "provider": provider,
-            "supports_outbound": supports_outbound,
-            "agent_id": agent_id,
-            "branch_id": branch_id,
-            "sort_by": sort_by,
-            "sort_direction": sort_direction,
-            "page_size": page_size,
-        }
-        query = optional_query(**filters)
+        query = optional_query(
+            search=search,
+            label=label,
+            phone_number=phone_number,
+            provider=provider,
+            supports_outbound=supports_outbound,
+            agent_id=agent_id,
+            branch_id=branch_id,
+            sort_by=sort_by,
+            sort_direction=sort_direction,
+            page_size=page_size,
+        )
         options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
 
         def fetch(cursor: str | None) -> Awaitable[PhoneNumberPage]:
