@@ -292,6 +292,7 @@ class JournalState:
         open_changes: for each number with an open change, its state before
             the change (what undo restores), in the order the changes began.
         done: numbers whose open change succeeded.
+        undone: numbers whose last change was undone (put back).
         digests: for each open change, the digest of the request of its last
             ``before`` (absent in journals written by 0.1.0).
         job: the job the journal serves, if recorded.
@@ -303,6 +304,7 @@ class JournalState:
 
     open_changes: dict[str, PhoneNumberState] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
+    undone: set[str] = field(default_factory=set)
     digests: dict[str, str] = field(default_factory=dict)
     job: JournalJob | None = None
     salt: bytes | None = None
@@ -316,6 +318,7 @@ class JournalState:
                 self.open_changes[record.id] = record.state
             # This request may or may not have been applied: not done, until its "after".
             self.done.discard(record.id)
+            self.undone.discard(record.id)
             if record.digest is None:
                 self.digests.pop(record.id, None)
             else:
@@ -324,6 +327,7 @@ class JournalState:
             if record.id in self.open_changes:
                 self.done.add(record.id)
         elif record.op == "undone":
+            self.undone.add(record.id)
             self.open_changes.pop(record.id, None)
             self.done.discard(record.id)
             self.digests.pop(record.id, None)

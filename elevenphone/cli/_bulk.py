@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-import msgspec
 from msgspec import UNSET
 
 from .._exceptions import JournalError
-from ..bulk.journal import JournalRecord
+from ..bulk.journal import read_journal
 from ..bulk.recipes import numbers_on_agent
 from ..bulk.result import BulkResult
 from ._errors import (
@@ -309,16 +308,7 @@ def undo(
 
 def _nothing_to_undo(path: Path) -> dict[str, Any]:
     """Why an undo found nothing to do: the numbers an earlier undo put back."""
-    undone: set[str] = set()
-    with path.open("rb") as file:
-        for line in file:
-            try:
-                record = _record_decoder.decode(line)
-            except msgspec.DecodeError:
-                continue  # a damaged line was reported already
-            if record.op == "undone":
-                undone.add(record.id)
-    count = len(undone)
+    count = len(read_journal(path).undone)
     if count == 0:
         message = "this journal records no change to undo; nothing to do"
     elif count == 1:
@@ -328,6 +318,3 @@ def _nothing_to_undo(path: Path) -> dict[str, Any]:
             f"all {count} numbers of this journal are already back (undone before); nothing to do"
         )
     return {"message": message, "already_undone": count}
-
-
-_record_decoder = msgspec.json.Decoder(JournalRecord)

@@ -107,18 +107,25 @@ def print_json(value: Any) -> None:
 _FIELDS = ("field", "value")
 
 
+_AGENT_FIELDS = ("agent id", "agent", "branch", "environment")
+
+
+def _agent_cells(number: PhoneNumber) -> tuple[Cell, Cell, Cell, Cell]:
+    """The assigned agent's id, name, branch and environment (empty without one)."""
+    agent = number.assigned_agent
+    if agent is None:
+        return None, None, None, None
+    return agent.agent_id, agent.agent_name, agent.branch_id, agent.environment
+
+
 def number_fields(number: PhoneNumber) -> Rows:
     """One phone number, field by field."""
-    agent = number.assigned_agent
     rows: list[tuple[str, Cell]] = [
         ("id", number.phone_number_id),
         ("number", number.phone_number),
         ("provider", number.provider),
         ("label", number.label),
-        ("agent id", agent.agent_id if agent else None),
-        ("agent", agent.agent_name if agent else None),
-        ("branch", agent.branch_id if agent else None),
-        ("environment", agent.environment if agent else None),
+        *zip(_AGENT_FIELDS, _agent_cells(number), strict=True),
     ]
     if isinstance(number, SIPTrunkPhoneNumber):
         rows.append(("livekit stack", str(number.livekit_stack)))
@@ -136,17 +143,13 @@ def numbers_rows(numbers: Iterable[PhoneNumber], *, title: str) -> Rows:
     """Phone numbers, one row each."""
     rows = []
     for number in numbers:
-        agent = number.assigned_agent
         rows.append(
             (
                 number.phone_number_id,
                 number.phone_number,
                 number.provider,
                 number.label,
-                agent.agent_id if agent else None,
-                agent.agent_name if agent else None,
-                agent.branch_id if agent else None,
-                agent.environment if agent else None,
+                *_agent_cells(number),
             )
         )
     columns = ("ID", "Number", "Provider", "Label", "Agent ID", "Agent", "Branch", "Environment")

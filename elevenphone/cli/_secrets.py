@@ -71,17 +71,16 @@ def refuse_two_sources(options: dict[str, Any]) -> None:
 def read_secret(name: str, what: str, options: dict[str, Any], *, required: bool) -> str | None:
     """The secret ``what`` from ``--NAME-env`` or ``--NAME-file`` in ``options``,
     else from a hidden prompt on a terminal when ``required``; None when it is
-    not required and not given.
+    not required and not given. Both options given are refused before, by
+    :func:`refuse_two_sources`.
 
     Raises:
-        click.UsageError: both options given, the variable unset or empty, the
+        click.UsageError: the variable unset or empty, the
             file unreadable or empty, or a required secret with neither option
             and no terminal to ask on (exit 2).
     """
     base = name.replace("-", "_")
     variable, path = options.get(f"{base}_env"), options.get(f"{base}_file")
-    if variable is not None and path is not None:
-        raise click.UsageError(f"give --{name}-env or --{name}-file, not both")
     if variable is not None:
         secret = os.environ.get(variable, "")
         if not secret:
