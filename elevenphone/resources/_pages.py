@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Protocol, TypeVar
 
 from .._exceptions import APIResponseValidationError
+from .._request import APIRequest
 
 __all__ = ["Page", "items_of_pages"]
 
@@ -24,21 +26,24 @@ class Page(Protocol):
 
 
 async def items_of_pages(
-    fetch: Callable[[str | None], Awaitable[P]], items: Callable[[P], Sequence[T]]
+    execute: Callable[[APIRequest[P]], Awaitable[P]],
+    first: APIRequest[P],
+    items: Callable[[P], Sequence[T]],
 ) -> AsyncIterator[T]:
-    """Yield every item of every page: ``fetch(cursor)`` gets a page (None: the
-    first), ``items(page)`` its items. The next page is fetched only once the
-    caller has taken every item of this one.
+    """Yield every item of every page: ``execute`` sends the request of the
+    ``first`` page, then the same request with each next page's ``cursor``;
+    ``items(page)`` gives a page's items. The next page is fetched only once
+    the caller has taken every item of this one.
 
     Raises:
         APIResponseValidationError: the server gave a cursor it had given
             before (following it would never end).
-        Whatever ``fetch`` raises.
+        Whatever ``execute`` raises.
     """
-    cursor: str | None = None
+    request = first
     used: set[str] = set()
     while True:
-        page = await fetch(cursor)
+        page = await execute(request)
         for item in items(page):
             yield item
         cursor = page.next_cursor
@@ -51,3 +56,4 @@ async def items_of_pages(
                 body=b"",
             )
         used.add(cursor)
+        request = dataclasses.replace(first, query={**(first.query or {}), "cursor": cursor})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -462,20 +462,10 @@ class PhoneNumbers(Resource):
             page_size=page_size,
         )
         options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
-
-        def fetch(cursor: str | None) -> Awaitable[PhoneNumberPage]:
-            page_query = query if cursor is None else {**query, "cursor": cursor}
-            return self._client._execute(
-                APIRequest(
-                    "GET",
-                    PHONE_NUMBER_PAGES_PATH,
-                    decode_phone_number_page,
-                    query=page_query,
-                    options=options,
-                )
-            )
-
-        return items_of_pages(fetch, lambda page: page.phone_numbers)
+        first = APIRequest(
+            "GET", PHONE_NUMBER_PAGES_PATH, decode_phone_number_page, query=query, options=options
+        )
+        return items_of_pages(self._client._execute, first, lambda page: page.phone_numbers)
 
     async def sip_messages_page(
         self,
@@ -538,14 +528,8 @@ class PhoneNumbers(Resource):
         path = sip_messages_path(phone_number_id)
         query = optional_query(page_size=page_size)
         options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
-
-        def fetch(cursor: str | None) -> Awaitable[SIPMessagePage]:
-            page_query = query if cursor is None else {**query, "cursor": cursor}
-            return self._client._execute(
-                APIRequest("GET", path, decode_sip_message_page, query=page_query, options=options)
-            )
-
-        return items_of_pages(fetch, lambda page: page.sip_messages)
+        first = APIRequest("GET", path, decode_sip_message_page, query=query, options=options)
+        return items_of_pages(self._client._execute, first, lambda page: page.sip_messages)
 
     # --- many at once (see elevenphone.bulk) -------------------------------------
 
