@@ -13,7 +13,7 @@ from msgspec import UNSET
 from .._models import LivekitStack, PhoneNumber, PhoneNumberSortBy
 from ._errors import EXIT_OK, CommandError
 from ._output import number_fields, numbers_rows, print_json, show, sip_messages_rows
-from ._params import ID, json_file_option
+from ._params import ID, PROVIDER, choice_of, json_file_option
 from ._secrets import register_config_secrets
 from ._settings import Settings, run_async
 from ._update_file import CSV_FIELDS
@@ -68,7 +68,7 @@ _PAGE_SIZE_CAP = 100
 
 
 @click.command("list")
-@click.option("--provider", help="Only numbers of this provider (twilio, sip_trunk, exotel).")
+@click.option("--provider", type=PROVIDER, help="Only numbers of this provider.")
 @click.option("--agent-id", type=ID, metavar="AGENT", help="Only numbers assigned to this agent.")
 @click.option("--branch-id", type=ID, metavar="BRANCH", help="Only numbers on this agent branch.")
 @click.option("--search", metavar="TEXT", help="An exact id, or part of a label or phone number.")
@@ -151,7 +151,7 @@ def list_numbers(
 @click.option(
     "--livekit-stack",
     "livekit_stack",
-    type=click.Choice([stack.value for stack in LivekitStack]),
+    type=choice_of(LivekitStack),
     help="SIP trunk numbers only.",
 )
 @click.option(
