@@ -30,6 +30,7 @@ from ._output import (
     print_json,
     print_summary,
     result_json,
+    say,
     show,
     stderr_console,
     stdout_console,
@@ -128,7 +129,7 @@ def _run_bulk(
         if as_json:
             note(idle["message"])
         else:
-            click.echo(idle["message"])
+            say(idle["message"])
     else:
         print_summary(console if as_json else stdout_console(), result, title=title)
     for warning in result.warnings:

@@ -15,7 +15,7 @@ from msgspec import UNSET
 from .._exceptions import ElevenPhoneError
 from .._models import ExotelApiSubdomain, TwilioEdgeLocation, TwilioRegionId
 from ._errors import EXIT_OK, EXIT_OUTCOME_UNKNOWN, CommandError, describe
-from ._output import print_json
+from ._output import print_json, say
 from ._params import ID, PROVIDER, choice_of, json_file_option
 from ._secrets import (
     read_secret,
@@ -156,7 +156,7 @@ def create(
         print_json(created)
     else:
         note(f"imported {phone_number} ({provider}) as {created.phone_number_id}")
-        click.echo(created.phone_number_id)
+        say(created.phone_number_id)
     return EXIT_OK
 
 

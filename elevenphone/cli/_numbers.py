@@ -12,7 +12,15 @@ from msgspec import UNSET
 
 from .._models import LivekitStack, PhoneNumber, PhoneNumberSortBy
 from ._errors import EXIT_OK, CommandError
-from ._output import number_fields, numbers_rows, print_json, show, sip_messages_rows
+from ._output import (
+    human_line,
+    number_fields,
+    numbers_rows,
+    print_json,
+    say,
+    show,
+    sip_messages_rows,
+)
 from ._params import ID, PROVIDER, choice_of, json_file_option
 from ._secrets import register_config_secrets
 from ._settings import Settings, run_async
@@ -213,7 +221,7 @@ def delete(settings: Settings, phone_number_id: str, yes: bool, as_json: bool) -
     if not yes:
         if not sys.stdin.isatty():
             raise click.UsageError("not on a terminal, so it cannot ask: pass --yes to delete")
-        question = f"Delete the phone number {phone_number_id}? This cannot be undone"
+        question = f"Delete the phone number {human_line(phone_number_id)}? This cannot be undone"
         if not click.confirm(question, default=False, err=True):
             raise CommandError(f"not confirmed: {phone_number_id} was not deleted")
 
@@ -225,7 +233,7 @@ def delete(settings: Settings, phone_number_id: str, yes: bool, as_json: bool) -
     if as_json:
         print_json({"phone_number_id": phone_number_id, "deleted": True})
     else:
-        click.echo(f"deleted {phone_number_id}")
+        say(f"deleted {phone_number_id}")
     return EXIT_OK
 
 
