@@ -157,8 +157,8 @@ def call(
 
 
 def _from_number(argument: str | None, option: str | None) -> str:
-    """The number to call from: the argument, or ``--from`` (the same option
-    by another name, as ``get``, ``update`` and ``delete`` take their number)."""
+    """The number to call from: the argument (as ``get``, ``update`` and
+    ``delete`` take their number), or ``--from``, another name for it."""
     if argument is not None and option is not None and argument != option:
         raise click.UsageError(
             f"PHONE_NUMBER_ID {argument} and --from {option} name two numbers; give one of them"
