@@ -18,9 +18,10 @@ from .._version import __version__
 from ._bulk import bulk_reassign, bulk_update, undo
 from ._calls import call
 from ._create import create
-from ._errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, describe, exit_code_for, report
+from ._errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, describe, exit_code_for
 from ._local import demo, fake_server
 from ._numbers import delete, get, list_numbers, sip_messages, update
+from ._output import report
 from ._settings import global_options, settings_from
 
 

@@ -30,6 +30,7 @@ from ._output import (
     print_json,
     print_summary,
     result_json,
+    say,
     show,
     stderr_console,
     stdout_console,
@@ -84,6 +85,29 @@ def _journal_path(given: str | None, command: str) -> Path:
     return path
 
 
+def _journal_trouble(error: JournalError, resume_hint: str, *, undoing: bool) -> str:
+    """What went wrong with a journal, and what to do next.
+
+    A line that cannot be read (damaged before the last line, or of another
+    format version) makes the journal unusable as it is: a resume or an undo
+    would meet the same line. A failed write leaves what was done recorded:
+    the run resumes once the journal can be written.
+    """
+    if error.line is None:
+        # Nothing more was started; the journal holds what was done.
+        return f"{error}; no new item was started. Once the journal can be written, {resume_hint}"
+    where = f"line {error.line} of {error.path}"
+    if undoing:
+        then = f"repair {where}, then run undo again: undo needs a readable journal"
+    else:
+        then = (
+            f"inspect and repair {where} to resume with it, or start a new run with a new"
+            " --journal (the changes this journal records can be undone only once it is"
+            " repaired: undo needs a readable journal)"
+        )
+    return f"{error}; nothing was started. The journal cannot be used as it is: {then}"
+
+
 def _run_bulk(
     title: str,
     start: Callable[[BulkProgressBar], Awaitable[BulkResult]],
@@ -92,12 +116,14 @@ def _run_bulk(
     journal: Path | None,
     resume_hint: str,
     when_idle: Callable[[], dict[str, Any]] | None = None,
+    undoing: bool = False,
 ) -> int:
     """Run a bulk job with a progress bar, print its summary, and exit by its result.
 
     ``when_idle``: for a run that found nothing to do, what to say instead of
     a summary of zeros: its ``message`` is printed, and every key goes into
-    the ``--json`` result.
+    the ``--json`` result. ``undoing``: the job is an undo (what to do about a
+    damaged journal differs).
     """
     console = stderr_console()
     bar = BulkProgressBar(console, title)
@@ -116,9 +142,8 @@ def _run_bulk(
             kind="Interrupted",
         ) from None
     except JournalError as error:
-        # Nothing more was started; the journal holds what was done.
         raise CommandError(
-            f"{error}; no new item was started. Once the journal can be written, {resume_hint}",
+            _journal_trouble(error, resume_hint, undoing=undoing),
             kind="JournalError",
         ) from None
     report = result_json(result, journal=str(journal) if journal else None)
@@ -128,7 +153,7 @@ def _run_bulk(
         if as_json:
             note(idle["message"])
         else:
-            click.echo(idle["message"])
+            say(idle["message"])
     else:
         print_summary(console if as_json else stdout_console(), result, title=title)
     for warning in result.warnings:
@@ -303,6 +328,7 @@ def undo(
         journal=path,
         resume_hint=f"run undo {path} again to finish",
         when_idle=lambda: _nothing_to_undo(path),
+        undoing=True,
     )
 
 

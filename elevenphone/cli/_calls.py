@@ -18,12 +18,11 @@ from .._models import (
     CallResult,
     ExotelOutboundCallResponse,
     SIPTrunkOutboundCallResponse,
-    TelephonyProvider,
     TwilioOutboundCallResponse,
 )
 from ._errors import EXIT_OK, EXIT_OUTCOME_UNKNOWN, CommandError, describe
 from ._output import call_fields, call_json, print_json, show
-from ._params import ID, json_file_option
+from ._params import ID, PROVIDER, json_file_option
 from ._settings import Settings, run_async
 
 _PROVIDER_OF: dict[type[Any], str] = {
@@ -58,22 +57,23 @@ def _dynamic_variables(
 
 
 @click.command()
+# Not required, for --from may give it; the usage line shows it as get's and update's.
+@click.argument("phone_number_id", type=ID, required=False, metavar="PHONE_NUMBER_ID")
 @click.option("--agent-id", required=True, type=ID, metavar="AGENT", help="The agent that talks.")
 @click.option(
     "--from",
-    "from_number_id",
-    required=True,
+    "from_option",
     type=ID,
     metavar="PHONE_NUMBER_ID",
-    help="The imported number to call from (its id).",
+    help="Another way to give PHONE_NUMBER_ID, the number to call from.",
 )
 @click.option(
     "--to", "to_number", required=True, type=ID, metavar="NUMBER", help="The number to call."
 )
 @click.option(
     "--provider",
-    type=click.Choice([provider.value for provider in TelephonyProvider]),
-    help="The --from number's provider (default: looked up, one GET).",
+    type=PROVIDER,
+    help="The provider of the number to call from (default: looked up, one GET).",
 )
 @click.option(
     "--dynamic-variable",
@@ -98,8 +98,9 @@ def _dynamic_variables(
 @click.pass_obj
 def call(
     settings: Settings,
+    phone_number_id: str | None,
     agent_id: str,
-    from_number_id: str,
+    from_option: str | None,
     to_number: str,
     provider: str | None,
     dynamic_variables: dict[str, Any],
@@ -108,11 +109,12 @@ def call(
     record: bool,
     as_json: bool,
 ) -> int:
-    """Place an outbound call from an imported number, through its provider.
+    """Place an outbound call from the imported number PHONE_NUMBER_ID, through its provider.
 
     The call is sent once. If its reply is lost, the call may have been
     placed: the command exits 7 and must not be run again blindly.
     """
+    from_number_id = _from_number(phone_number_id, from_option)
     data = _client_data(client_data, dynamic_variables)
 
     async def go() -> CallResult:
@@ -152,6 +154,21 @@ def call(
     if not result.success:
         raise CommandError(f"the API did not place the call: {result.message}")
     return EXIT_OK
+
+
+def _from_number(argument: str | None, option: str | None) -> str:
+    """The number to call from: the argument (as ``get``, ``update`` and
+    ``delete`` take their number), or ``--from``, another name for it."""
+    if argument is not None and option is not None and argument != option:
+        raise click.UsageError(
+            f"PHONE_NUMBER_ID {argument} and --from {option} name two numbers; give one of them"
+        )
+    number = argument if argument is not None else option
+    if number is None:
+        raise click.UsageError(
+            "missing PHONE_NUMBER_ID, the number to call from (or --from PHONE_NUMBER_ID)"
+        )
+    return number
 
 
 def _client_data(given: Any, variables: dict[str, Any]) -> dict[str, Any]:

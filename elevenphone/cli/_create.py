@@ -13,10 +13,10 @@ import click
 from msgspec import UNSET
 
 from .._exceptions import ElevenPhoneError
-from .._models import ExotelApiSubdomain, TelephonyProvider, TwilioEdgeLocation, TwilioRegionId
+from .._models import ExotelApiSubdomain, TwilioEdgeLocation, TwilioRegionId
 from ._errors import EXIT_OK, EXIT_OUTCOME_UNKNOWN, CommandError, describe
-from ._output import print_json
-from ._params import ID, json_file_option
+from ._output import print_json, say
+from ._params import ID, PROVIDER, choice_of, json_file_option
 from ._secrets import (
     read_secret,
     refuse_two_sources,
@@ -61,15 +61,11 @@ _ONLY_FOR: dict[str, tuple[str, ...]] = {
 }
 
 
-def _values(enum: type[Any]) -> list[str]:
-    return [member.value for member in enum]
-
-
 @click.command()
 @click.option(
     "--provider",
     required=True,
-    type=click.Choice(_values(TelephonyProvider)),
+    type=PROVIDER,
     help="Where the number comes from.",
 )
 @click.option("--phone-number", required=True, type=ID, metavar="NUMBER", help="The phone number.")
@@ -80,10 +76,10 @@ def _values(enum: type[Any]) -> list[str]:
 )
 @secret_options("token", "the Twilio auth token or API Key secret of --sid")
 @secret_options("account-auth-token", "the Twilio Account Auth Token (needed with an SK... SID)")
-@click.option("--region-id", type=click.Choice(_values(TwilioRegionId)), help="Twilio: the region.")
+@click.option("--region-id", type=choice_of(TwilioRegionId), help="Twilio: the region.")
 @click.option(
     "--edge-location",
-    type=click.Choice(_values(TwilioEdgeLocation)),
+    type=choice_of(TwilioEdgeLocation),
     help="Twilio: the edge location of --region-id.",
 )
 @secret_options("region-token", "the Twilio auth token of --region-id")
@@ -97,7 +93,7 @@ def _values(enum: type[Any]) -> list[str]:
 @secret_options("exotel-api-token", "the Exotel API token")
 @click.option(
     "--api-subdomain",
-    type=click.Choice(_values(ExotelApiSubdomain)),
+    type=choice_of(ExotelApiSubdomain),
     help="Exotel: the region's API host.",
 )
 @click.option("--app-id", type=ID, metavar="APP", help="Exotel: the applet used in Calls/connect.")
@@ -160,7 +156,7 @@ def create(
         print_json(created)
     else:
         note(f"imported {phone_number} ({provider}) as {created.phone_number_id}")
-        click.echo(created.phone_number_id)
+        say(created.phone_number_id)
     return EXIT_OK
 
 

@@ -156,12 +156,3 @@ def error_json(error: BaseException, message: str) -> dict[str, Any]:
             "outcome_unknown": bool(getattr(source, "outcome_unknown", False)),
         }
     }
-
-
-def report(error: BaseException, message: str, *, as_json: bool) -> None:
-    """Print a failed command on stderr: ``error: MESSAGE`` on one line, or
-    with ``as_json`` the one JSON object of :func:`error_json`."""
-    if as_json:
-        click.echo(json.dumps(error_json(error, message)), err=True)
-    else:
-        click.echo(one_line(f"error: {message}"), err=True)

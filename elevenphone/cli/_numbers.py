@@ -12,8 +12,16 @@ from msgspec import UNSET
 
 from .._models import LivekitStack, PhoneNumber, PhoneNumberSortBy
 from ._errors import EXIT_OK, CommandError
-from ._output import number_fields, numbers_rows, print_json, show, sip_messages_rows
-from ._params import ID, json_file_option
+from ._output import (
+    human_line,
+    number_fields,
+    numbers_rows,
+    print_json,
+    say,
+    show,
+    sip_messages_rows,
+)
+from ._params import ID, PROVIDER, choice_of, json_file_option
 from ._secrets import register_config_secrets
 from ._settings import Settings, run_async
 from ._update_file import CSV_FIELDS
@@ -68,7 +76,7 @@ _PAGE_SIZE_CAP = 100
 
 
 @click.command("list")
-@click.option("--provider", help="Only numbers of this provider (twilio, sip_trunk, exotel).")
+@click.option("--provider", type=PROVIDER, help="Only numbers of this provider.")
 @click.option("--agent-id", type=ID, metavar="AGENT", help="Only numbers assigned to this agent.")
 @click.option("--branch-id", type=ID, metavar="BRANCH", help="Only numbers on this agent branch.")
 @click.option("--search", metavar="TEXT", help="An exact id, or part of a label or phone number.")
@@ -151,7 +159,7 @@ def list_numbers(
 @click.option(
     "--livekit-stack",
     "livekit_stack",
-    type=click.Choice([stack.value for stack in LivekitStack]),
+    type=choice_of(LivekitStack),
     help="SIP trunk numbers only.",
 )
 @click.option(
@@ -213,7 +221,7 @@ def delete(settings: Settings, phone_number_id: str, yes: bool, as_json: bool) -
     if not yes:
         if not sys.stdin.isatty():
             raise click.UsageError("not on a terminal, so it cannot ask: pass --yes to delete")
-        question = f"Delete the phone number {phone_number_id}? This cannot be undone"
+        question = f"Delete the phone number {human_line(phone_number_id)}? This cannot be undone"
         if not click.confirm(question, default=False, err=True):
             raise CommandError(f"not confirmed: {phone_number_id} was not deleted")
 
@@ -225,7 +233,7 @@ def delete(settings: Settings, phone_number_id: str, yes: bool, as_json: bool) -
     if as_json:
         print_json({"phone_number_id": phone_number_id, "deleted": True})
     else:
-        click.echo(f"deleted {phone_number_id}")
+        say(f"deleted {phone_number_id}")
     return EXIT_OK
 
 

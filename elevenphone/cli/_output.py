@@ -8,17 +8,22 @@ one line per row, cells separated by tabs, whitespace inside a cell folded to
 one space, an empty cell where the terminal shows ``-``.
 
 Everything printed passes :func:`~elevenphone.cli._errors.redact`: a server
-may echo the key back in any field.
+may echo the key back in any field. Everything printed for a person (tables,
+TSV, notes, error lines, progress, logs) also passes :func:`printable`: a
+server's text holding terminal escape sequences is shown, not obeyed.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+import logging
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import click
 import msgspec
 from rich.console import Console
 from rich.table import Table
@@ -27,7 +32,56 @@ from rich.text import Text
 from .._exceptions import APIStatusError
 from .._models import CallResult, PhoneNumber, SIPMessage, SIPTrunkPhoneNumber
 from ..bulk.result import BulkResult
-from ._errors import one_line, redact
+from ._errors import error_json, one_line, redact
+
+# What a terminal obeys: C0 but tab and newline (layout, not commands), then
+# DEL and C1. Shown as Python writes them (\x1b), so what was sent can be read.
+_C0 = [*range(0x00, 0x09), *range(0x0B, 0x20)]
+_DEL_AND_C1 = [0x7F, *range(0x80, 0xA0)]
+# Bidi controls reorder what follows on the line: a label could disguise a cell.
+_BIDI = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_SHOWN = str.maketrans(
+    {code: f"\\x{code:02x}" for code in (*_C0, *_DEL_AND_C1)}
+    | {code: f"\\u{code:04x}" for code in _BIDI}
+)
+# JSON escapes C0 itself; DEL, C1 and bidi controls are valid raw in a JSON
+# string, so they get JSON's own escapes: the same value, nothing obeyed.
+_JSON_ESCAPED = str.maketrans({code: f"\\u{code:04x}" for code in (*_DEL_AND_C1, *_BIDI)})
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character a terminal could obey (C0 but
+    tab and newline, DEL, C1, bidi controls) shown as its escape: the label
+    ``"\\x1b[2J"`` is printed as the 7 characters ``\\x1b[2J``."""
+    return text.translate(_SHOWN)
+
+
+def human_line(text: str) -> str:
+    """``text`` for a person, on one line: redacted, whitespace folded, and
+    :func:`printable`."""
+    return printable(one_line(text))
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print ``text`` as :func:`human_line` makes it, on stdout (or stderr)."""
+    click.echo(human_line(text), err=err)
+
+
+def report(error: BaseException, message: str, *, as_json: bool) -> None:
+    """Print a failed command on stderr: ``error: MESSAGE`` on one line, or
+    with ``as_json`` the one JSON object of :func:`~._errors.error_json`."""
+    if as_json:
+        click.echo(json.dumps(error_json(error, message)), err=True)
+    else:
+        say(f"error: {message}", err=True)
+
+
+class LogFormatter(logging.Formatter):
+    """Log lines (``-v``), redacted and :func:`printable`: they may quote a reply."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(redact(super().format(record)))
+
 
 Cell = str | None
 """A cell of a table; None shows as ``-`` on a terminal and as an empty TSV cell."""
@@ -72,15 +126,15 @@ def show(rows: Rows, console: Console | None = None) -> None:
     if console.is_terminal:
         console.print(_table(rows))
         return
-    lines = [] if rows.title is None else [f"# {one_line(rows.title)}"]
+    lines = [] if rows.title is None else [f"# {human_line(rows.title)}"]
     for row in (rows.columns, *rows.rows):
-        lines.append("\t".join("" if cell is None else one_line(cell) for cell in row))
+        lines.append("\t".join("" if cell is None else human_line(cell) for cell in row))
     console.file.write("\n".join(lines) + "\n")
     console.file.flush()
 
 
 def _table(rows: Rows) -> Table:
-    title = None if rows.title is None else Text(redact(rows.title))
+    title = None if rows.title is None else Text(printable(redact(rows.title)))
     table = Table(title=title, title_justify="left", show_header=not rows.fields)
     if not rows.boxed:
         table.box, table.pad_edge = None, False
@@ -93,14 +147,15 @@ def _table(rows: Rows) -> Table:
             table.add_column(column, overflow="fold", no_wrap=index == 0)
     for row in rows.rows:
         # Text, not markup: a server's "[bold]" in a label is shown as it is.
-        table.add_row(*(Text("-" if cell is None else redact(cell)) for cell in row))
+        table.add_row(*(Text("-" if cell is None else printable(redact(cell))) for cell in row))
     return table
 
 
 def print_json(value: Any) -> None:
-    """Print ``value`` (Structs included) as indented JSON on stdout."""
+    """Print ``value`` (Structs included) as indented JSON on stdout: exact
+    JSON, with every control character escaped."""
     encoded = msgspec.json.format(msgspec.json.encode(value), indent=2)
-    sys.stdout.write(redact(encoded.decode()) + "\n")
+    sys.stdout.write(redact(encoded.decode()).translate(_JSON_ESCAPED) + "\n")
     sys.stdout.flush()
 
 

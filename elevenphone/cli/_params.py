@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from enum import Enum
 from typing import Any, TypeVar
 
 import click
 from msgspec import UNSET
+
+from .._models import TelephonyProvider
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +31,16 @@ class NonBlank(click.types.StringParamType):
 
 ID = NonBlank()
 """The type of every id and agent id, argument or option."""
+
+
+def choice_of(enum: type[Enum]) -> click.Choice[str]:
+    """The values of ``enum`` as a choice, spelt as the API takes them: a value
+    outside them is a usage error naming them, and the shell completes them."""
+    return click.Choice([str(member.value) for member in enum])
+
+
+PROVIDER = choice_of(TelephonyProvider)
+"""The type of every ``--provider``."""
 
 
 def json_file(ctx: click.Context, param: click.Parameter, path: str | None) -> Any:

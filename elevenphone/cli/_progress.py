@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,6 +19,7 @@ from rich.progress import (
 from rich.table import Column
 
 from ..bulk.result import BulkProgress
+from ._output import human_line
 
 
 def limit_text(progress: BulkProgress) -> str:
@@ -41,6 +43,8 @@ class BulkProgressBar:
 
     def __init__(self, console: Console, description: str) -> None:
         self.last: BulkProgress | None = None
+        # The description names files and agents: shown, not obeyed (markup included).
+        description = escape(human_line(description))
         # On a narrow terminal the description and the bar give way; the
         # figures never wrap or get cut.
         self._progress = Progress(

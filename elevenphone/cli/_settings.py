@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import click
 
 from .._client import REGIONS, ElevenPhone
-from ._errors import EXIT_AUTH, EXIT_USAGE, SECRETS, CommandError, Interrupted, one_line
+from ._errors import EXIT_AUTH, EXIT_USAGE, SECRETS, CommandError, Interrupted
+from ._output import LogFormatter, say
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -116,10 +117,10 @@ def settings_from(
     if api_key:
         SECRETS.append(api_key)
     if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(LogFormatter("%(levelname)s %(name)s: %(message)s"))
         logging.basicConfig(
-            level=logging.DEBUG if verbose > 1 else logging.INFO,
-            stream=sys.stderr,
-            format="%(levelname)s %(name)s: %(message)s",
+            level=logging.DEBUG if verbose > 1 else logging.INFO, handlers=[handler]
         )
     return Settings(api_key, base_url or None, region, max_retries, timeout)
 
@@ -149,5 +150,5 @@ def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 def note(message: str) -> None:
-    """Print ``message`` on stderr, redacted, on one line."""
-    click.echo(one_line(message), err=True)
+    """Print ``message`` on stderr, redacted, on one line, control characters shown."""
+    say(message, err=True)

@@ -1,9 +1,10 @@
 """Serve the fake API standalone: the one entry point and its one set of options.
 
-``python -m elevenphone.testing [OPTIONS]`` and ``elevenphone fake-server
-[OPTIONS]`` both run :func:`main`, which holds the only definition of the
-options, their defaults and their help. Prints where it serves and the
-``export`` line to use, then serves until Ctrl-C (or SIGTERM).
+:func:`build_parser` holds the only definition of the options, their
+defaults and their help. ``python -m elevenphone.testing [OPTIONS]`` parses
+them with it (:func:`main`); ``elevenphone fake-server [OPTIONS]`` reads them
+from it as click options. Both then :func:`run`: print where it serves and
+the ``export`` line to use, then serve until Ctrl-C (or SIGTERM).
 """
 
 from __future__ import annotations
@@ -100,27 +101,27 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         ),
     )
     add = parser.add_argument
-    add("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    add("--host", default="127.0.0.1", help="Address to bind (default: %(default)s).")
     add(
         "--port",
         type=_int_at_least(0, 65535),
         default=DEFAULT_PORT,
         metavar="N",
-        help="port to serve on, 0 picks a free one (default: %(default)s)",
+        help="Port to serve on, 0 picks a free one (default: %(default)s).",
     )
     add(
         "--numbers",
         type=_int_at_least(0),
         default=DEFAULT_NUMBERS,
         metavar="N",
-        help="seeded phone numbers to start with (default: %(default)s)",
+        help="Seeded phone numbers to start with (default: %(default)s).",
     )
     add(
         "--seed",
         type=int,
         default=0,
         metavar="N",
-        help="seed of the data, IDs, faults and latency (default: 0)",
+        help="Seed of the data, IDs, faults and latency (default: 0).",
     )
     add(
         "--api-key",
@@ -128,64 +129,64 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         dest="api_key",
         default="test-key",
         metavar="KEY",
-        help="the one API key accepted (default: %(default)s)",
+        help="The one API key accepted (default: %(default)s).",
     )
     add(
         "--agent-id",
         action="append",
         dest="agent_ids",
         metavar="AGENT_ID",
-        help="put the seeded numbers on this agent (repeat for several)",
+        help="Put the seeded numbers on this agent (repeat for several).",
     )
     add(
         "--fault-rate",
         type=_share,
         default=0.0,
         metavar="SHARE",
-        help="share of requests, 0 to 1, that fail on purpose (default: 0)",
+        help="Share of requests, 0 to 1, that fail on purpose (default: 0).",
     )
     add(
         "--latency",
         type=_latency,
         default=0.0,
         metavar="SECONDS|LOW,HIGH",
-        help="seconds added to every request, or a random draw between LOW and HIGH (default: 0)",
+        help="Seconds added to every request, or a random draw between LOW and HIGH (default: 0).",
     )
     add(
         "--concurrency-limit",
         type=_schedule("concurrency limit", int, 1, allow_none=True),
         default=None,
         metavar="N|SCHEDULE",
-        help="answer 429 concurrent_limit_exceeded past N requests in flight;"
-        f" {_SCHEDULE_HELP} (default: no limit)",
+        help="Answer 429 concurrent_limit_exceeded past N requests in flight;"
+        f" {_SCHEDULE_HELP} (default: no limit).",
     )
     add(
         "--other-clients-in-flight",
         type=_schedule("other clients in flight", int, 0, allow_none=False),
         default=0,
         metavar="N|SCHEDULE",
-        help="requests another client of the account keeps in flight, counted in the"
-        f" concurrency limit; {_SCHEDULE_HELP} (default: 0)",
+        help="Requests another client of the account keeps in flight, counted in the"
+        f" concurrency limit; {_SCHEDULE_HELP} (default: 0).",
     )
     add(
         "--rate-limit",
         type=_schedule("rate limit", float, 0.001, allow_none=True),
         default=None,
         metavar="RPS|SCHEDULE",
-        help="answer 429 rate_limit_exceeded past RPS requests a second (a token bucket);"
-        f" {_SCHEDULE_HELP} (default: no limit)",
+        help="Answer 429 rate_limit_exceeded past RPS requests a second (a token bucket);"
+        f" {_SCHEDULE_HELP} (default: no limit).",
     )
     add(
         "--rate-limit-burst",
         type=_int_at_least(1),
         default=None,
         metavar="N",
-        help="size of the rate limit's token bucket (default: one second's worth)",
+        help="Size of the rate limit's token bucket (default: one second's worth).",
     )
     add(
         "--retry-after",
         action="store_true",
-        help="send Retry-After on rate_limit_exceeded (default: no Retry-After)",
+        help="Send Retry-After on rate_limit_exceeded (default: no Retry-After).",
     )
     return parser
 
@@ -229,6 +230,16 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
         args = build_parser(prog).parse_args(argv)
     except SystemExit as exit_:  # --help, or a usage error argparse has printed
         return exit_.code if isinstance(exit_.code, int) else 2
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve with the options of :func:`build_parser` (parsed there or by
+    ``elevenphone fake-server``) until interrupted; return the exit status.
+
+    A port that cannot be bound, or an option out of range, prints ``error:
+    ...`` and returns 1.
+    """
     try:
         asyncio.run(
             serve(

@@ -13,10 +13,11 @@ import contextlib
 import fcntl
 import os
 import pty
+import struct
 import termios
 from collections.abc import Sequence
 
-from cli_helpers import Completed, assert_clean, clean_env, cli_command
+from cli_helpers import API_KEY, Completed, assert_clean, clean_env, cli_command
 
 from elevenphone.testing import FakeElevenLabs
 
@@ -86,3 +87,50 @@ async def run_cli_on_terminal(
     result = Completed(process.returncode, out.decode(), err.decode())
     assert_clean(result)
     return result, shown.decode(errors="replace")
+
+
+async def run_cli_with_terminal_output(
+    *args: str,
+    fake: FakeElevenLabs,
+    env: dict[str, str] | None = None,
+    columns: int = 160,
+    timeout: float = 60.0,
+) -> tuple[int, str]:
+    """Run the command line with a terminal as stdin, stdout and stderr, as a
+    person runs it; return its exit status and everything the terminal got
+    (its line ends as ``\\r\\n``)."""
+    loop = asyncio.get_running_loop()
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *cli_command(*args, fake=fake),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=clean_env(TERM="xterm-256color") if env is None else env,
+            start_new_session=True,
+            preexec_fn=_own_the_terminal,
+        )
+    finally:
+        os.close(slave)
+
+    async def everything() -> bytes:
+        shown = b""
+        # Read as it comes, so the child never blocks on a full terminal; the
+        # read ends once the child, the terminal's last other end, has exited.
+        while chunk := await loop.run_in_executor(None, _read, master):
+            shown += chunk
+        return shown
+
+    try:
+        shown, _ = await asyncio.wait_for(asyncio.gather(everything(), process.wait()), timeout)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        os.close(master)
+    assert process.returncode is not None
+    text = shown.decode(errors="replace")
+    assert "Traceback" not in text, text
+    assert API_KEY not in text
+    return process.returncode, text

@@ -31,7 +31,46 @@ def _number(fake: FakeElevenLabs, provider: str) -> str:
 
 
 def _call(fake: FakeElevenLabs, provider: str, *more: str) -> tuple[str, ...]:
-    return ("call", "--agent-id", AGENT, "--from", _number(fake, provider), "--to", TO, *more)
+    return ("call", _number(fake, provider), "--agent-id", AGENT, "--to", TO, *more)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [("{pid}",), ("--from", "{pid}"), ("{pid}", "--from", "{pid}")],
+    ids=["argument", "from-option", "both-the-same"],
+)
+async def test_the_number_to_call_from_is_the_argument_as_for_get(
+    fake: FakeElevenLabs, given: tuple[str, ...]
+) -> None:
+    pid = _number(fake, "twilio")
+    numbers = [part.format(pid=pid) for part in given]
+    result = await run_cli(
+        "call", *numbers, "--agent-id", AGENT, "--to", TO, "--provider", "twilio", fake=fake
+    )
+    assert result.returncode == 0, result.stderr
+    assert [call.body["agent_phone_number_id"] for call in fake.calls] == [pid]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [(), ("phnum_one", "--from", "phnum_two")],
+    ids=["neither", "two-numbers"],
+)
+async def test_no_number_or_two_numbers_to_call_from_is_a_usage_error(
+    fake: FakeElevenLabs, given: tuple[str, ...]
+) -> None:
+    result = await run_cli("call", *given, "--agent-id", AGENT, "--to", TO, fake=fake)
+    assert result.returncode == 2, result.stderr
+    assert "PHONE_NUMBER_ID" in result.stderr
+    assert all(number in result.stderr for number in given if number != "--from")
+    assert fake.requests == []
+
+
+async def test_a_blank_number_to_call_from_is_a_usage_error(fake: FakeElevenLabs) -> None:
+    result = await run_cli("call", " ", "--agent-id", AGENT, "--to", TO, fake=fake)
+    assert result.returncode == 2, result.stderr
+    assert "must not be empty or blank" in result.stderr
+    assert fake.requests == []
 
 
 async def test_a_call_looks_up_the_provider_and_goes_through_it(fake: FakeElevenLabs) -> None:
@@ -180,8 +219,6 @@ async def test_a_reply_that_says_no_call_was_placed_exits_1(fake: FakeElevenLabs
 
 
 async def test_an_unknown_number_exits_5(fake: FakeElevenLabs) -> None:
-    result = await run_cli(
-        "call", "--agent-id", AGENT, "--from", "phnum_gone", "--to", TO, fake=fake
-    )
+    result = await run_cli("call", "phnum_gone", "--agent-id", AGENT, "--to", TO, fake=fake)
     assert result.returncode == 5
     assert fake.calls == []

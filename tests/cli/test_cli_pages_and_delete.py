@@ -35,6 +35,17 @@ async def test_plain_list_keeps_the_v1_endpoint(fake: FakeElevenLabs) -> None:
     assert [(r.path, r.query) for r in fake.requests] == [(V1, {"provider": "twilio"})]
 
 
+@pytest.mark.parametrize("provider", ["Twilio", "pigeon", "SIP_TRUNK"])
+async def test_an_unknown_provider_is_refused_before_sending(
+    fake: FakeElevenLabs, provider: str
+) -> None:
+    result = await run_cli("list", "--provider", provider, fake=fake)
+    assert result.returncode == 2, result.stderr
+    for allowed in ("twilio", "sip_trunk", "exotel"):
+        assert allowed in result.stderr
+    assert fake.requests == []
+
+
 async def test_sort_pages_through_v2(fake: FakeElevenLabs) -> None:
     labels = sorted(n["label"] for n in fake.numbers.values())
     descending = await run_cli("list", "--sort", "-label", "--page-size", "4", "--json", fake=fake)

@@ -93,3 +93,33 @@ async def test_killed_run_resumes_without_repeats_and_undo_restores_all(
         assert len(undone.json()["succeeded"]) == COUNT
         assert fake.numbers == original
         assert json.loads(journal.read_text().splitlines()[-1])["op"] == "undone"
+
+
+@pytest.mark.parametrize("command", ["bulk-reassign", "undo"])
+async def test_a_journal_damaged_before_its_last_line_is_not_offered_for_resume(
+    command: str, tmp_path: Path
+) -> None:
+    async with FakeElevenLabs(api_key=API_KEY, numbers=4, seed=2, agent_ids=[OLD]) as fake:
+        journal = tmp_path / "journal.jsonl"
+        args = ("bulk-reassign", "--from-agent", OLD, "--to-agent", NEW, "--journal", str(journal))
+        moved = await run_cli(*args, fake=fake)
+        assert moved.returncode == 0, moved.stderr
+        lines = journal.read_text().splitlines(keepends=True)
+        assert len(lines) > 3
+        lines[2] = '{"v":1,"op":"bef\n'  # a torn write, then more records after it
+        journal.write_text("".join(lines))
+        sent = len(fake.requests)
+
+        again = await run_cli(*(("undo", str(journal)) if command == "undo" else args), fake=fake)
+        assert again.returncode == 1, again.stderr
+        assert f"{journal}:3" in again.stderr
+        assert f"line 3 of {journal}" in again.stderr
+        assert "cannot be used as it is" in again.stderr
+        assert "repair" in again.stderr
+        assert "undo needs a readable journal" in again.stderr
+        assert "can be written" not in again.stderr  # the hint of a failed write
+        if command == "undo":
+            assert "--journal" not in again.stderr
+        else:
+            assert "new --journal" in again.stderr
+        assert len(fake.requests) == sent  # nothing sent

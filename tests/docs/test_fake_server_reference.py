@@ -1,8 +1,7 @@
 """docs/cli.md documents every option of the one fake-server entry point.
 
-``elevenphone fake-server`` passes its arguments to the argparse parser of
-``python -m elevenphone.testing``, so click knows none of its options: they are
-checked here, from that parser.
+``elevenphone fake-server`` reads its options from the argparse parser of
+``python -m elevenphone.testing``: they are checked here, from that parser.
 """
 
 from __future__ import annotations
