@@ -59,7 +59,8 @@ Attributes and methods:
         the API returns; tests may read and edit it.
     ``agents``: ``{agent_id: agent_name}``; an unknown agent ID sent in an
         update, an import or a call is accepted and registered under a derived
-        name (``"Agent <last 6>"``).
+        name: ``agent_B`` as ``"Agent B"``, a long ID by its last 6 characters
+        (``"Agent fyszkz"``).
     ``provider_settings``: ``{phone_number_id: settings}`` for numbers imported
         through the API: what the import configured that the API never returns
         (Twilio ``sid``, ``region_config``, ``enable_sms``; Exotel
