@@ -94,7 +94,10 @@ Attributes and methods:
         second after the number's latest message. Placing a call through the
         API never writes to the SIP log.
     ``add_sip_message(phone_number_id, message)``: log one message exactly as given.
-    ``script(*faults)``: the next answers, one per request, first in first out;
+    ``script(*faults, method=None, path=None)``: the next answers, one per
+        request, first in first out; with ``method`` and/or ``path`` (exact, or
+        an ``fnmatch`` pattern such as ``"/v1/convai/*/outbound-call"``), only
+        for the requests that match, the others served normally;
         ``scripted_pending`` and ``clear_script()`` inspect and drop the queue.
 
 Faults (:class:`Fault` constructors; all but ``after_acting`` happen before
@@ -115,9 +118,10 @@ any state changes):
         as ``Fault.server_error(503)``, ``Fault.truncate()``, or
         ``Fault.delay(seconds)`` (the real answer, that late). Counted in
         ``stats.faults["after_acting"]``; it may be scripted or put in ``fault_mix``.
-Before the API sees a request: a scripted fault is the next answer, whatever
-the request; otherwise the concurrency limit, then the rate limit are checked
-(429), then a random fault is drawn, then ``latency`` is waited.
+Before the API sees a request: the first scripted fault that matches it (any
+request, unless scripted with ``method=``/``path=``) is its answer; otherwise
+the concurrency limit, then the rate limit are checked (429), then a random
+fault is drawn, then ``latency`` is waited.
 
 Served routes (digest §1), checked in this order: route (404 ``{"detail":
 "Not Found"}``) and method (405 with ``Allow``), API key (401
