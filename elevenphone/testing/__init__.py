@@ -243,6 +243,8 @@ port that cannot be bound 1.
 
 from __future__ import annotations
 
+import inspect
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -291,14 +293,42 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # All at once: the fake uses every one of them, and each then names this
+    # package as its module, whichever was asked for first.
     import importlib
 
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value
-    return value
+    for public, home in _HOMES.items():
+        value = getattr(importlib.import_module(home, __name__), public)
+        _present(value)
+        globals()[public] = value
+    return globals()[name]
+
+
+def _present(cls: type) -> None:
+    """Make ``cls`` name this package as its module (``elevenphone.testing.Fault``
+    in a traceback), its annotations first resolved where they were written,
+    since their readers look names up in ``cls.__module__``.
+
+    The SDK's classes get the same from ``elevenphone._public``; the fake imports
+    nothing of the SDK, so it keeps its own copy.
+    """
+    if not cls.__module__.startswith(f"{__name__}."):
+        return
+    written = inspect.get_annotations(cls)
+    scope = {**vars(cls), **vars(sys.modules[cls.__module__])}
+    cls.__annotations__ = {name: _evaluated(value, scope) for name, value in written.items()}
+    cls.__module__ = __name__
+
+
+def _evaluated(annotation: object, scope: dict[str, Any]) -> object:
+    if not isinstance(annotation, str):
+        return annotation
+    try:
+        return eval(annotation, scope)
+    except Exception:  # a name imported for type checkers only: left as written
+        return annotation
 
 
 def __dir__() -> list[str]:
