@@ -262,9 +262,9 @@ class FaultSchedule:
         if method is not None:
             if not isinstance(method, str):
                 raise TypeError(f"method must be a str, not {type(method).__name__}")
-            if not method.strip():
+            method = method.strip().upper()
+            if not method:
                 raise ValueError("method must not be empty")
-            method = method.upper()
         if path is not None:
             if not isinstance(path, str):
                 raise TypeError(f"path must be a str, not {type(path).__name__}")

@@ -308,7 +308,7 @@ async def test_aimed_faults_answer_the_matching_requests_in_order(
     api: Api, fake: FakeElevenLabs
 ) -> None:
     pid = first_of(fake, "exotel")
-    fake.script(Fault.server_error(500), Fault.server_error(503), method="patch")
+    fake.script(Fault.server_error(500), Fault.server_error(503), method=" patch")
     statuses = []
     for label in ("a", "b", "c"):
         statuses.append((await api.call("GET", NUMBERS))[0])
@@ -341,6 +341,7 @@ async def test_requests_an_aimed_fault_does_not_match_are_served_normally(
     ("kwargs", "error"),
     [
         ({"method": ""}, ValueError),
+        ({"method": "  "}, ValueError),
         ({"method": 1}, TypeError),
         ({"path": "v1/convai/phone-numbers"}, ValueError),
         ({"path": "http://127.0.0.1/v1/convai/phone-numbers"}, ValueError),
