@@ -81,6 +81,7 @@ from ._models import (
     TwilioRegionId,
     UpdatePhoneNumberRequest,
 )
+from ._public import present_as as _present_as
 from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._version import __version__
@@ -212,3 +213,7 @@ __all__ = [
     "ValidationErrorItem",
     "__version__",
 ]
+
+# Tracebacks and reprs name elevenphone.X, not the private module defining X.
+# The bulk names do the same when their package loads.
+_present_as(__name__, globals(), __all__)

@@ -99,9 +99,20 @@ def _resolve_base_url(region: str, base_url: str | None) -> str:
 
 
 def _check_api_key(api_key: object) -> str | None:
-    """The key to send, or None: an empty or blank key means no key."""
+    """The key to send, or None: an empty or blank key means no key.
+
+    Raises:
+        InvalidRequestError: no key at all, neither given nor in the environment.
+    """
     if api_key is None:
-        return None
+        api_key = os.environ.get("ELEVENLABS_API_KEY")
+    if api_key is None:
+        # Refused here, not answered by a 401 (or a DNS error) at the first call.
+        raise InvalidRequestError(
+            "no API key: pass api_key= or set ELEVENLABS_API_KEY"
+            " (an empty key sends none, for a proxy that adds it)",
+            field="api_key",
+        )
     if not isinstance(api_key, str):
         raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
     if not api_key.strip():
@@ -180,7 +191,8 @@ class ElevenPhone:
     Args:
         api_key: the API key, sent as ``xi-api-key``. Defaults to the
             ``ELEVENLABS_API_KEY`` environment variable. An empty or blank key
-            (given or from the environment) means no key: none is sent.
+            (given or from the environment) means no key: none is sent (for a
+            proxy that adds it).
         region: ``default``, ``us``, ``eu``, ``in`` or ``sg``: which servers to
             call.
         base_url: overrides ``region``. With neither given,
@@ -202,6 +214,8 @@ class ElevenPhone:
             A call's ``extra_headers`` go over these.
 
     Raises:
+        InvalidRequestError: no key at all: ``api_key`` not given and
+            ``ELEVENLABS_API_KEY`` not set (``field="api_key"``).
         ValueError: an unknown region; a base URL that is not http(s), or has
             a query, a fragment or credentials; a key or default header
             holding characters an HTTP header cannot carry (control
@@ -240,8 +254,6 @@ class ElevenPhone:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         default_headers: Mapping[str, str | None] | None = None,
     ) -> None:
-        if api_key is None:
-            api_key = os.environ.get("ELEVENLABS_API_KEY")
         api_key = _check_api_key(api_key)
         policy = (retry_policy or RetryPolicy()).with_max_retries(max_retries)
         extra = _check_default_headers(default_headers)

@@ -118,7 +118,7 @@ def test_bulk_runs_load_on_first_use() -> None:
     )
     assert result.stdout.split("\n")[:3] == [
         "False",
-        "True elevenphone.bulk.result elevenphone.bulk.journal",
+        "True elevenphone elevenphone",
         "[]",
     ]
     assert elevenphone.PhoneNumberState is elevenphone.bulk.PhoneNumberState

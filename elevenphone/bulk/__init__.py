@@ -13,6 +13,7 @@
 - :mod:`.recipes`: the jobs users ask for.
 """
 
+from .._public import present_as as _present_as
 from .adaptive import AdaptiveConcurrencyLimit
 from .engine import BulkRun, JournalArg, ProgressCallback
 from .journal import Journal, PhoneNumberState
@@ -29,3 +30,6 @@ __all__ = [
     "PhoneNumberState",
     "ProgressCallback",
 ]
+
+# Their public home is the elevenphone package, which exports them.
+_present_as("elevenphone", globals(), __all__)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Literal
 
 from .._exceptions import BulkUpdateError
@@ -83,9 +84,24 @@ class BulkProgress:
     paced_rate: float | None = None
 
 
-@dataclass
+_SHOWN_FAILURES = 3
+_SHORT_MESSAGE = 80
+
+
+def _brief(error: Exception) -> str:
+    """``error`` in a few words: its type and the start of its message."""
+    message = str(error)
+    if len(message) > _SHORT_MESSAGE:
+        message = message[: _SHORT_MESSAGE - 3] + "..."
+    return f"{type(error).__name__}({message!r})"
+
+
+@dataclass(repr=False)
 class BulkResult:
     """The result of a whole bulk run. Each argument is the attribute of that name.
+
+    Its ``repr`` stays short whatever the run's size: the counts and the first
+    three failures (the attributes hold everything).
 
     Args:
         succeeded: each updated number, by id, as the API returned it.
@@ -129,6 +145,29 @@ class BulkResult:
     def ok(self) -> bool:
         """Whether no item failed."""
         return not self.failed
+
+    def __repr__(self) -> str:
+        # Counts and the first failures: a run's numbers, in full, would be
+        # hundreds of kilobytes in a log line or a traceback.
+        parts = [
+            f"succeeded={len(self.succeeded)}",
+            f"failed={len(self.failed)}",
+            f"skipped={len(self.skipped)}",
+            f"requests={self.requests}",
+            f"retries={self.retries}",
+            f"elapsed={self.elapsed:.2f}",
+        ]
+        if self.stopped_early:
+            parts.append("stopped_early=True")
+        if self.failed:
+            shown = [
+                f"{pid!r}: {_brief(error)}"
+                for pid, error in islice(self.failed.items(), _SHOWN_FAILURES)
+            ]
+            if len(self.failed) > _SHOWN_FAILURES:
+                shown.append("...")
+            parts.append(f"failures={{{', '.join(shown)}}}")
+        return f"{type(self).__name__}({', '.join(parts)})"
 
     def raise_for_failures(self) -> None:
         """Raise if any item failed.

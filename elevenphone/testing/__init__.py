@@ -59,7 +59,8 @@ Attributes and methods:
         the API returns; tests may read and edit it.
     ``agents``: ``{agent_id: agent_name}``; an unknown agent ID sent in an
         update, an import or a call is accepted and registered under a derived
-        name (``"Agent <last 6>"``).
+        name: ``agent_B`` as ``"Agent B"``, a long ID by its last 6 characters
+        (``"Agent fyszkz"``).
     ``provider_settings``: ``{phone_number_id: settings}`` for numbers imported
         through the API: what the import configured that the API never returns
         (Twilio ``sid``, ``region_config``, ``enable_sms``; Exotel
@@ -93,7 +94,10 @@ Attributes and methods:
         second after the number's latest message. Placing a call through the
         API never writes to the SIP log.
     ``add_sip_message(phone_number_id, message)``: log one message exactly as given.
-    ``script(*faults)``: the next answers, one per request, first in first out;
+    ``script(*faults, method=None, path=None)``: the next answers, one per
+        request, first in first out; with ``method`` and/or ``path`` (exact, or
+        an ``fnmatch`` pattern such as ``"/v1/convai/*/outbound-call"``), only
+        for the requests that match, the others served normally;
         ``scripted_pending`` and ``clear_script()`` inspect and drop the queue.
 
 Faults (:class:`Fault` constructors; all but ``after_acting`` happen before
@@ -114,9 +118,10 @@ any state changes):
         as ``Fault.server_error(503)``, ``Fault.truncate()``, or
         ``Fault.delay(seconds)`` (the real answer, that late). Counted in
         ``stats.faults["after_acting"]``; it may be scripted or put in ``fault_mix``.
-Before the API sees a request: a scripted fault is the next answer, whatever
-the request; otherwise the concurrency limit, then the rate limit are checked
-(429), then a random fault is drawn, then ``latency`` is waited.
+Before the API sees a request: the first scripted fault that matches it (any
+request, unless scripted with ``method=``/``path=``) is its answer; otherwise
+the concurrency limit, then the rate limit are checked (429), then a random
+fault is drawn, then ``latency`` is waited.
 
 Served routes (digest §1), checked in this order: route (404 ``{"detail":
 "Not Found"}``) and method (405 with ``Allow``), API key (401
@@ -238,6 +243,8 @@ port that cannot be bound 1.
 
 from __future__ import annotations
 
+import inspect
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -286,14 +293,42 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # All at once: the fake uses every one of them, and each then names this
+    # package as its module, whichever was asked for first.
     import importlib
 
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value
-    return value
+    for public, home in _HOMES.items():
+        value = getattr(importlib.import_module(home, __name__), public)
+        _present(value)
+        globals()[public] = value
+    return globals()[name]
+
+
+def _present(cls: type) -> None:
+    """Make ``cls`` name this package as its module (``elevenphone.testing.Fault``
+    in a traceback), its annotations first resolved where they were written,
+    since their readers look names up in ``cls.__module__``.
+
+    The SDK's classes get the same from ``elevenphone._public``; the fake imports
+    nothing of the SDK, so it keeps its own copy.
+    """
+    if not cls.__module__.startswith(f"{__name__}."):
+        return
+    written = inspect.get_annotations(cls)
+    scope = {**vars(cls), **vars(sys.modules[cls.__module__])}
+    cls.__annotations__ = {name: _evaluated(value, scope) for name, value in written.items()}
+    cls.__module__ = __name__
+
+
+def _evaluated(annotation: object, scope: dict[str, Any]) -> object:
+    if not isinstance(annotation, str):
+        return annotation
+    try:
+        return eval(annotation, scope)
+    except Exception:  # a name imported for type checkers only: left as written
+        return annotation
 
 
 def __dir__() -> list[str]:

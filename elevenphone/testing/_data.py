@@ -38,9 +38,18 @@ def new_id(rng: random.Random, prefix: str) -> str:
     return prefix + "".join(rng.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
 
 
+_SHORT_AGENT_ID = 12
+
+
 def agent_name_for(agent_id: str) -> str:
-    """Derive a stable, readable name for an agent the registry does not know."""
-    return f"Agent {agent_id[-6:]}"
+    """Derive a stable, readable name for an agent the registry does not know.
+
+    The ID without its ``agent_`` prefix names it: whole when short
+    (``agent_B``: ``"Agent B"``), by its last 6 characters when long, as real
+    IDs are (``agent_3701k3ttaq12ewp8b7qv5rfyszkz``: ``"Agent fyszkz"``).
+    """
+    tail = agent_id.removeprefix("agent_") or agent_id
+    return f"Agent {tail if len(tail) <= _SHORT_AGENT_ID else tail[-6:]}"
 
 
 def generate_agents(rng: random.Random, count: int) -> dict[str, str]:

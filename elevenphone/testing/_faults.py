@@ -17,6 +17,7 @@ import random
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -222,26 +223,54 @@ DEFAULT_FAULT_MIX: tuple[Fault, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class _Scripted:
+    """A scripted fault and the requests it may answer (None: any)."""
+
+    fault: Fault
+    method: str | None
+    path: str | None
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and method != self.method:
+            return False
+        return self.path is None or path == self.path or fnmatchcase(path, self.path)
+
+
 class FaultSchedule:
     """Decides, request by request, which fault (if any) replaces the answer.
 
-    Scripted faults come first, in order; otherwise a fault is drawn from the
-    mix with probability ``rate`` using a generator seeded with ``seed``.
+    Scripted faults come first: each answers the first request it matches, in
+    the order scripted; otherwise a fault is drawn from the mix with
+    probability ``rate`` using a generator seeded with ``seed``.
     """
 
     def __init__(self, seed: int) -> None:
-        self._scripted: deque[Fault] = deque()
+        self._scripted: deque[_Scripted] = deque()
         self._rng = random.Random(f"faults-{seed}")
 
-    def script(self, *faults: Fault) -> None:
-        """Queue ``faults`` as the answers to the next requests, one each.
+    def script(self, *faults: Fault, method: str | None = None, path: str | None = None) -> None:
+        """Queue ``faults`` as the answers to the next matching requests, one each.
 
-        Raises ``TypeError`` for anything that is not a :class:`Fault`.
+        Raises ``TypeError`` for anything that is not a :class:`Fault`, or a
+        ``method`` or ``path`` that is not a ``str``; ``ValueError`` for an
+        empty ``method`` or a ``path`` not starting with ``/``.
         """
         for fault in faults:
             if not isinstance(fault, Fault) or type(fault) is Fault:
                 raise TypeError(f"expected a Fault built by Fault.status() etc., got {fault!r}")
-        self._scripted.extend(faults)
+        if method is not None:
+            if not isinstance(method, str):
+                raise TypeError(f"method must be a str, not {type(method).__name__}")
+            method = method.strip().upper()
+            if not method:
+                raise ValueError("method must not be empty")
+        if path is not None:
+            if not isinstance(path, str):
+                raise TypeError(f"path must be a str, not {type(path).__name__}")
+            if not path.startswith("/"):
+                raise ValueError(f"path must start with '/' (a path, not a URL), not {path!r}")
+        self._scripted.extend(_Scripted(fault, method, path) for fault in faults)
 
     @property
     def pending(self) -> int:
@@ -252,9 +281,18 @@ class FaultSchedule:
         """Drop the scripted faults not yet used."""
         self._scripted.clear()
 
-    def next_scripted(self) -> Fault | None:
-        """Pop the next scripted fault, if any."""
-        return self._scripted.popleft() if self._scripted else None
+    def next_scripted(self, method: str, path: str) -> Fault | None:
+        """Take the first scripted fault that matches this request, if any.
+
+        Args:
+            method: the request's method, upper case.
+            path: the request's path, percent-decoded, without the query.
+        """
+        for index, scripted in enumerate(self._scripted):
+            if scripted.matches(method, path):
+                del self._scripted[index]
+                return scripted.fault
+        return None
 
     def next_random(self, rate: float, mix: Sequence[Fault]) -> Fault | None:
         """Return a fault from ``mix`` with probability ``rate``, else ``None``."""

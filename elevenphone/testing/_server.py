@@ -341,19 +341,43 @@ class FakeElevenLabs:
         except PhoneNumberNotFound:
             raise KeyError(phone_number_id) from None
 
-    def script(self, *faults: Fault) -> None:
-        """Queue ``faults`` as the next answers, one per request, in order.
+    def script(self, *faults: Fault, method: str | None = None, path: str | None = None) -> None:
+        """Queue ``faults`` as the answers to the next requests, one each, in order.
 
-        A scripted fault is the next answer whatever the request: it is used
-        before the concurrency limit and random faults are considered.
+        Without ``method`` and ``path``, a scripted fault answers the next
+        request, whatever it is. With them, the faults answer only the
+        requests that match, in order; the others are served as if nothing
+        were scripted. Aim at the request under test, not at one your code
+        sends first (``calls.outbound`` looks the number up with a GET before
+        its POST)::
+
+            fake.script(
+                Fault.after_acting(Fault.reset()),
+                method="POST",
+                path="/v1/convai/*/outbound-call",
+            )
+
+        A scripted fault is used before the account's limits and random
+        faults are considered. Each answers the first request it matches,
+        in the order scripted, across calls of ``script``.
 
         Args:
             *faults: the answers to give, first in first out.
+            method: answer only requests of this method (any case), such as
+                ``"POST"`` (None: any method).
+            path: answer only requests to this path, percent-decoded and
+                without the query, as ``RecordedRequest.path`` shows it:
+                an exact path (``"/v1/convai/phone-numbers"``) or an
+                ``fnmatch`` pattern, where ``*`` also matches ``/``
+                (``"/v1/convai/phone-numbers/*"``; None: any path).
 
         Raises:
-            TypeError: one of ``faults`` is not a :class:`Fault`.
+            TypeError: one of ``faults`` is not a :class:`Fault`, or
+                ``method`` or ``path`` is not a ``str``.
+            ValueError: an empty ``method``, or a ``path`` that does not
+                start with ``/``.
         """
-        self._faults.script(*faults)
+        self._faults.script(*faults, method=method, path=path)
 
     @property
     def scripted_pending(self) -> int:
@@ -420,7 +444,7 @@ class FakeElevenLabs:
         stats.other_clients_in_flight = limits.other_clients_in_flight
         stats.rate_limit = limits.rate_limit
         try:
-            fault = self._faults.next_scripted()
+            fault = self._faults.next_scripted(request.method, request.path)
             if fault is None:
                 now = asyncio.get_running_loop().time()
                 refusal = self._limits.admit(limits, stats.in_flight, now)

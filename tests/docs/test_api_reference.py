@@ -90,9 +90,10 @@ def _docstring_found(package: str, name: str) -> bool:
         return True
     if _home(module, original) is not None:  # re-exported again (a package's __init__)
         return _docstring_found(module, original)
-    # An alias of a documented class (OutboundSIPTrunkInfo = GetPhoneNumber...).
+    # An alias of a documented class (OutboundSIPTrunkInfo = GetPhoneNumber...),
+    # defined next to it (its __module__ is the public package's).
     if inspect.isclass(value) and value.__name__ != original:
-        return _has_docstring(value.__module__, value.__name__)
+        return _has_docstring(module, value.__name__)
     return False
 
 

@@ -70,8 +70,25 @@ def test_seeded_numbers_look_like_the_api() -> None:
 def test_all_seeded_numbers_on_one_agent(agents: list[str] | dict[str, str]) -> None:
     fake = FakeElevenLabs(numbers=1000, seed=1, agent_ids=agents)
     assert {n["assigned_agent"]["agent_id"] for n in fake.numbers.values()} == {"agent_a"}
-    expected_name = "Alice" if isinstance(agents, dict) else "Agent gent_a"
+    expected_name = "Alice" if isinstance(agents, dict) else "Agent a"
     assert {n["assigned_agent"]["agent_name"] for n in fake.numbers.values()} == {expected_name}
+
+
+@pytest.mark.parametrize(
+    ("agent_id", "name"),
+    [
+        ("agent_B", "Agent B"),
+        ("agent_support_2", "Agent support_2"),
+        ("agent_3701k3ttaq12ewp8b7qv5rfyszkz", "Agent fyszkz"),
+        ("bot-7", "Agent bot-7"),
+        ("agent_", "Agent agent_"),
+    ],
+)
+def test_an_unknown_agent_gets_a_readable_name(agent_id: str, name: str) -> None:
+    fake = FakeElevenLabs()
+    pid = fake.add_number(agent_id=agent_id)
+    assert fake.agents[agent_id] == name
+    assert fake.numbers[pid]["assigned_agent"]["agent_name"] == name
 
 
 def test_numbers_spread_round_robin_over_given_agents() -> None:

@@ -273,3 +273,83 @@ def test_after_acting_takes_a_reply_fault() -> None:
     for bad in (Fault.after_acting(Fault.reset()), 503, Fault()):
         with pytest.raises(TypeError):
             Fault.after_acting(bad)  # type: ignore[arg-type]
+
+
+# --- faults aimed at some requests: script(..., method=, path=) ----------------------------
+
+
+async def test_a_fault_aimed_at_a_method_and_path_waits_for_that_request(
+    api: Api, fake: FakeElevenLabs
+) -> None:
+    pid, other = [pid for pid, n in fake.numbers.items() if n["provider"] == "twilio"][:2]
+    fake.script(Fault.server_error(503), method="PATCH", path=f"{NUMBERS}/{pid}")
+    assert (await api.call("GET", f"{NUMBERS}/{pid}"))[0] == 200  # another method
+    assert (await api.patch(other, {"label": "other"}))[0] == 200  # another path
+    assert fake.scripted_pending == 1
+    assert (await api.patch(pid, {"label": "aimed"}))[0] == 503
+    assert fake.numbers[pid]["label"] != "aimed"
+    assert (await api.patch(pid, {"label": "again"}))[0] == 200  # used once
+    assert fake.scripted_pending == 0
+    assert fake.stats.faults == {"status": 1}
+
+
+async def test_a_pattern_aims_past_the_lookup_at_the_call(api: Api, fake: FakeElevenLabs) -> None:
+    body = call_body(fake)
+    fake.script(Fault.after_acting(Fault.reset()), path="/v1/convai/*/outbound-call")
+    # The lookup a client makes first is served normally.
+    assert (await api.call("GET", f"{NUMBERS}/{body['agent_phone_number_id']}"))[0] == 200
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await api.call("POST", CALL, json=body)
+    assert len(fake.calls) == 1
+    assert fake.stats.faults == {"after_acting": 1}
+
+
+async def test_aimed_faults_answer_the_matching_requests_in_order(
+    api: Api, fake: FakeElevenLabs
+) -> None:
+    pid = first_of(fake, "exotel")
+    fake.script(Fault.server_error(500), Fault.server_error(503), method=" patch")
+    statuses = []
+    for label in ("a", "b", "c"):
+        statuses.append((await api.call("GET", NUMBERS))[0])
+        statuses.append((await api.patch(pid, {"label": label}))[0])
+    assert statuses == [200, 500, 200, 503, 200, 200]
+
+
+async def test_each_scripted_fault_answers_the_first_request_it_matches(
+    api: Api, fake: FakeElevenLabs
+) -> None:
+    pid = first_of(fake, "exotel")
+    fake.script(Fault.server_error(500), method="PATCH")
+    fake.script(Fault.server_error(503))  # any request
+    assert (await api.call("GET", NUMBERS))[0] == 503
+    assert (await api.patch(pid, {"label": "x"}))[0] == 500
+    assert (await api.patch(pid, {"label": "y"}))[0] == 200
+
+
+async def test_requests_an_aimed_fault_does_not_match_are_served_normally(
+    api: Api, fake: FakeElevenLabs
+) -> None:
+    fake.fault_rate = 1.0
+    fake.fault_mix = [Fault.rate_limited()]
+    fake.script(Fault.server_error(503), path="/v1/convai/nowhere")
+    assert (await api.call("GET", NUMBERS))[0] == 429  # the random mix, as without a script
+    assert fake.scripted_pending == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"method": ""}, ValueError),
+        ({"method": "  "}, ValueError),
+        ({"method": 1}, TypeError),
+        ({"path": "v1/convai/phone-numbers"}, ValueError),
+        ({"path": "http://127.0.0.1/v1/convai/phone-numbers"}, ValueError),
+        ({"path": b"/v1"}, TypeError),
+    ],
+)
+def test_script_refuses_a_bad_method_or_path(kwargs: dict[str, object], error: type) -> None:
+    fake = FakeElevenLabs()
+    with pytest.raises(error):
+        fake.script(Fault.reset(), **kwargs)  # type: ignore[arg-type]
+    assert fake.scripted_pending == 0

@@ -89,7 +89,7 @@ async def test_import_twilio_with_every_field(api: Api, fake: FakeElevenLabs) ->
     assert number["supports_outbound"] is False
     assert number["assigned_agent"] == {
         "agent_id": "agent_new_one",
-        "agent_name": "Agent ew_one",
+        "agent_name": "Agent new_one",
         "environment": None,
         "branch_id": None,
     }
