@@ -7,6 +7,8 @@ import base64
 import hashlib
 import hmac
 import json
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -367,3 +369,52 @@ def test_a_transcription_with_a_broken_phone_call_is_a_payload_error() -> None:
 
 def test_the_signature_is_checked_before_the_body_is_read() -> None:
     assert refused(b"not json", header(b"other")).reason == "mismatch"
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        st.fixed_dictionaries(
+            {
+                "type": st.sampled_from(
+                    ["post_call_transcription", "post_call_audio", "call_initiation_failure", "x"]
+                ),
+                "event_timestamp": st.integers(min_value=0, max_value=2**40),
+            },
+            optional={
+                "data": st.recursive(
+                    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                    lambda inner: (
+                        st.lists(inner, max_size=3)
+                        | st.dictionaries(
+                            st.sampled_from(
+                                ["agent_id", "conversation_id", "full_audio", "metadata", "status"]
+                            ),
+                            inner,
+                            max_size=4,
+                        )
+                    ),
+                    max_leaves=10,
+                )
+            },
+        ).map(lambda value: json.dumps(value).encode()),
+    )
+)
+def test_a_signed_body_is_an_event_or_a_payload_error(body: bytes) -> None:
+    try:
+        event = signed_event(body)
+    except WebhookPayloadError:
+        return
+    assert isinstance(event.type, str)
+    assert isinstance(event.event_timestamp, int)
+
+
+def test_verifying_loads_no_aiohttp_web_and_elevenphone_loads_no_webhooks() -> None:
+    code = (
+        "import sys, elevenphone\n"
+        "print('elevenphone.webhooks' in sys.modules)\n"
+        "import elevenphone.webhooks\n"
+        "print('aiohttp.web' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
