@@ -8,6 +8,9 @@
     │                               of the wrong type also a TypeError
     ├── BulkUpdateError             items of a bulk run failed, with ``.failed``
     ├── JournalError                a bulk journal cannot be used
+    ├── WebhookSignatureError       a webhook's signature is missing, malformed,
+    │                               wrong, or its timestamp out of tolerance
+    ├── WebhookPayloadError         a signed webhook body is not an event
     ├── APIConnectionError          connect failure, reset, truncated reply
     │   └── APITimeoutError         no complete reply within the timeout
     ├── APIResponseValidationError  a 2xx whose body does not decode (invalid
@@ -61,6 +64,8 @@ __all__ = [
     "RateLimitError",
     "ValidationError",
     "ValidationErrorItem",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
 ]
 
 
@@ -445,3 +450,45 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """>= 500: the API or a proxy in front of it failed. Retried."""
+
+
+class WebhookSignatureError(ElevenPhoneError):
+    """A webhook was refused: its ``ElevenLabs-Signature`` header is missing or
+    malformed, its signature does not match the body, or its timestamp is
+    further in the past or the future than the tolerance. The message says
+    which; it never holds the secret.
+
+    Attributes:
+        reason: ``"missing"``, ``"malformed"``, ``"mismatch"``, ``"too_old"``
+            or ``"in_future"``.
+
+    Args:
+        message: why the webhook was refused.
+        reason: which check refused it.
+    """
+
+    reason: str
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class WebhookPayloadError(ElevenPhoneError):
+    """A webhook whose signature is good but whose body is not an event: not
+    JSON, not an object with ``type`` and ``event_timestamp``, or a known
+    event whose ``data`` does not fit its model.
+
+    Attributes:
+        event_type: the event's ``type``, when the body got that far.
+
+    Args:
+        message: what is wrong with the body.
+        event_type: the event's ``type``, if it was read.
+    """
+
+    event_type: str | None
+
+    def __init__(self, message: str, *, event_type: str | None = None) -> None:
+        super().__init__(message)
+        self.event_type = event_type
