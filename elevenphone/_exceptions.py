@@ -71,8 +71,9 @@ class ElevenPhoneError(Exception):
         message: what went wrong, for a person.
         outcome_unknown: True when a call that is not idempotent (an outbound
             call, an import) failed after the server may have acted on it (a
-            timeout, a reset, a reply cut short, 408, 409, a 5xx). It was not
-            retried: a call may already be ringing, a number may be imported.
+            timeout, a reset, a reply cut short, 408, a 5xx), or did (a 2xx
+            whose reply cannot be read). It was not retried: a call may
+            already be ringing, a number may be imported.
 
     Args:
         message: what went wrong, for a person.
@@ -314,7 +315,8 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: the request conflicts with the resource's state. Retried."""
+    """409: the request conflicts with the resource's state. Retried, except
+    for a call or an import, which it refuses (the number is already imported)."""
 
 
 class ValidationErrorItem(msgspec.Struct, frozen=True):

@@ -3,8 +3,10 @@
 A call is not idempotent and the API has no idempotency key: every method
 here is retried only when the server certainly did not act (the connection
 could not be made, or a 429 refused the call). After a timeout, a reset, a
-reply cut short, a 408, 409 or 5xx, the error comes back with
-``outcome_unknown`` set: the phone may already be ringing.
+reply cut short, a 408 or 5xx, the error comes back with ``outcome_unknown``
+set: the call may already be ringing. So does a 2xx whose reply cannot be
+read: the server accepted the call. A 4xx (a 409 included) is the server's
+refusal: no call was placed.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .._models import (
     TwilioRegisterCallRequest,
 )
 from .._models._base import RequestModel
-from .._request import APIRequest, Headers, RequestOptions
+from .._request import APIRequest, Headers, Operation, RequestOptions
 from .._wire import (
     OUTBOUND_CALL_PATHS,
     REGISTER_CALL_PATH,
@@ -46,6 +48,12 @@ from ._base import Resource, raw_response
 __all__ = ["Calls", "CallsWithRawResponse"]
 
 T = TypeVar("T")
+
+_CALL = Operation("call", "the call may already be ringing")
+_REGISTRATION = Operation(
+    "call registration",
+    "the call may already be registered, its conversation with the agent begun",
+)
 
 ClientData = ConversationInitiationClientData | Mapping[str, Any]
 CallConfig = TelephonyCallConfig | Mapping[str, Any]
@@ -194,6 +202,8 @@ class Calls(Resource):
             InvalidRequestError: a missing or bad value (nothing is placed).
             NotFoundError: no such number (404).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read
+                (``outcome_unknown``: the server accepted the call).
         """
         return await self._place(
             "twilio",
@@ -241,6 +251,8 @@ class Calls(Resource):
             InvalidRequestError: a missing or bad value (nothing is placed).
             NotFoundError: no such number (404).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read
+                (``outcome_unknown``: the server accepted the call).
         """
         return await self._place(
             "sip_trunk",
@@ -287,6 +299,8 @@ class Calls(Resource):
             InvalidRequestError: a missing or bad value (nothing is placed).
             NotFoundError: no such number (404).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read
+                (``outcome_unknown``: the server accepted the call).
         """
         return await self._place(
             "exotel",
@@ -335,6 +349,8 @@ class Calls(Resource):
         Raises:
             InvalidRequestError: a missing or bad value (nothing is sent).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that is not text
+                (``outcome_unknown``: the server accepted the registration).
         """
         body = _given(
             agent_id=agent_id,
@@ -349,7 +365,7 @@ class Calls(Resource):
                 REGISTER_CALL_PATH,
                 decode_text,
                 body=encode_body(body, TwilioRegisterCallRequest, what="call registration"),
-                idempotent=False,
+                operation=_REGISTRATION,
                 options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
             )
         )
@@ -371,7 +387,7 @@ class Calls(Resource):
                 OUTBOUND_CALL_PATHS[provider],
                 decode,
                 body=body,
-                idempotent=False,
+                operation=_CALL,
                 options=options,
             )
         )

@@ -26,7 +26,7 @@ from .._models import (
     TelephonyProvider,
     UpdatePhoneNumberRequest,
 )
-from .._request import APIRequest, Headers, RequestOptions
+from .._request import APIRequest, Headers, Operation, RequestOptions
 from .._wire import (
     PHONE_NUMBER_PAGES_PATH,
     PHONE_NUMBERS_PATH,
@@ -57,6 +57,10 @@ if TYPE_CHECKING:
 __all__ = ["PhoneNumbers", "PhoneNumbersWithRawResponse"]
 
 _NOTHING = UpdatePhoneNumberRequest()
+
+_IMPORT = Operation(
+    "import", "the number may have been imported; look it up before importing it again"
+)
 
 
 class PhoneNumbers(Resource):
@@ -270,8 +274,11 @@ class PhoneNumbers(Resource):
 
         Not idempotent (the API has no idempotency key): it is retried only
         when the server certainly did not act, after a failed connect or a
-        429. After a timeout, a reset or a 5xx the error's ``outcome_unknown``
-        is True: the number may have been imported; list before importing again.
+        429. After a timeout, a reset, a reply cut short, a 408 or a 5xx, and
+        after a 2xx whose reply cannot be read, the error's ``outcome_unknown``
+        is True: the number may have been imported; look it up before
+        importing it again. A 409 (the number is already imported) is the
+        server's refusal: nothing was imported.
 
         Args:
             request: a :class:`CreateTwilioPhoneNumberRequest`,
@@ -290,7 +297,11 @@ class PhoneNumbers(Resource):
             InvalidRequestError: a required field is missing or a value does
                 not fit the schema (nothing is sent).
             ValidationError: the API refused the import (422).
-            APIStatusError, APIConnectionError: as for :meth:`update`.
+            ConflictError: the number is already imported (409).
+            APIStatusError, APIConnectionError: as for :meth:`update`; see
+                ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read (with
+                ``outcome_unknown``: the server accepted the import).
         """
         body = encode_body(request, CreatePhoneNumberRequest, what="import")
         return await self._execute(
@@ -299,7 +310,7 @@ class PhoneNumbers(Resource):
                 PHONE_NUMBERS_PATH,
                 decode_created_phone_number,
                 body=body,
-                idempotent=False,
+                operation=_IMPORT,
                 options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
             )
         )
