@@ -188,8 +188,9 @@ class APITimeoutError(APIConnectionError):
 class APIResponseValidationError(ElevenPhoneError):
     """A successful (2xx) reply whose body does not decode into the expected
     model: not JSON, invalid UTF-8, nested too deeply, the wrong shape, or
-    larger than the client's ``max_response_bytes``. ``body`` holds the raw
-    bytes read (at most ``max_response_bytes``).
+    larger than the client's ``max_response_bytes``; or that does not match
+    what was asked (another phone number, a change a bulk item asked for not
+    shown). ``body`` holds the raw bytes read (at most ``max_response_bytes``).
 
     Args:
         message: why the body does not decode.

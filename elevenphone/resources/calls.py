@@ -102,8 +102,10 @@ class Calls(Resource):
 
         Looks the number's provider up with one GET, unless ``provider`` is
         given, then places the call as the provider's own method does. The
-        call itself is sent once, retried only when the server certainly did
-        not act.
+        lookup carries ``extra_headers``, ``extra_query`` and ``timeout`` too
+        (a per-call ``xi-api-key`` reads with the same account). The call
+        itself is sent once, retried only when the server certainly did not
+        act.
 
         Args:
             agent_id: the agent that talks.
@@ -132,9 +134,18 @@ class Calls(Resource):
             NotFoundError: no such number (404), from the lookup or the call.
             APIStatusError, APIConnectionError: the call failed; see
                 ``outcome_unknown``.
+            APIResponseValidationError: the lookup's reply is another number,
+                or the call's 2xx reply cannot be read (``outcome_unknown``:
+                the server accepted the call).
         """
         if provider is None:
-            number = await self._client.phone_numbers.get(agent_phone_number_id)
+            # A GET sends no body: extra_body is the call's alone.
+            number = await self._client.phone_numbers.get(
+                agent_phone_number_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            )
             provider = number.provider
         provider = str(provider)
         if provider not in OUTBOUND_CALL_PATHS:

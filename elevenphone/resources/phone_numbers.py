@@ -32,13 +32,13 @@ from .._wire import (
     PHONE_NUMBERS_PATH,
     decode_created_phone_number,
     decode_nothing,
-    decode_phone_number,
     decode_phone_number_list,
     decode_phone_number_page,
     decode_sip_message_page,
     encode_body,
     encode_update_request,
     optional_query,
+    phone_number_decoder,
     phone_number_path,
     sip_messages_path,
 )
@@ -143,7 +143,8 @@ class PhoneNumbers(Resource):
             AuthenticationError, PermissionDeniedError: the key was refused.
             APIStatusError: any other non-2xx reply, after retries.
             APIConnectionError, APITimeoutError: no reply, after retries.
-            APIResponseValidationError: a 2xx reply that does not decode.
+            APIResponseValidationError: a 2xx reply that does not decode, or
+                that is another phone number than ``phone_number_id``.
             RuntimeError: the client is closed.
         """
         path = phone_number_path(phone_number_id)
@@ -174,7 +175,7 @@ class PhoneNumbers(Resource):
             APIRequest(
                 "PATCH",
                 path,
-                decode_phone_number,
+                phone_number_decoder(phone_number_id),
                 body=encode_update_request(request),
                 options=options,
             )
@@ -202,15 +203,14 @@ class PhoneNumbers(Resource):
             InvalidRequestError: ``phone_number_id`` is not a non-empty str.
             NotFoundError: no such phone number (404).
             APIStatusError, APIConnectionError: as for :meth:`update`.
-            APIResponseValidationError: a 2xx reply that does not decode.
+            APIResponseValidationError: a 2xx reply that does not decode, or
+                that is another phone number than ``phone_number_id``.
             RuntimeError: the client is closed.
         """
         options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
-        return await self._execute(
-            APIRequest(
-                "GET", phone_number_path(phone_number_id), decode_phone_number, options=options
-            )
-        )
+        path = phone_number_path(phone_number_id)
+        decode = phone_number_decoder(phone_number_id)
+        return await self._execute(APIRequest("GET", path, decode, options=options))
 
     async def list(
         self,
