@@ -451,14 +451,20 @@ class PhoneNumbers(Resource):
             sort_direction: ``asc`` or ``desc``.
             page_size: numbers per page (per request).
             extra_headers: headers for each page's request; ``None`` removes one.
-            extra_query: query parameters for each page's request.
+            extra_query: query parameters for each page's request. A
+                ``cursor`` in it says where the first page starts; each page
+                after is asked for with the cursor the page before gave.
             extra_body: not for this call (it sends no body).
             timeout: seconds one attempt of each page's request may take.
 
         Raises:
             InvalidRequestError: a filter of the wrong type or value (at once).
-            APIStatusError, APIConnectionError, APIResponseValidationError:
-                while iterating, as for :meth:`list_page`.
+            APIStatusError, APIConnectionError: while iterating, as for
+                :meth:`list_page`.
+            APIResponseValidationError: while iterating: a reply that does
+                not decode, a cursor given a second time, or
+                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
+                more follow.
         """
         query = optional_query(
             search=search,
@@ -528,13 +534,19 @@ class PhoneNumbers(Resource):
             phone_number_id: the number.
             page_size: messages per page (per request).
             extra_headers: headers for each page's request; ``None`` removes one.
-            extra_query: query parameters for each page's request.
+            extra_query: query parameters for each page's request. A
+                ``cursor`` in it says where the first page starts; each page
+                after is asked for with the cursor the page before gave.
             extra_body: not for this call (it sends no body).
             timeout: seconds one attempt of each page's request may take.
 
         Raises:
             InvalidRequestError: a bad id or page size (at once).
             NotFoundError, APIStatusError, APIConnectionError: while iterating.
+            APIResponseValidationError: while iterating: a reply that does
+                not decode, a cursor given a second time, or
+                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
+                more follow.
         """
         path = sip_messages_path(phone_number_id)
         query = optional_query(page_size=page_size)
