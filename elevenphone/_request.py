@@ -151,7 +151,7 @@ class APIRequest(Generic[T]):
             call, an import) is retried only when the server certainly did
             not act on it.
         operation: what a request that is not idempotent does, for its
-            errors; None: it is named by its method and path.
+            errors; None: they speak of "the request" in general words.
         options: the per-call options.
     """
 
