@@ -20,9 +20,14 @@ from msgspec import UNSET, UnsetType
 from multidict import CIMultiDict
 from yarl import URL
 
-from ._exceptions import APIStatusError, ElevenPhoneError, InvalidRequestError
+from ._exceptions import (
+    APIResponseValidationError,
+    APIStatusError,
+    ElevenPhoneError,
+    InvalidRequestError,
+)
 from ._logs import logger
-from ._request import DEFAULT_OPTIONS, APIRequest, check_timeout
+from ._request import DEFAULT_OPTIONS, APIRequest, Operation, check_timeout
 from ._response import APIResponse
 from ._retry import BulkRunState, RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
@@ -158,15 +163,31 @@ def _merged_headers(base: Mapping[str, str], extra: Mapping[str, str | None]) ->
     return merged
 
 
-def _outcome_unknown(error: ElevenPhoneError) -> ElevenPhoneError:
-    """``error``, marked and worded as a call the server may have acted on."""
+def _outcome_unknown(error: ElevenPhoneError, operation: Operation | None) -> ElevenPhoneError:
+    """``error`` of a request that is not idempotent and that the server may
+    have acted on, marked ``outcome_unknown`` and worded for ``operation``: a
+    2xx that cannot be read says the server accepted it; any other, that it
+    may have acted. Neither invites sending it again."""
+    name, if_acted = operation or ("request", "it may have taken effect")
     error.outcome_unknown = True
-    error.message += (
-        "; not retried: the server may have acted on it (a call may already be ringing,"
-        " a number may be imported)"
-    )
+    if isinstance(error, APIResponseValidationError):
+        error.message = (
+            f"the server accepted the {name} ({error.status_code}) but its reply cannot be"
+            f" read: {error.message}; do not send it again: {if_acted}"
+        )
+    else:
+        error.message += f"; not retried, as the server may have acted on the {name}: {if_acted}"
     error.args = (str(error) if isinstance(error, APIStatusError) else error.message,)
     return error
+
+
+def _unreadable(
+    error: ElevenPhoneError, request: APIRequest[Any], secrets: tuple[str, ...]
+) -> ElevenPhoneError:
+    """``error`` raised reading the 2xx reply to ``request``, redacted; for a
+    request that is not idempotent, worded as one the server accepted."""
+    error = redact_error(error, secrets)
+    return error if request.idempotent else _outcome_unknown(error, request.operation)
 
 
 def _api_key_in(headers: Mapping[str, str | None]) -> str | None:
@@ -426,19 +447,20 @@ class ElevenPhone:
             first_failure = error
         # Retried outside the except block: no error raised is chained to another.
         if first_failure is not None:
+            idempotent = bool(request.idempotent)  # a bool once built
             final: ElevenPhoneError | None = None
             try:
                 reply = await self.retry_policy.retry(
                     first_failure,
                     attempt,
                     description=request.description,
-                    idempotent=request.idempotent,
+                    idempotent=idempotent,
                     run=gate,
                 )
             except ElevenPhoneError as error:
                 final = error
-                if not request.idempotent and self.retry_policy.may_have_acted(error):
-                    final = _outcome_unknown(error)
+                if not idempotent and self.retry_policy.may_have_acted(error):
+                    final = _outcome_unknown(error, request.operation)
             if final is not None:
                 raise_unchained(final)
         if raw:
@@ -446,13 +468,13 @@ class ElevenPhone:
                 request,
                 reply,
                 retries_taken=attempts - 1,
-                redact=lambda error: redact_error(error, secrets),
+                redact=lambda error: _unreadable(error, request, secrets),
             )
         try:
             return request.decode(reply.body, reply.status)
         except ElevenPhoneError as exc:
             undecodable = exc
-        raise_unchained(redact_error(undecodable, secrets))
+        raise_unchained(_unreadable(undecodable, request, secrets))
 
     async def close(self) -> None:
         """Close the session if the client created it. Idempotent.

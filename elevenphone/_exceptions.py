@@ -76,8 +76,9 @@ class ElevenPhoneError(Exception):
         message: what went wrong, for a person.
         outcome_unknown: True when a call that is not idempotent (an outbound
             call, an import) failed after the server may have acted on it (a
-            timeout, a reset, a reply cut short, 408, 409, a 5xx). It was not
-            retried: a call may already be ringing, a number may be imported.
+            timeout, a reset, a reply cut short, 408, a 5xx), or did (a 2xx
+            whose reply cannot be read). It was not retried: a call may
+            already be ringing, a number may be imported.
 
     Args:
         message: what went wrong, for a person.
@@ -192,8 +193,9 @@ class APITimeoutError(APIConnectionError):
 class APIResponseValidationError(ElevenPhoneError):
     """A successful (2xx) reply whose body does not decode into the expected
     model: not JSON, invalid UTF-8, nested too deeply, the wrong shape, or
-    larger than the client's ``max_response_bytes``. ``body`` holds the raw
-    bytes read (at most ``max_response_bytes``).
+    larger than the client's ``max_response_bytes``; or that does not match
+    what was asked (another phone number, a change a bulk item asked for not
+    shown). ``body`` holds the raw bytes read (at most ``max_response_bytes``).
 
     Args:
         message: why the body does not decode.
@@ -319,7 +321,8 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """409: the request conflicts with the resource's state. Retried."""
+    """409: the request conflicts with the resource's state. Retried, except
+    for a call or an import, which it refuses (the number is already imported)."""
 
 
 class ValidationErrorItem(msgspec.Struct, frozen=True):

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from msgspec import UNSET, UnsetType
 
 from ._exceptions import InvalidRequestError
 from ._wire import check_header_value, merge_extra_body, query_value
 
-__all__ = ["DEFAULT_OPTIONS", "APIRequest", "RequestOptions", "check_timeout"]
+__all__ = ["DEFAULT_OPTIONS", "APIRequest", "Operation", "RequestOptions", "check_timeout"]
 
 T = TypeVar("T")
 
@@ -114,6 +114,24 @@ def _check_mapping(value: object, name: str) -> None:
 DEFAULT_OPTIONS = RequestOptions()
 """No per-call options: the client's settings apply."""
 
+NOT_IDEMPOTENT_METHODS = frozenset({"POST"})
+"""The methods whose requests are not idempotent unless a request says so:
+the API has no idempotency key, and its POSTs place calls and import numbers."""
+
+
+class Operation(NamedTuple):
+    """What a request that is not idempotent does, in the words of the errors
+    that say the server may have acted on it (``outcome_unknown``).
+
+    Attributes:
+        name: what the request is, as a noun: ``"call"``, ``"import"``.
+        if_acted: what it means if the server did act, for a person:
+            ``"the call may already be ringing"``.
+    """
+
+    name: str
+    if_acted: str
+
 
 @dataclass(slots=True)
 class APIRequest(Generic[T]):
@@ -127,9 +145,13 @@ class APIRequest(Generic[T]):
             :class:`APIResponseValidationError` when the body does not fit.
         query: query parameters, already as strings.
         body: the encoded JSON body, or None.
-        idempotent: whether sending it twice does no harm. A call that is not
-            (an outbound call, an import) is retried only when the server
-            certainly did not act on it.
+        idempotent: whether sending it twice does no harm. Not given, the
+            method decides: a POST is not idempotent, a GET, PATCH or DELETE
+            is; always a bool once built. A request that is not (an outbound
+            call, an import) is retried only when the server certainly did
+            not act on it.
+        operation: what a request that is not idempotent does, for its
+            errors; None: they speak of "the request" in general words.
         options: the per-call options.
     """
 
@@ -138,8 +160,13 @@ class APIRequest(Generic[T]):
     decode: Callable[[bytes, int], T]
     query: Mapping[str, str] | None = None
     body: bytes | None = None
-    idempotent: bool = True
+    idempotent: bool | None = None
+    operation: Operation | None = None
     options: RequestOptions = field(default=DEFAULT_OPTIONS)
+
+    def __post_init__(self) -> None:
+        if self.idempotent is None:
+            self.idempotent = self.method not in NOT_IDEMPOTENT_METHODS
 
     @property
     def description(self) -> str:

@@ -5,7 +5,9 @@ timeouts, and after replies 408, 409, 429 and >= 500. Calls that are not
 (an outbound call, an import: the API has no idempotency key) are retried only
 when the server certainly did not act: the connection could not be made, or a
 429 refused the call up front. Never retried: 400, 401, 403, 404, 422, a
-locally refused request, or cancellation.
+locally refused request, or cancellation. A 409 to a call that is not
+idempotent is a refusal the server stated (the number is already imported):
+not retried, and not a call the server may have acted on.
 
 The first attempt runs without tenacity, so a call that succeeds pays nothing
 for retrying; only after a retryable failure does tenacity take over, replaying
@@ -25,7 +27,13 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
-from ._exceptions import APIConnectionError, APIStatusError, ElevenPhoneError, RateLimitError
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    ElevenPhoneError,
+    RateLimitError,
+)
 from ._logs import logger
 
 __all__ = ["BulkRunState", "RetryPolicy"]
@@ -33,6 +41,11 @@ __all__ = ["BulkRunState", "RetryPolicy"]
 T = TypeVar("T")
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
+"""Statuses below 500 after which an idempotent call is retried."""
+
+UNKNOWN_OUTCOME_STATUSES = frozenset({408})
+"""Statuses below 500 that do not say whether the server acted on a call
+(a 409 or a 429 says it refused it)."""
 
 OVERLOAD_PATIENCE = 3
 """With ``overload_is_free``, a call sends at most this many times
@@ -137,18 +150,21 @@ class RetryPolicy:
     @staticmethod
     def may_have_acted(error: BaseException) -> bool:
         """Whether the server may have acted on a call that failed with ``error``:
-        a reply was lost or came too late (timeout, reset, cut short), or the
-        reply (408, 409, 5xx) does not say the call was refused.
+        a reply was lost or came too late (a timeout, a reset, a reply cut
+        short), the reply (408, 5xx) does not say the call was refused, or a
+        2xx reply could not be read (the server did act). A 409 or a 429, like
+        a 4xx, says the server refused the call; a connection that could not
+        be made never reached it.
 
         Args:
             error: what the call raised.
         """
-        # The failures worth sending again that a call which is not
-        # idempotent may not be sent again after: those the server may have
-        # acted on (see is_retryable, which holds both rules).
-        return RetryPolicy.is_retryable(error) and not RetryPolicy.is_retryable(
-            error, idempotent=False
-        )
+        if isinstance(error, APIConnectionError):
+            return error.request_sent
+        if isinstance(error, APIStatusError):
+            status = error.status_code
+            return status >= 500 or status in UNKNOWN_OUTCOME_STATUSES
+        return isinstance(error, APIResponseValidationError)
 
     def backoff(self, retry_number: int, *, isolated_fault: bool = False) -> float:
         """The backoff before retry ``retry_number`` (1 for the first retry):

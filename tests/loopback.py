@@ -1,7 +1,11 @@
 """A scripted aiohttp server on 127.0.0.1 (the ``server`` fixture of every test).
 
 Each test queues what the next requests get (a reply, a reset, a truncated
-reply, a stall); unscripted requests get a phone number built from the path.
+reply, a stall); unscripted requests get a phone number built from the path,
+with the update they carry applied. A test may also make the server lie about
+some numbers: answer for them with another number's id (``answers_for``), or
+answer their updates 200 without applying them, with the old state
+(``ignores``).
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ class ScriptedServer:
     disconnected: int = 0
     release: asyncio.Event = field(default_factory=asyncio.Event)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    answers_for: dict[str, str] = field(default_factory=dict)
+    """Numbers the server answers for with another number's id: {asked: answered}."""
+    ignores: set[str] = field(default_factory=set)
+    """Numbers whose updates the server answers 200 without applying them."""
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         self.seen.append(
@@ -47,7 +55,7 @@ class ScriptedServer:
         try:
             if self.script:
                 return await self.script.popleft()(request)
-            return await answer_with_number(request)
+            return await self.answer_with_number(request)
         except asyncio.CancelledError:
             self.disconnected += 1
             raise
@@ -86,25 +94,32 @@ class ScriptedServer:
     def stall(self) -> None:
         async def behaviour(request: web.Request) -> web.StreamResponse:
             await self.release.wait()
-            return await answer_with_number(request)
+            return await self.answer_with_number(request)
 
         self.script.append(behaviour)
 
+    async def answer_with_number(self, request: web.Request) -> web.Response:
+        """The number of the path, assigned to ``agent_default`` and labelled
+        ``Sales``, with the update the request carries applied (unless it
+        ``ignores`` the number), under its own id (unless ``answers_for`` it)."""
+        from tests.conftest import twilio_number  # conftest imports this module
 
-async def answer_with_number(request: web.Request) -> web.Response:
-    from tests.conftest import twilio_number  # conftest imports this module
-
-    phone_number_id = unquote(request.match_info.get("phone_number_id", "phnum_x"))
-    body = await request.read()
-    fields: dict[str, Any] = json.loads(body) if body else {}
-    agent_id = fields.get("agent_id", "agent_default")
-    number = twilio_number(
-        phone_number_id=phone_number_id,
-        assigned_agent=None
-        if agent_id is None
-        else {"agent_id": agent_id, "agent_name": f"Agent {agent_id}"},
-    )
-    return web.json_response(number)
+        phone_number_id = unquote(request.match_info.get("phone_number_id", "phnum_x"))
+        body = await request.read()
+        fields: dict[str, Any] = json.loads(body) if body else {}
+        if phone_number_id in self.ignores:
+            fields = {}
+        agent_id = fields.get("agent_id", "agent_default")
+        agent = {"agent_id": agent_id, "agent_name": f"Agent {agent_id}"}
+        agent.update(
+            {name: fields[name] for name in ("branch_id", "environment") if name in fields}
+        )
+        number = twilio_number(
+            phone_number_id=self.answers_for.get(phone_number_id, phone_number_id),
+            label=fields.get("label") or "Sales",
+            assigned_agent=None if agent_id is None else agent,
+        )
+        return web.json_response(number)
 
 
 async def start_server(

@@ -31,6 +31,7 @@ from .replies import (
     decode_sip_trunk_call,
     decode_text,
     decode_twilio_call,
+    phone_number_decoder,
     struct_decoder,
 )
 from .requests import (
@@ -79,6 +80,7 @@ __all__ = [
     "merge_extra_body",
     "optional_query",
     "parse_retry_after",
+    "phone_number_decoder",
     "phone_number_path",
     "query_value",
     "raise_unchained",

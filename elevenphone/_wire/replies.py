@@ -1,13 +1,16 @@
 """Successful replies into Structs: a phone number into the Struct of its
 provider, lists and pages item by item, calls, text. Whatever the bytes, a
-body that does not decode raises :class:`APIResponseValidationError`."""
+body that does not decode raises :class:`APIResponseValidationError`, and so
+does a reply about another phone number than the one asked for, or (for a
+bulk run) one that does not show the change asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Any, TypeVar
 
 import msgspec
+from msgspec import UNSET
 
 from .._exceptions import (
     APIResponseValidationError,
@@ -23,6 +26,7 @@ from .._models import (
     SIPMessagePage,
     SIPTrunkOutboundCallResponse,
     TwilioOutboundCallResponse,
+    UpdatePhoneNumberRequest,
 )
 from ._shared import UNDECODABLE, clip
 
@@ -97,6 +101,98 @@ def decode_phone_number(body: bytes, status_code: int = 200) -> PhoneNumber:
         decoder = _decoders.get(provider, _generic_decoder)
     number: PhoneNumber = decode_reply(decoder, body, what=what, status_code=status_code)
     return number
+
+
+def phone_number_decoder(
+    phone_number_id: str,
+    change: UpdatePhoneNumberRequest | None = None,
+    *,
+    unchecked: Container[str] = (),
+) -> Callable[[bytes, int], PhoneNumber]:
+    """A decoder of the reply about the phone number ``phone_number_id`` (to a
+    get or an update): :func:`decode_phone_number`, then a check that the reply
+    is that number and, given a ``change``, that it shows the change applied.
+
+    What a reply can show of a change, and is compared: ``agent_id``
+    (``assigned_agent.agent_id``, None when no agent is assigned) and
+    ``label``; ``branch_id`` and ``environment`` where the reply carries them.
+    Not compared: a ``label`` cleared with None (the API words a cleared label
+    as it likes); a ``branch_id`` or ``environment`` the reply leaves out or
+    gives as null, or that it cannot carry because no agent is assigned (older
+    replies leave them out); trunk settings (the reply shows them in another
+    shape, without their secrets); and every field in ``unchecked`` (fields
+    ``extra_body`` sent instead).
+
+    Args:
+        phone_number_id: the number asked for, as given (not percent-encoded).
+        change: the update sent, if the reply must show it.
+        unchecked: names of fields of ``change`` not to compare.
+
+    Returns:
+        ``decode(body, status_code)``, which raises
+        :class:`APIResponseValidationError` when the body is not a phone
+        number, is another number, or does not show the change.
+    """
+
+    def decode(body: bytes, status_code: int = 200) -> PhoneNumber:
+        number = decode_phone_number(body, status_code)
+        if number.phone_number_id != phone_number_id:
+            problem = (
+                f"the reply is about the phone number {clip(number.phone_number_id, 200)!r},"
+                f" not {phone_number_id!r} that was asked for"
+            )
+        else:
+            unshown = None if change is None else _unshown_change(change, number, unchecked)
+            if unshown is None:
+                return number
+            problem = unshown
+        raise APIResponseValidationError(problem, status_code=status_code, body=body)
+
+    return decode
+
+
+def _unshown_change(
+    change: UpdatePhoneNumberRequest, number: PhoneNumber, unchecked: Container[str]
+) -> str | None:
+    """What of ``change`` the reply ``number`` does not show, for a person; None
+    if it shows every part it can (see :func:`phone_number_decoder`)."""
+    # Plain compares in a row: this runs once per item of every bulk run.
+    agent = number.assigned_agent
+    asked: object = change.agent_id
+    if asked is not UNSET:
+        shown = None if agent is None else agent.agent_id
+        if shown != asked and "agent_id" not in unchecked:
+            return _not_shown("agent_id", asked, shown)
+    asked = change.label
+    # A label cleared with None is not compared: how a reply words it is the API's.
+    if (
+        asked is not UNSET
+        and asked is not None
+        and number.label != asked
+        and "label" not in unchecked
+    ):
+        return _not_shown("label", asked, number.label)
+    if agent is None:  # it alone carries the branch and environment
+        return None
+    asked, shown = change.branch_id, agent.branch_id
+    if asked is not UNSET and shown is not None and shown != asked and "branch_id" not in unchecked:
+        return _not_shown("branch_id", asked, shown)
+    asked, shown = change.environment, agent.environment
+    if (
+        asked is not UNSET
+        and shown is not None
+        and shown != asked
+        and "environment" not in unchecked
+    ):
+        return _not_shown("environment", asked, shown)
+    return None
+
+
+def _not_shown(name: str, asked: object, shown: object) -> str:
+    return (
+        f"the reply does not show the change: {name} was asked to be {asked!r},"
+        f" the reply shows {clip(repr(shown), 200)}"
+    )
 
 
 def decode_phone_number_list(body: bytes, status_code: int = 200) -> list[PhoneNumber]:

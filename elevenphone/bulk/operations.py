@@ -23,7 +23,7 @@ from .._exceptions import (
 )
 from .._models import UpdatePhoneNumberRequest
 from .._request import APIRequest, RequestOptions
-from .._wire import decode_phone_number, encode_update_request, phone_number_path
+from .._wire import encode_update_request, phone_number_decoder, phone_number_path
 from .journal import Journal, JournalJob, PhoneNumberState
 from .result import BulkOutcome
 
@@ -107,6 +107,10 @@ class UpdateOperation:
     """Update each number (``PATCH``); with a journal, record its state before
     and after; ``undoing``, put numbers back and record them undone.
 
+    An item whose reply is another number, or does not show the change (see
+    :func:`~elevenphone._wire.phone_number_decoder` for what is compared),
+    fails with :class:`APIResponseValidationError`.
+
     Args:
         job: the job the journal serves (None when undoing).
         options: the per-call options of every request the run sends.
@@ -129,6 +133,9 @@ class UpdateOperation:
             options if options.extra_body is None else dataclasses.replace(options, extra_body=None)
         )
         self._undoing = undoing
+        # A field extra_body sets is sent as given there, not as the item asks:
+        # the reply is not held to the item's value of it.
+        self._unchecked = frozenset(options.extra_body or ())
 
     @property
     def job(self) -> JournalJob | None:
@@ -163,18 +170,19 @@ class UpdateOperation:
             if journal is not None and not self._undoing:
                 before = journal.state_before(pid) or item.before
                 if before is None:
+                    read = phone_number_decoder(pid)
                     current = await send(
-                        APIRequest(
-                            "GET", item.path, decode_phone_number, options=self._read_options
-                        )
+                        APIRequest("GET", item.path, read, options=self._read_options)
                     )
                     before = PhoneNumberState.of(current)
                 # Durable before the update is sent: undo can always put it back.
                 await journal.record_before(pid, before, item.request, body=item.body)
+            # A reply that does not show the change fails the item: journaled
+            # as failed, not done, so that a run resumed with the journal sends
+            # it again.
+            decode = phone_number_decoder(pid, item.request, unchecked=self._unchecked)
             number = await send(
-                APIRequest(
-                    "PATCH", item.path, decode_phone_number, body=item.body, options=self._options
-                )
+                APIRequest("PATCH", item.path, decode, body=item.body, options=self._options)
             )
         except FATAL_ERRORS:
             raise

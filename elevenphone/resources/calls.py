@@ -3,8 +3,10 @@
 A call is not idempotent and the API has no idempotency key: every method
 here is retried only when the server certainly did not act (the connection
 could not be made, or a 429 refused the call). After a timeout, a reset, a
-reply cut short, a 408, 409 or 5xx, the error comes back with
-``outcome_unknown`` set: the phone may already be ringing.
+reply cut short, a 408 or 5xx, the error comes back with ``outcome_unknown``
+set: the call may already be ringing. So does a 2xx whose reply cannot be
+read: the server accepted the call. A 4xx (a 409 included) is the server's
+refusal: no call was placed.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .._models import (
     TwilioRegisterCallRequest,
 )
 from .._models._base import RequestModel
-from .._request import APIRequest, Headers, RequestOptions
+from .._request import APIRequest, Headers, Operation, RequestOptions
 from .._wire import (
     OUTBOUND_CALL_PATHS,
     REGISTER_CALL_PATH,
@@ -46,6 +48,12 @@ from ._base import Resource, raw_response
 __all__ = ["Calls", "CallsWithRawResponse"]
 
 T = TypeVar("T")
+
+_CALL = Operation("call", "the call may already be ringing")
+_REGISTRATION = Operation(
+    "call registration",
+    "the call may already be registered, its conversation with the agent begun",
+)
 
 ClientData = ConversationInitiationClientData | Mapping[str, Any]
 CallConfig = TelephonyCallConfig | Mapping[str, Any]
@@ -94,8 +102,10 @@ class Calls(Resource):
 
         Looks the number's provider up with one GET, unless ``provider`` is
         given, then places the call as the provider's own method does. The
-        call itself is sent once, retried only when the server certainly did
-        not act.
+        lookup carries ``extra_headers``, ``extra_query`` and ``timeout`` too
+        (a per-call ``xi-api-key`` reads with the same account). The call
+        itself is sent once, retried only when the server certainly did not
+        act.
 
         Args:
             agent_id: the agent that talks.
@@ -124,9 +134,18 @@ class Calls(Resource):
             NotFoundError: no such number (404), from the lookup or the call.
             APIStatusError, APIConnectionError: the call failed; see
                 ``outcome_unknown``.
+            APIResponseValidationError: the lookup's reply is another number,
+                or the call's 2xx reply cannot be read (``outcome_unknown``:
+                the server accepted the call).
         """
         if provider is None:
-            number = await self._client.phone_numbers.get(agent_phone_number_id)
+            # A GET sends no body: extra_body is the call's alone.
+            number = await self._client.phone_numbers.get(
+                agent_phone_number_id,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+            )
             provider = number.provider
         provider = str(provider)
         if provider not in OUTBOUND_CALL_PATHS:
@@ -194,6 +213,8 @@ class Calls(Resource):
             InvalidRequestError: a missing or bad value (nothing is placed).
             NotFoundError: no such number (404).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read
+                (``outcome_unknown``: the server accepted the call).
         """
         return await self._place(
             "twilio",
@@ -241,6 +262,8 @@ class Calls(Resource):
             InvalidRequestError: a missing or bad value (nothing is placed).
             NotFoundError: no such number (404).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read
+                (``outcome_unknown``: the server accepted the call).
         """
         return await self._place(
             "sip_trunk",
@@ -287,6 +310,8 @@ class Calls(Resource):
             InvalidRequestError: a missing or bad value (nothing is placed).
             NotFoundError: no such number (404).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read
+                (``outcome_unknown``: the server accepted the call).
         """
         return await self._place(
             "exotel",
@@ -335,6 +360,8 @@ class Calls(Resource):
         Raises:
             InvalidRequestError: a missing or bad value (nothing is sent).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that is not text
+                (``outcome_unknown``: the server accepted the registration).
         """
         body = _given(
             agent_id=agent_id,
@@ -349,7 +376,7 @@ class Calls(Resource):
                 REGISTER_CALL_PATH,
                 decode_text,
                 body=encode_body(body, TwilioRegisterCallRequest, what="call registration"),
-                idempotent=False,
+                operation=_REGISTRATION,
                 options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
             )
         )
@@ -371,7 +398,7 @@ class Calls(Resource):
                 OUTBOUND_CALL_PATHS[provider],
                 decode,
                 body=body,
-                idempotent=False,
+                operation=_CALL,
                 options=options,
             )
         )

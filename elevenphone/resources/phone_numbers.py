@@ -26,19 +26,19 @@ from .._models import (
     TelephonyProvider,
     UpdatePhoneNumberRequest,
 )
-from .._request import APIRequest, Headers, RequestOptions
+from .._request import APIRequest, Headers, Operation, RequestOptions
 from .._wire import (
     PHONE_NUMBER_PAGES_PATH,
     PHONE_NUMBERS_PATH,
     decode_created_phone_number,
     decode_nothing,
-    decode_phone_number,
     decode_phone_number_list,
     decode_phone_number_page,
     decode_sip_message_page,
     encode_body,
     encode_update_request,
     optional_query,
+    phone_number_decoder,
     phone_number_path,
     sip_messages_path,
 )
@@ -57,6 +57,10 @@ if TYPE_CHECKING:
 __all__ = ["PhoneNumbers", "PhoneNumbersWithRawResponse"]
 
 _NOTHING = UpdatePhoneNumberRequest()
+
+_IMPORT = Operation(
+    "import", "the number may have been imported; look it up before importing it again"
+)
 
 
 class PhoneNumbers(Resource):
@@ -139,7 +143,8 @@ class PhoneNumbers(Resource):
             AuthenticationError, PermissionDeniedError: the key was refused.
             APIStatusError: any other non-2xx reply, after retries.
             APIConnectionError, APITimeoutError: no reply, after retries.
-            APIResponseValidationError: a 2xx reply that does not decode.
+            APIResponseValidationError: a 2xx reply that does not decode, or
+                that is another phone number than ``phone_number_id``.
             RuntimeError: the client is closed.
         """
         path = phone_number_path(phone_number_id)
@@ -170,7 +175,7 @@ class PhoneNumbers(Resource):
             APIRequest(
                 "PATCH",
                 path,
-                decode_phone_number,
+                phone_number_decoder(phone_number_id),
                 body=encode_update_request(request),
                 options=options,
             )
@@ -198,15 +203,14 @@ class PhoneNumbers(Resource):
             InvalidRequestError: ``phone_number_id`` is not a non-empty str.
             NotFoundError: no such phone number (404).
             APIStatusError, APIConnectionError: as for :meth:`update`.
-            APIResponseValidationError: a 2xx reply that does not decode.
+            APIResponseValidationError: a 2xx reply that does not decode, or
+                that is another phone number than ``phone_number_id``.
             RuntimeError: the client is closed.
         """
         options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
-        return await self._execute(
-            APIRequest(
-                "GET", phone_number_path(phone_number_id), decode_phone_number, options=options
-            )
-        )
+        path = phone_number_path(phone_number_id)
+        decode = phone_number_decoder(phone_number_id)
+        return await self._execute(APIRequest("GET", path, decode, options=options))
 
     async def list(
         self,
@@ -270,8 +274,11 @@ class PhoneNumbers(Resource):
 
         Not idempotent (the API has no idempotency key): it is retried only
         when the server certainly did not act, after a failed connect or a
-        429. After a timeout, a reset or a 5xx the error's ``outcome_unknown``
-        is True: the number may have been imported; list before importing again.
+        429. After a timeout, a reset, a reply cut short, a 408 or a 5xx, and
+        after a 2xx whose reply cannot be read, the error's ``outcome_unknown``
+        is True: the number may have been imported; look it up before
+        importing it again. A 409 (the number is already imported) is the
+        server's refusal: nothing was imported.
 
         Args:
             request: a :class:`CreateTwilioPhoneNumberRequest`,
@@ -290,7 +297,11 @@ class PhoneNumbers(Resource):
             InvalidRequestError: a required field is missing or a value does
                 not fit the schema (nothing is sent).
             ValidationError: the API refused the import (422).
-            APIStatusError, APIConnectionError: as for :meth:`update`.
+            ConflictError: the number is already imported (409).
+            APIStatusError, APIConnectionError: as for :meth:`update`; see
+                ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read (with
+                ``outcome_unknown``: the server accepted the import).
         """
         body = encode_body(request, CreatePhoneNumberRequest, what="import")
         return await self._execute(
@@ -299,7 +310,7 @@ class PhoneNumbers(Resource):
                 PHONE_NUMBERS_PATH,
                 decode_created_phone_number,
                 body=body,
-                idempotent=False,
+                operation=_IMPORT,
                 options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
             )
         )
@@ -440,14 +451,20 @@ class PhoneNumbers(Resource):
             sort_direction: ``asc`` or ``desc``.
             page_size: numbers per page (per request).
             extra_headers: headers for each page's request; ``None`` removes one.
-            extra_query: query parameters for each page's request.
+            extra_query: query parameters for each page's request. A
+                ``cursor`` in it says where the first page starts; each page
+                after is asked for with the cursor the page before gave.
             extra_body: not for this call (it sends no body).
             timeout: seconds one attempt of each page's request may take.
 
         Raises:
             InvalidRequestError: a filter of the wrong type or value (at once).
-            APIStatusError, APIConnectionError, APIResponseValidationError:
-                while iterating, as for :meth:`list_page`.
+            APIStatusError, APIConnectionError: while iterating, as for
+                :meth:`list_page`.
+            APIResponseValidationError: while iterating: a reply that does
+                not decode, a cursor given a second time, or
+                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
+                more follow.
         """
         query = optional_query(
             search=search,
@@ -517,13 +534,19 @@ class PhoneNumbers(Resource):
             phone_number_id: the number.
             page_size: messages per page (per request).
             extra_headers: headers for each page's request; ``None`` removes one.
-            extra_query: query parameters for each page's request.
+            extra_query: query parameters for each page's request. A
+                ``cursor`` in it says where the first page starts; each page
+                after is asked for with the cursor the page before gave.
             extra_body: not for this call (it sends no body).
             timeout: seconds one attempt of each page's request may take.
 
         Raises:
             InvalidRequestError: a bad id or page size (at once).
             NotFoundError, APIStatusError, APIConnectionError: while iterating.
+            APIResponseValidationError: while iterating: a reply that does
+                not decode, a cursor given a second time, or
+                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
+                more follow.
         """
         path = sip_messages_path(phone_number_id)
         query = optional_query(page_size=page_size)

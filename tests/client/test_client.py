@@ -70,7 +70,7 @@ async def test_update_with_nothing_sends_an_empty_object(
 
 
 async def test_update_takes_a_request_struct(client: ElevenPhone, mocked: aioresponses) -> None:
-    mocked.patch(NUMBER_URL, payload=sip_trunk_number())
+    mocked.patch(NUMBER_URL, payload=sip_trunk_number(phone_number_id=PID))
     request = UpdatePhoneNumberRequest(
         label="Sales",
         outbound_trunk_config=OutboundSIPTrunkConfig(address="sip.example.com", transport="tcp"),  # type: ignore[arg-type]
@@ -87,7 +87,7 @@ async def test_update_takes_a_request_struct(client: ElevenPhone, mocked: aiores
 async def test_update_takes_dicts_for_nested_configs(
     client: ElevenPhone, mocked: aioresponses
 ) -> None:
-    mocked.patch(NUMBER_URL, payload=sip_trunk_number())
+    mocked.patch(NUMBER_URL, payload=sip_trunk_number(phone_number_id=PID))
     await client.phone_numbers.update(
         PID,
         inbound_trunk_config={"allowed_numbers": ["+15550100"], "credentials": None},
@@ -145,7 +145,7 @@ async def test_request_and_fields_together_are_refused(
 
 
 async def test_get(client: ElevenPhone, mocked: aioresponses) -> None:
-    mocked.get(NUMBER_URL, payload=sip_trunk_number())
+    mocked.get(NUMBER_URL, payload=sip_trunk_number(phone_number_id=PID))
     number = await client.phone_numbers.get(PID)
     assert isinstance(number, SIPTrunkPhoneNumber)
     [(method, url, kwargs)] = sent_requests(mocked)

@@ -30,7 +30,8 @@ from tests.conftest import API_KEY, RecordingSleep, sip_trunk_number, twilio_num
 from tests.loopback import ScriptedServer
 
 JSON = {"Content-Type": "application/json"}
-CALL = {"agent_id": "agent_a", "agent_phone_number_id": "phnum_from", "to_number": "+14155550199"}
+FROM = "phnum_from"
+CALL = {"agent_id": "agent_a", "agent_phone_number_id": FROM, "to_number": "+14155550199"}
 PLACED = {"success": True, "message": "Call placed", "conversation_id": "conv_1"}
 
 
@@ -177,19 +178,19 @@ async def test_twilio_register_returns_the_twiml(server: ScriptedServer) -> None
     ("number", "path", "reply", "result_type"),
     [
         (
-            twilio_number(),
+            twilio_number(phone_number_id=FROM),
             "/v1/convai/twilio/outbound-call",
             {"callSid": "CA"},
             TwilioOutboundCallResponse,
         ),
         (
-            sip_trunk_number(),
+            sip_trunk_number(phone_number_id=FROM),
             "/v1/convai/sip-trunk/outbound-call",
             {"sip_call_id": "s"},
             SIPTrunkOutboundCallResponse,
         ),
         (
-            twilio_number(provider="exotel"),
+            twilio_number(provider="exotel", phone_number_id=FROM),
             "/v1/convai/exotel/outbound-call",
             {"callSid": "EX"},
             ExotelOutboundCallResponse,
@@ -227,7 +228,7 @@ async def test_outbound_with_a_provider_sends_only_the_call(server: ScriptedServ
 async def test_outbound_refuses_recording_for_a_number_that_is_not_twilios(
     server: ScriptedServer,
 ) -> None:
-    server.reply(200, json.dumps(sip_trunk_number()), JSON)
+    server.reply(200, json.dumps(sip_trunk_number(phone_number_id=FROM)), JSON)
     async with client_for(server) as client:
         with pytest.raises(InvalidRequestError, match="call_recording_enabled"):
             await client.calls.outbound(**CALL, call_recording_enabled=True)
@@ -235,7 +236,7 @@ async def test_outbound_refuses_recording_for_a_number_that_is_not_twilios(
 
 
 async def test_outbound_refuses_a_provider_it_cannot_call_through(server: ScriptedServer) -> None:
-    server.reply(200, json.dumps(twilio_number(provider="vonage")), JSON)
+    server.reply(200, json.dumps(twilio_number(provider="vonage", phone_number_id=FROM)), JSON)
     async with client_for(server) as client:
         with pytest.raises(InvalidRequestError, match="vonage"):
             await client.calls.outbound(**CALL)
@@ -251,7 +252,7 @@ async def test_outbound_from_an_unknown_number_is_not_found(server: ScriptedServ
 
 
 async def test_raw_outbound_is_the_raw_reply_of_the_call(server: ScriptedServer) -> None:
-    server.reply(200, json.dumps(twilio_number()), JSON)
+    server.reply(200, json.dumps(twilio_number(phone_number_id=FROM)), JSON)
     server.reply(200, json.dumps({**PLACED, "callSid": "CA9"}), {**JSON, "request-id": "r1"})
     async with client_for(server) as client:
         raw = await client.calls.with_raw_response.outbound(**CALL)

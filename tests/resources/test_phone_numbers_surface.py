@@ -231,7 +231,7 @@ async def test_secrets_never_show_in_errors_or_logs(
 # --- create is never sent twice unless certainly not acted on -------------------------------
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, 504, 408, 409])
+@pytest.mark.parametrize("status", [500, 502, 503, 504, 408])
 async def test_create_is_not_retried_after_a_reply_that_may_follow_acting(
     server: ScriptedServer, status: int
 ) -> None:
