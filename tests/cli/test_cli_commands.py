@@ -371,12 +371,11 @@ def test_without_the_cli_extra_the_command_says_what_to_install() -> None:
 
 async def test_a_bare_command_shows_its_help() -> None:
     result = await run_cli()
-    assert result.returncode == 2
-    assert result.stderr.startswith("Usage: elevenphone")
-    assert "Commands:" in result.stderr
+    asked = await run_cli("--help")
+    assert (result.returncode, asked.returncode) == (2, 0)
+    assert result.stderr == asked.stdout  # the help itself, however click words it
     assert "bulk-reassign" in result.stderr
     assert not result.stderr.startswith("error:")
-    assert "Traceback" not in result.stderr
 
 
 async def test_bulk_summaries_say_the_in_flight_limit_the_run_found(tmp_path: Path) -> None:

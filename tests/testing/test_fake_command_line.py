@@ -87,8 +87,9 @@ def test_values_and_schedules() -> None:
 def test_bad_options_are_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("usage: python -m elevenphone.testing")
-    assert "error:" in err
+    # Our words only (argparse words the rest): the command and the option at fault.
+    assert "python -m elevenphone.testing" in err
+    assert argv[0] in err
 
 
 def test_help_is_the_same_for_both_commands(capsys: pytest.CaptureFixture[str]) -> None:
@@ -99,13 +100,13 @@ def test_help_is_the_same_for_both_commands(capsys: pytest.CaptureFixture[str]) 
     assert run(["fake-server", "--help"]) == 0
     through_the_cli = capsys.readouterr().out
     assert through_the_cli == direct
-    assert direct.startswith("usage: elevenphone fake-server")
+    assert "elevenphone fake-server" in direct.splitlines()[0]
     for option in build_parser()._option_string_actions:
         assert option in direct
     assert run(["fake-server", "-h"]) == 0
     assert capsys.readouterr().out == direct
     assert run(["fake-server", "--numbers", "many"]) == 2
-    assert "argument --numbers" in capsys.readouterr().err
+    assert "--numbers" in capsys.readouterr().err
 
 
 def test_the_limit_flags_reach_the_fake() -> None:
