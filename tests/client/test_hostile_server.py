@@ -320,8 +320,10 @@ async def test_a_malformed_reply_echoing_the_key_leaks_nothing(
     finally:
         server.close()
         await server.wait_closed()
+    # Whether aiohttp's message quotes the malformed bytes (so that the key
+    # shows as [redacted]) depends on its release: only that the key never
+    # shows is checked.
     assert_keyless(caught.value)
-    assert "[redacted]" in str(caught.value)
     assert caplog.records  # the failed attempts and the retry were logged ...
     assert API_KEY not in caplog.text  # ... without the key
 
