@@ -14,11 +14,19 @@ from typing import Any
 
 import pytest
 from aioresponses import aioresponses
+from hypothesis import HealthCheck, settings
 
 from elevenphone import ElevenPhone, RetryPolicy
 from tests.loopback import server
 
 __all__ = ["server"]
+
+# No property test may fail for being slow: on a loaded machine an example can
+# take longer than hypothesis's 200 ms deadline, or the data longer to draw.
+settings.register_profile(
+    "elevenphone", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("elevenphone")
 
 API_KEY = "sk_test_secret_key_0123456789"
 BASE_URL = "https://api.test.invalid"

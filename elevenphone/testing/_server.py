@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -129,6 +129,10 @@ class FakeElevenLabs:
         self._api = ElevenLabsApi(self._store, self._calls, api_key)
         self._faults = FaultSchedule(seed)
         self._latency_rng = random.Random(f"latency-{seed}")
+        # The suite's hook: when set, awaited in place of ``latency`` by each
+        # request let through, so that a test holds requests until an event
+        # (every request of a window arrived, say) rather than for a time.
+        self._hold: Callable[[], Awaitable[None]] | None = None
         self._requested_port = port
         self._port: int | None = None
         self._runner: web.AppRunner | None = None
@@ -454,7 +458,9 @@ class FakeElevenLabs:
                     return self._respond(refusal)
                 fault = self._faults.next_random(self.fault_rate, self.fault_mix)
             delay = self._next_latency()
-            if delay > 0:
+            if self._hold is not None:
+                await self._hold()
+            elif delay > 0:
                 await asyncio.sleep(delay)
             if fault is not None:
                 stats.faults[fault.kind] += 1

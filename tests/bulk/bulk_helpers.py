@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from typing import Any
 
 from elevenphone import ElevenPhone, RetryPolicy
@@ -12,13 +14,28 @@ from elevenphone.testing import FakeElevenLabs
 FAST_RETRIES = RetryPolicy(initial_delay=0.001, max_delay=0.01, max_retry_after=0.0)
 
 
-def client_for(fake: FakeElevenLabs, *, max_retries: int = 10, **options: Any) -> ElevenPhone:
+async def _one_turn(seconds: float) -> None:
+    await asyncio.sleep(0)
+
+
+# Backoff waits one turn of the event loop, whatever its length, so that when
+# a retry reaches the fake depends on events, never on the clock.
+TURN_RETRIES = dataclasses.replace(FAST_RETRIES, sleep=_one_turn)
+
+
+def client_for(
+    fake: FakeElevenLabs,
+    *,
+    max_retries: int = 10,
+    retry_policy: RetryPolicy = FAST_RETRIES,
+    **options: Any,
+) -> ElevenPhone:
     """A client of ``fake`` that retries fast."""
     return ElevenPhone(
         fake.api_key,
         base_url=fake.base_url,
         max_retries=max_retries,
-        retry_policy=FAST_RETRIES,
+        retry_policy=retry_policy,
         **options,
     )
 

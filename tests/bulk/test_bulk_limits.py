@@ -1,12 +1,18 @@
 """Bulk runs against an account whose limits the caller does not know: what the
-fake counts (429s, requests in flight), never how long it took."""
+fake counts (429s, requests in flight), never how long it took.
+
+The fake holds each request until the client has sent all it may
+(:func:`tests.holds.hold_until_settled`), so that it sees the run's whole
+window in flight on any machine, however loaded.
+"""
 
 from __future__ import annotations
 
-from bulk_helpers import agent_of, client_for
+from bulk_helpers import TURN_RETRIES, agent_of, client_for
 
 from elevenphone import BulkProgress, UpdatePhoneNumberRequest
 from elevenphone.testing import FakeElevenLabs
+from tests.holds import hold_until_settled
 
 NEW = "agent_new"
 
@@ -16,8 +22,9 @@ def _updates(fake: FakeElevenLabs) -> dict[str, UpdatePhoneNumberRequest]:
 
 
 async def test_a_run_opens_small_and_finds_the_accounts_limit() -> None:
-    async with FakeElevenLabs(numbers=60, seed=11, latency=0.05, concurrency_limit=4) as fake:
-        async with client_for(fake) as client:
+    async with FakeElevenLabs(numbers=60, seed=11, concurrency_limit=4) as fake:
+        hold_until_settled(fake)
+        async with client_for(fake, retry_policy=TURN_RETRIES) as client:
             result = await client.phone_numbers.bulk_update(_updates(fake), concurrency=64)
         assert result.failed == {}
         assert all(agent_of(n) == NEW for n in fake.numbers.values())
@@ -31,14 +38,15 @@ async def test_a_run_opens_small_and_finds_the_accounts_limit() -> None:
 
 async def test_the_limit_follows_an_account_whose_limit_moves() -> None:
     async with FakeElevenLabs(
-        numbers=400, seed=12, latency=0.01, concurrency_limit=[(0, 8), (130, 2), (260, 8)]
+        numbers=400, seed=12, concurrency_limit=[(0, 8), (130, 2), (260, 8)]
     ) as fake:
+        hold_until_settled(fake)
         samples: list[tuple[int, int]] = []  # (requests the fake has seen, the run's limit)
 
         def sample(progress: BulkProgress) -> None:
             samples.append((fake.stats.requests, progress.concurrency_limit))
 
-        async with client_for(fake) as client:
+        async with client_for(fake, retry_policy=TURN_RETRIES) as client:
             result = await client.phone_numbers.bulk_update(
                 _updates(fake), concurrency=64, on_progress=sample
             )
@@ -54,9 +62,10 @@ async def test_the_limit_follows_an_account_whose_limit_moves() -> None:
 
 async def test_another_clients_share_is_left_to_it() -> None:
     async with FakeElevenLabs(
-        numbers=200, seed=13, latency=0.01, concurrency_limit=16, other_clients_in_flight=12
+        numbers=200, seed=13, concurrency_limit=16, other_clients_in_flight=12
     ) as fake:
-        async with client_for(fake) as client:
+        hold_until_settled(fake)
+        async with client_for(fake, retry_policy=TURN_RETRIES) as client:
             result = await client.phone_numbers.bulk_update(_updates(fake), concurrency=64)
         assert result.failed == {}
         # The account's counts say four are ours, at the first refusals.

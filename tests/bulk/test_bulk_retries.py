@@ -11,6 +11,7 @@ from bulk_helpers import client_for
 
 from elevenphone import ElevenPhone, RateLimitError, RetryPolicy, UpdatePhoneNumberRequest
 from elevenphone.testing import FakeElevenLabs, Fault
+from tests.holds import until
 
 PATH = "/v1/convai/phone-numbers/"
 TOO_MANY_IN_FLIGHT = Fault.status(
@@ -113,8 +114,19 @@ async def test_a_concurrency_429_waits_for_a_request_of_the_run_not_a_timer(
         delays.append(seconds)
 
     count = 2 if others_in_flight else 1
-    async with FakeElevenLabs(numbers=count, seed=65, latency=0.05) as fake:
+    async with FakeElevenLabs(numbers=count, seed=65) as fake:
         fake.script(TOO_MANY_IN_FLIGHT)  # the first request to arrive
+        held = 0
+
+        async def hold() -> None:
+            # The 429 goes back at once; the other request of the run stays in
+            # flight until the run has decided how to wait for its retry.
+            nonlocal held
+            held += 1
+            if held > 1:
+                await until(lambda: bool(delays))
+
+        fake._hold = hold
         policy = RetryPolicy(sleep=sleep)
         async with ElevenPhone(fake.api_key, base_url=fake.base_url, retry_policy=policy) as client:
             result = await client.phone_numbers.bulk_update(

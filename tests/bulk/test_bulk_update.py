@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bulk_helpers import agent_of, client_for, patched_ids
+from bulk_helpers import TURN_RETRIES, agent_of, client_for, patched_ids
 
 from elevenphone import (
     AuthenticationError,
@@ -24,40 +24,43 @@ from elevenphone import (
 )
 from elevenphone.bulk.journal import read_journal
 from elevenphone.testing import FakeElevenLabs
+from tests.holds import hold_until_settled
 
 OLD, NEW = "agent_old", "agent_new"
 
 
-async def test_ten_thousand_updates_with_transient_faults() -> None:
-    async with FakeElevenLabs(numbers=10_000, seed=1, agent_ids=[OLD], fault_rate=0.1) as fake:
+async def test_thousands_of_updates_with_transient_faults() -> None:
+    # 2,000 numbers go through every kind of fault hundreds of times; 10,000
+    # proved no more and took a third of the suite's time.
+    count = 2_000
+    async with FakeElevenLabs(numbers=count, seed=1, agent_ids=[OLD], fault_rate=0.1) as fake:
         ids = list(fake.numbers)
         # A generator: the input is consumed lazily.
         updates = (
             (pid, UpdatePhoneNumberRequest(agent_id=NEW, label=f"moved {i}"))
             for i, pid in enumerate(ids)
         )
-        async with client_for(fake, max_retries=12) as client:
+        async with client_for(fake, max_retries=12, retry_policy=TURN_RETRIES) as client:
             result = await client.phone_numbers.bulk_update(updates, concurrency=16)
 
         assert result.failed == {}
-        assert len(result.succeeded) == 10_000
+        assert len(result.succeeded) == count
         for i, pid in enumerate(ids):
             number = fake.numbers[pid]
             assert agent_of(number) == NEW
             assert number["label"] == f"moved {i}"
         assert fake.stats.peak_in_flight <= 16
         injected = sum(fake.stats.faults.values())
-        assert injected > 500  # the run did go through faults
-        assert result.requests == fake.stats.requests == 10_000 + result.retries
+        assert injected > 100  # the run did go through faults
+        assert result.requests == fake.stats.requests == count + result.retries
         assert result.retries >= injected
 
 
 async def test_the_limit_adapts_to_the_accounts_concurrency(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    async with FakeElevenLabs(
-        numbers=600, seed=2, agent_ids=[OLD], latency=(0.002, 0.006), concurrency_limit=4
-    ) as fake:
+    async with FakeElevenLabs(numbers=600, seed=2, agent_ids=[OLD], concurrency_limit=4) as fake:
+        hold_until_settled(fake)  # the fake sees each window whole, on any machine
         # After each finished item: (requests the fake has seen, of which 429 for concurrency).
         samples: list[tuple[int, int]] = []
         limits: list[int] = []
@@ -66,7 +69,7 @@ async def test_the_limit_adapts_to_the_accounts_concurrency(
             samples.append((fake.stats.requests, fake.stats.concurrency_rejections))
             limits.append(progress.concurrency_limit)
 
-        async with client_for(fake, max_retries=2) as client:
+        async with client_for(fake, max_retries=2, retry_policy=TURN_RETRIES) as client:
             result = await client.phone_numbers.reassign_agent(
                 OLD, NEW, concurrency=32, on_progress=sample
             )
@@ -105,10 +108,9 @@ def _at(samples: list[tuple[int, int]], requests: int) -> tuple[int, int]:
 
 
 async def test_concurrency_429s_do_not_use_up_the_retry_budget() -> None:
-    async with FakeElevenLabs(
-        numbers=60, seed=3, agent_ids=[OLD], latency=0.003, concurrency_limit=1
-    ) as fake:
-        async with client_for(fake, max_retries=0) as client:
+    async with FakeElevenLabs(numbers=60, seed=3, agent_ids=[OLD], concurrency_limit=1) as fake:
+        hold_until_settled(fake)
+        async with client_for(fake, max_retries=0, retry_policy=TURN_RETRIES) as client:
             result = await client.phone_numbers.reassign_agent(OLD, NEW, concurrency=8)
         assert result.failed == {}
         assert fake.stats.concurrency_rejections > 0

@@ -29,9 +29,20 @@ def _completed_in(journal: Path) -> int:
 async def test_killed_run_resumes_without_repeats_and_undo_restores_all(
     sig: signal.Signals, tmp_path: Path
 ) -> None:
-    async with FakeElevenLabs(
-        api_key=API_KEY, numbers=COUNT, seed=21, agent_ids=[OLD], latency=(0.01, 0.03)
-    ) as fake:
+    async with FakeElevenLabs(api_key=API_KEY, numbers=COUNT, seed=21, agent_ids=[OLD]) as fake:
+        # Every update after the 30th waits until the kill: the run is caught
+        # mid-way on any machine, never finished before the signal.
+        killed_now = asyncio.Event()
+        patches = 0
+
+        async def hold() -> None:
+            nonlocal patches
+            if fake.requests[-1].method == "PATCH":
+                patches += 1
+                if patches > 30:
+                    await killed_now.wait()
+
+        fake._hold = hold
         for i, number in enumerate(fake.numbers.values()):
             if i % 4 == 0:  # something for undo to put back besides the agent
                 agent = number["assigned_agent"]
@@ -55,6 +66,8 @@ async def test_killed_run_resumes_without_repeats_and_undo_restores_all(
             assert process.returncode is None, "the run ended before it could be killed"
             await asyncio.sleep(0.01)
         process.send_signal(sig)
+        killed_now.set()
+        fake._hold = None
         out, err = await asyncio.wait_for(process.communicate(), 30)
         killed = Completed(process.returncode or 0, out.decode(), err.decode())
         assert_clean(killed)

@@ -12,6 +12,7 @@ from yarl import URL
 
 from elevenphone import (
     REGIONS,
+    APIStatusError,
     ElevenPhone,
     GenericPhoneNumber,
     InvalidRequestError,
@@ -31,6 +32,7 @@ from tests.conftest import (
     sip_trunk_number,
     twilio_number,
 )
+from tests.refusals import assert_names_field
 
 PID = "phnum_2701kacmjq23fzaacdgqwt0qty0b"
 NUMBER_URL = f"{NUMBERS_URL}/{PID}"
@@ -118,8 +120,9 @@ async def test_update_takes_dicts_for_nested_configs(
 async def test_bad_values_are_refused_before_sending(
     client: ElevenPhone, mocked: aioresponses, kwargs: dict[str, object], field: str
 ) -> None:
-    with pytest.raises(InvalidRequestError, match=field):
+    with pytest.raises(InvalidRequestError) as caught:
         await client.phone_numbers.update(PID, **kwargs)  # type: ignore[arg-type]
+    assert_names_field(caught.value, field)
     assert sent_requests(mocked) == []
 
 
@@ -266,8 +269,9 @@ async def test_with_options_shares_the_session_and_overrides_settings(
         assert (quick.timeout, quick.max_retries) == (1.5, 0)
         assert (client.timeout, client.max_retries) == (30.0, 3)
         assert quick._transport is client._transport
-        with pytest.raises(Exception, match="503"):
+        with pytest.raises(APIStatusError) as caught:
             await quick.phone_numbers.get(PID)
+        assert caught.value.status_code == 503
         assert len(sent_requests(mocked)) == 1
         session = client._transport._session
         assert session is not None

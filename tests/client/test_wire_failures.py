@@ -21,6 +21,7 @@ from elevenphone import (
     TwilioPhoneNumber,
 )
 from tests.conftest import API_KEY, RecordingSleep
+from tests.holds import until
 from tests.loopback import ScriptedServer, start_server
 
 PID = "phnum_2701kacmjq23fzaacdgqwt0qty0b"
@@ -54,8 +55,12 @@ async def test_a_truncated_reply_is_a_connection_error_and_retried(server: Scrip
     server.truncate()
     server.truncate()
     async with client_for(server, max_retries=1) as client:
-        with pytest.raises(APIConnectionError, match=r"cut short|disconnect|payload"):
+        with pytest.raises(APIConnectionError) as caught:
             await client.phone_numbers.update(PID, agent_id="a")
+    # aiohttp tells a cut-short reply as a payload error or a disconnect,
+    # depending on its release: either way the request was sent.
+    assert not isinstance(caught.value, APITimeoutError)
+    assert caught.value.request_sent
     assert len(server.seen) == 2
 
 
@@ -171,10 +176,7 @@ async def test_cancellation_mid_request_ends_at_once_and_leaves_nothing(
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        for _ in range(50):
-            if server.disconnected:
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: server.disconnected > 0)
     assert server.disconnected == 1  # the client dropped the connection
     assert len(server.seen) == 1  # and did not retry
     leftover = {t for t in asyncio.all_tasks() - before if not t.done()}

@@ -58,6 +58,7 @@ import pytest
 from elevenphone import ElevenPhone
 from elevenphone.testing import FakeElevenLabs
 from tests.docs.markdown_blocks import ROOT, Block, blocks, pages
+from tests.pytest_outcomes import junit_option, outcomes
 
 API_KEY = "sk_docs_0123456789abcdef"
 PHONE = "phnum_2701kacmjq23fzaacdgqwt0qty0b"
@@ -172,6 +173,7 @@ def _run_pytest(directory: Path, test_file: str) -> subprocess.CompletedProcess[
             "asyncio_mode=strict",
             "-o",
             "asyncio_default_fixture_loop_scope=function",
+            junit_option(directory),
             test_file,
         ],
         cwd=directory,
@@ -204,8 +206,9 @@ async def test_example(
         (tmp_path / block.title).write_text(block.code)
         result = await asyncio.to_thread(_run_pytest, tmp_path, block.title)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert " passed" in result.stdout, result.stdout
-        assert " skipped" not in result.stdout, result.stdout
+        ran = outcomes(tmp_path)
+        assert ran["passed"] > 0, result.stdout
+        assert ran["skipped"] == 0, result.stdout
         return
 
     monkeypatch.setenv("ELEVENLABS_API_KEY", fake.api_key)

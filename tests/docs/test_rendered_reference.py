@@ -13,8 +13,8 @@ Not checked: enums (their constructor is ``Enum(value)``) and response models,
 which the client decodes from replies and nobody builds: their fields are
 shown one by one as attributes.
 
-Skipped unless the docs extra (mkdocs, mkdocs-material, mkdocstrings) is
-installed; ``nox -s docs`` runs it.
+Skipped unless the docs dependency group (mkdocs, mkdocs-material,
+mkdocstrings) is installed; ``nox -s docs`` runs it.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from elevenphone._models._base import ResponseModel
 from tests.docs.markdown_blocks import ROOT
 
 for _module in ("mkdocs", "material", "mkdocstrings"):
-    pytest.importorskip(_module, reason="needs the docs extra: pip install -e '.[docs]'")
+    pytest.importorskip(_module, reason="needs the docs group: nox -s docs")
 
 PACKAGES = {"elevenphone": elevenphone, "elevenphone.testing": elevenphone.testing}
 

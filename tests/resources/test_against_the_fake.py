@@ -28,6 +28,7 @@ from elevenphone._request import APIRequest
 from elevenphone._wire import decode_phone_number
 from elevenphone.testing import FakeElevenLabs, Fault
 from tests.conftest import RecordingSleep
+from tests.holds import hold_until_arrived, hold_until_settled
 
 
 def client_for(fake: FakeElevenLabs, **kwargs: object) -> ElevenPhone:
@@ -146,9 +147,10 @@ async def test_faults_beyond_the_retries_surface_typed(fake_elevenlabs: FakeElev
 async def test_the_concurrency_limit_is_ridden_out_by_retries() -> None:
     quick_backoff = RetryPolicy(initial_delay=0.01, max_delay=0.08, jitter=1.0)
     async with (
-        FakeElevenLabs(numbers=40, seed=3, latency=0.01, concurrency_limit=4) as fake,
+        FakeElevenLabs(numbers=40, seed=3, concurrency_limit=4) as fake,
         client_for(fake, max_retries=30, retry_policy=quick_backoff) as client,
     ):
+        hold_until_settled(fake)  # all forty reach the fake while four are held
         numbers = await asyncio.gather(
             *(client.phone_numbers.update(pid, label=f"L{pid[-4:]}") for pid in fake.numbers)
         )
@@ -158,9 +160,10 @@ async def test_the_concurrency_limit_is_ridden_out_by_retries() -> None:
 
 async def test_a_concurrency_429_carries_its_headers() -> None:
     async with (
-        FakeElevenLabs(numbers=5, latency=0.2, concurrency_limit=1) as fake,
+        FakeElevenLabs(numbers=5, concurrency_limit=1) as fake,
         client_for(fake, max_retries=0) as client,
     ):
+        hold_until_arrived(fake, 5)
         results = await asyncio.gather(
             *(client.phone_numbers.get(pid) for pid in fake.numbers), return_exceptions=True
         )

@@ -87,15 +87,16 @@ def test_values_and_schedules() -> None:
 def test_bad_options_are_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("usage: python -m elevenphone.testing")
-    assert "error:" in err
+    # Our words only (argparse words the rest): the command and the option at fault.
+    assert "python -m elevenphone.testing" in err
+    assert argv[0] in err
 
 
 def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     # elevenphone fake-server reads these options: tests/cli/test_cli_fake_server.py.
     assert main(["--help"]) == 0
     shown = capsys.readouterr().out
-    assert shown.startswith("usage: python -m elevenphone.testing")
+    assert "python -m elevenphone.testing" in shown.splitlines()[0]
     for option in build_parser()._option_string_actions:
         assert option in shown
 

@@ -1,4 +1,7 @@
-"""The concurrency limit: 429 ``concurrent_limit_exceeded`` beyond K requests in flight."""
+"""The concurrency limit: 429 ``concurrent_limit_exceeded`` beyond K requests in flight.
+
+Requests the fake lets through are held until every request of the test has
+arrived (not for a time), so that all are in flight at once on any machine."""
 
 from __future__ import annotations
 
@@ -8,11 +11,14 @@ import json
 import aiohttp
 
 from elevenphone.testing import FakeElevenLabs, Fault
+from tests.holds import hold_until_arrived
 from tests.testing.helpers import NUMBERS
 
 
 async def fire(fake: FakeElevenLabs, count: int) -> list[tuple[int, dict[str, str], bytes]]:
-    """Send ``count`` GETs at once; return (status, headers, body) of each."""
+    """Send ``count`` GETs at once, each answered once all have arrived; return
+    (status, headers, body) of each."""
+    hold_until_arrived(fake, count)
     async with aiohttp.ClientSession() as session:
 
         async def one() -> tuple[int, dict[str, str], bytes]:
@@ -25,7 +31,7 @@ async def fire(fake: FakeElevenLabs, count: int) -> list[tuple[int, dict[str, st
 
 
 async def test_requests_beyond_the_limit_get_429() -> None:
-    async with FakeElevenLabs(numbers=3, latency=0.3, concurrency_limit=4) as fake:
+    async with FakeElevenLabs(numbers=3, concurrency_limit=4) as fake:
         answers = await fire(fake, 20)
         statuses = sorted(status for status, _, _ in answers)
         assert statuses == [200] * 4 + [429] * 16
@@ -33,7 +39,7 @@ async def test_requests_beyond_the_limit_get_429() -> None:
             if status != 429:
                 continue
             assert headers["maximum-concurrent-requests"] == "4"
-            # Four held by the latency, plus this one; rejections return at once.
+            # Four held until all arrived, plus this one; rejections return at once.
             assert headers["current-concurrent-requests"] == "5"
             detail = json.loads(body)["detail"]
             assert detail["status"] == "too_many_concurrent_requests"
@@ -45,7 +51,7 @@ async def test_requests_beyond_the_limit_get_429() -> None:
 
 
 async def test_peak_in_flight_without_a_limit() -> None:
-    async with FakeElevenLabs(latency=0.2) as fake:
+    async with FakeElevenLabs() as fake:
         answers = await fire(fake, 12)
         assert {status for status, _, _ in answers} == {200}
         assert fake.stats.peak_in_flight == 12
@@ -53,7 +59,7 @@ async def test_peak_in_flight_without_a_limit() -> None:
 
 
 async def test_limit_can_change_while_serving_and_frees_slots() -> None:
-    async with FakeElevenLabs(latency=0.2, concurrency_limit=2) as fake:
+    async with FakeElevenLabs(concurrency_limit=2) as fake:
         first = await fire(fake, 3)
         assert sorted(status for status, _, _ in first) == [200, 200, 429]
         # Slots are free again once requests finish.
@@ -65,7 +71,7 @@ async def test_limit_can_change_while_serving_and_frees_slots() -> None:
 
 
 async def test_scripted_fault_is_the_next_answer_even_over_the_limit() -> None:
-    async with FakeElevenLabs(latency=0.2, concurrency_limit=1) as fake:
+    async with FakeElevenLabs(concurrency_limit=1) as fake:
         fake.script(Fault.status(503), Fault.status(503))
         answers = await fire(fake, 3)
         # Both scripted answers go out despite the limit of 1; they still count as

@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 
 from elevenphone.testing import FakeElevenLabs
+from tests.pytest_outcomes import junit_option, outcomes
 from tests.testing.helpers import NUMBERS
 
 
@@ -60,7 +61,16 @@ def run_pytest(directory: Path, *args: str, pythonpath: Path | None = None) -> s
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            junit_option(directory),
+            *args,
+        ],
         cwd=directory,
         env=env,
         capture_output=True,
@@ -77,7 +87,7 @@ def test_fixture_in_user_projects(tmp_path: Path, mode: str, marker: str) -> Non
     (tmp_path / "pytest.ini").write_text(INI + f"asyncio_mode = {mode}\n")
     (tmp_path / "test_user.py").write_text(imports + USER_TESTS.format(marker=marker))
     output = run_pytest(tmp_path)
-    assert "2 passed" in output, output
+    assert outcomes(tmp_path) == {"passed": 2, "failed": 0, "errors": 0, "skipped": 0}, output
 
 
 def test_plugin_does_not_break_pytest_without_pytest_asyncio(tmp_path: Path) -> None:
@@ -91,7 +101,7 @@ def test_plugin_does_not_break_pytest_without_pytest_asyncio(tmp_path: Path) -> 
         "import sys\n\ndef test_plain():\n    assert 'aiohttp.web' not in sys.modules\n"
     )
     output = run_pytest(project, "-p", "no:asyncio", pythonpath=shadow)
-    assert "1 passed" in output, output
+    assert outcomes(project) == {"passed": 1, "failed": 0, "errors": 0, "skipped": 0}, output
 
 
 def test_command_line_serves_until_interrupted() -> None:
