@@ -1,10 +1,12 @@
-"""Keeping the key out of what errors show: redaction of every secret a
-server echoed back, and errors raised without a chain."""
+"""Keeping secrets out of what errors show: the secrets of a request (the
+API key, and what its body's models declare secret), the forms a server or a
+parser may echo them in, their redaction, and errors raised without a chain."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from .._exceptions import (
     APIStatusError,
@@ -12,15 +14,51 @@ from .._exceptions import (
     ValidationError,
     ValidationErrorItem,
 )
+from .._models._base import secret_values
 
 E = TypeVar("E", bound=ElevenPhoneError)
 
 REDACTED = "[redacted]"
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by ``[redacted]``."""
+def secret_forms(*secrets: str | None) -> tuple[str, ...]:
+    """Each secret as a server or a parser may echo it: as is, as JSON writes
+    it inside a string (a quote or a backslash escaped, non-ASCII as is or as
+    ``\\uXXXX``), and as Python escapes it when quoting a str or bytes."""
+    forms: dict[str, None] = {}
     for secret in secrets:
+        if not secret:
+            continue
+        forms[secret] = None
+        forms[json.dumps(secret, ensure_ascii=False)[1:-1]] = None
+        forms[json.dumps(secret)[1:-1]] = None
+        forms[repr(secret)[1:-1]] = None
+        forms[repr(secret.encode("utf-8", "backslashreplace"))[2:-1]] = None
+    return tuple(forms)
+
+
+def body_secrets(request: object, model: Any) -> tuple[str, ...]:
+    """The secrets of a request body, in every form it may be echoed in: the
+    values of the fields its models declare secret (``_secret_fields``).
+
+    Called where the body is encoded; the result goes on the request
+    (``APIRequest.secrets``), so that every error of its send is redacted.
+    Only fields whose declared type may hold a secret are read: an update
+    without trunk configs reads two attributes.
+
+    Args:
+        request: the body as given, a Struct or a mapping (nested models may
+            be either).
+        model: the type the body is validated against.
+    """
+    found = secret_values(request, model)
+    return secret_forms(*found) if found else ()
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret replaced by ``[redacted]``; the longest
+    first, so a secret inside another never leaves the rest of it shown."""
+    for secret in sorted(secrets, key=len, reverse=True):
         if secret and secret in text:
             text = text.replace(secret, REDACTED)
     return text
@@ -48,7 +86,8 @@ def redact_error(error: E, secrets: tuple[str, ...]) -> E:
     """``error`` with every secret taken out of what it shows, and no chain.
 
     Its message, ``str``, ``repr``, code, request id and 422 items lose every
-    secret a server echoed back. Its ``__cause__`` and ``__context__`` are
+    secret a server echoed back (the key, and the request's own secrets, in
+    the forms of :func:`secret_forms`). Its ``__cause__`` and ``__context__`` are
     dropped: they are the library's own exceptions (aiohttp's hold the request
     headers, the key among them). ``.body`` keeps the reply as it came.
     """

@@ -30,6 +30,7 @@ from .._request import APIRequest, Headers, RequestOptions
 from .._wire import (
     PHONE_NUMBER_PAGES_PATH,
     PHONE_NUMBERS_PATH,
+    body_secrets,
     decode_created_phone_number,
     decode_nothing,
     decode_phone_number,
@@ -173,6 +174,7 @@ class PhoneNumbers(Resource):
                 decode_phone_number,
                 body=encode_update_request(request),
                 options=options,
+                secrets=body_secrets(request, UpdatePhoneNumberRequest),
             )
         )
 
@@ -301,6 +303,7 @@ class PhoneNumbers(Resource):
                 body=body,
                 idempotent=False,
                 options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
+                secrets=body_secrets(request, CreatePhoneNumberRequest),
             )
         )
 
