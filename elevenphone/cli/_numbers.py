@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 import click
 from msgspec import UNSET
 
-from .._models import LivekitStack, PhoneNumber, PhoneNumberSortBy
+from .._models import LivekitStack, PhoneNumber, PhoneNumberSortBy, UpdatePhoneNumberRequest
 from ._errors import EXIT_OK, CommandError
 from ._output import number_fields, numbers_rows, print_json, show, sip_messages_rows
 from ._params import ID, json_file_option
-from ._secrets import register_config_secrets
+from ._secrets import register_secrets
 from ._settings import Settings, run_async
 from ._update_file import CSV_FIELDS
 
@@ -182,8 +182,7 @@ def update(
         for name, value in options.items()
         if value is not (None if name in CSV_FIELDS else UNSET)
     }
-    for name in fields.keys() - CSV_FIELDS:
-        register_config_secrets(fields[name])
+    register_secrets(fields, UpdatePhoneNumberRequest)
     if unassign:
         if "agent_id" in fields:
             raise click.UsageError("--agent-id and --unassign exclude each other")
