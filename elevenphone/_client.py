@@ -28,6 +28,7 @@ from ._retry import BulkRunState, RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
 from ._version import __version__
 from ._wire import (
+    Secrets,
     check_header_value,
     error_from_response,
     raise_unchained,
@@ -322,14 +323,12 @@ class ElevenPhone:
         """Send ``request`` with retries; return the raw 2xx reply, not yet decoded."""
         return self._send(request, None, raw=True)
 
-    def _secrets_of(self, request: APIRequest[Any]) -> tuple[str, ...]:
+    def _secrets_of(self, request: APIRequest[Any]) -> Secrets:
         """What no error of ``request`` may show: the client's key, a key in
         its ``extra_headers``, and the secrets of its body."""
-        secrets = self._secrets + request.secrets
         extra = request.options.extra_headers
-        if extra is None:
-            return secrets
-        return secrets + secret_forms(_api_key_in(extra))
+        per_call = () if extra is None else secret_forms(_api_key_in(extra))
+        return Secrets(self._secrets + request.secrets + per_call)
 
     async def _send(self, request: APIRequest[Any], gate: Gate | None, *, raw: bool) -> Any:
         """Send ``request`` with retries; return its decoded 2xx reply, or with

@@ -49,6 +49,7 @@ from .requests import (
 )
 from .secrets import (
     REDACTED,
+    Secrets,
     body_secrets,
     raise_unchained,
     redact,
@@ -62,6 +63,7 @@ __all__ = [
     "PHONE_NUMBER_PAGES_PATH",
     "REDACTED",
     "REGISTER_CALL_PATH",
+    "Secrets",
     "body_secrets",
     "check_header_value",
     "decode_created_phone_number",

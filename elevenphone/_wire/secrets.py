@@ -21,7 +21,18 @@ E = TypeVar("E", bound=ElevenPhoneError)
 REDACTED = "[redacted]"
 
 
-def secret_forms(*secrets: str | None) -> tuple[str, ...]:
+class Secrets(tuple[str, ...]):
+    """Secrets to redact: a tuple of str whose ``repr`` never shows them, so
+    that a request or an item carrying them shows none (a traceback with
+    locals, a debugger)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Secrets(<hidden>)"
+
+
+def secret_forms(*secrets: str | None) -> Secrets:
     """Each secret as a server or a parser may echo it: as is, as JSON writes
     it inside a string (a quote or a backslash escaped, non-ASCII as is or as
     ``\\uXXXX``), and as Python escapes it when quoting a str or bytes."""
@@ -34,10 +45,10 @@ def secret_forms(*secrets: str | None) -> tuple[str, ...]:
         forms[json.dumps(secret)[1:-1]] = None
         forms[repr(secret)[1:-1]] = None
         forms[repr(secret.encode("utf-8", "backslashreplace"))[2:-1]] = None
-    return tuple(forms)
+    return Secrets(forms)
 
 
-def body_secrets(request: object, model: Any) -> tuple[str, ...]:
+def body_secrets(request: object, model: Any) -> Secrets:
     """The secrets of a request body, in every form it may be echoed in: the
     values of the fields its models declare secret (``_secret_fields``).
 
@@ -52,16 +63,44 @@ def body_secrets(request: object, model: Any) -> tuple[str, ...]:
         model: the type the body is validated against.
     """
     found = secret_values(request, model)
-    return secret_forms(*found) if found else ()
+    return secret_forms(*found) if found else NO_SECRETS
+
+
+NO_SECRETS = Secrets()
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by ``[redacted]``; the longest
-    first, so a secret inside another never leaves the rest of it shown."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret and secret in text:
+    """``text`` with every secret replaced by ``[redacted]``.
+
+    The longest first, so a secret inside another never leaves the rest of it
+    shown; and the start of a secret (4 characters or more) that ends a
+    clipped text (``...``, as messages taken from a reply are cut) goes too.
+    """
+    ordered = sorted((secret for secret in secrets if secret), key=len, reverse=True)
+    for secret in ordered:
+        if secret in text:
             text = text.replace(secret, REDACTED)
+    if text.endswith(_CLIPPED):
+        head = text[: -len(_CLIPPED)]
+        cut = max((_cut_secret(head, secret) for secret in ordered), default=0)
+        if cut:
+            text = head[:-cut] + REDACTED + _CLIPPED
     return text
+
+
+_CLIPPED = "..."
+
+
+_SHORTEST_CUT = 4
+"""A shorter start is too common to tell from text (every ``sk_`` key starts with ``s``)."""
+
+
+def _cut_secret(text: str, secret: str) -> int:
+    """How many characters at the end of ``text`` are the start of ``secret``."""
+    for size in range(min(len(secret) - 1, len(text)), _SHORTEST_CUT - 1, -1):
+        if text.endswith(secret[:size]):
+            return size
+    return 0
 
 
 def raise_unchained(error: ElevenPhoneError) -> NoReturn:
@@ -103,9 +142,7 @@ def redact_error(error: E, secrets: tuple[str, ...]) -> E:
             error.code = redact(error.code, secrets)
         if error.request_id:
             error.request_id = redact(error.request_id, secrets)
-        if isinstance(error, ValidationError) and any(
-            secret in repr(item) for item in error.errors for secret in secrets
-        ):
+        if isinstance(error, ValidationError):
             error.errors = [
                 ValidationErrorItem(
                     loc=[redact(p, secrets) if isinstance(p, str) else p for p in item.loc],
