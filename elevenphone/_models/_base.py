@@ -42,12 +42,17 @@ class _Model(msgspec.Struct, kw_only=True):
 
     def to_dict(self) -> dict[str, Any]:
         """The model as plain JSON values, as it goes on the wire: fields left
-        unset are omitted, enums are their values, nested models are dicts."""
+        unset are omitted, enums are their values, nested models are dicts.
+
+        Secrets (tokens, passwords) are kept as they are: this is the wire
+        form, not a way to show a request. ``repr`` masks them."""
         plain: dict[str, Any] = msgspec.to_builtins(self)
         return plain
 
     def to_json(self, *, indent: int = 0) -> str:
-        """The model as a JSON document (``indent`` spaces per level, 0: compact)."""
+        """The model as a JSON document (``indent`` spaces per level, 0: compact).
+
+        Like :meth:`to_dict`, it is the wire form: secrets are kept as they are."""
         encoded = msgspec.json.encode(self)
         if indent:
             encoded = msgspec.json.format(encoded, indent=indent)
