@@ -327,8 +327,8 @@ class ElevenPhone:
         """What no error of ``request`` may show: the client's key, a key in
         its ``extra_headers``, and the secrets of its body."""
         extra = request.options.extra_headers
-        per_call = () if extra is None else secret_forms(_api_key_in(extra))
-        return Secrets(self._secrets + request.secrets + per_call)
+        key = None if extra is None else _api_key_in(extra)
+        return Secrets(self._secrets + secret_forms(key, *request.secrets))
 
     async def _send(self, request: APIRequest[Any], gate: Gate | None, *, raw: bool) -> Any:
         """Send ``request`` with retries; return its decoded 2xx reply, or with

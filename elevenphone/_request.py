@@ -131,9 +131,9 @@ class APIRequest(Generic[T]):
             (an outbound call, an import) is retried only when the server
             certainly did not act on it.
         options: the per-call options.
-        secrets: the secrets the body holds, in the forms a server may echo
-            them (:func:`~elevenphone._wire.body_secrets`, where the body is
-            encoded): every error of this call is redacted of them.
+        secrets: the secrets the body holds (:func:`~elevenphone._wire.secret_values`,
+            where the body is encoded): every error of this call is redacted
+            of them.
     """
 
     method: str

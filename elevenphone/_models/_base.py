@@ -16,15 +16,25 @@ suffixes.
 from __future__ import annotations
 
 import enum
+import operator
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import msgspec
 
-__all__ = ["RequestModel", "ResponseModel", "StrEnum", "known", "members", "secret_values"]
+__all__ = [
+    "NO_SECRETS",
+    "RequestModel",
+    "ResponseModel",
+    "Secrets",
+    "StrEnum",
+    "known",
+    "members",
+    "secret_values",
+]
 
 SECRET_SHOWN = "***"
 """What a printer shows in place of a secret."""
@@ -118,7 +128,8 @@ def known(values: dict[str, str], value: str) -> str:
 #
 # Derived from each model's ``_secret_fields`` and its declared field types, once
 # per class, so that a request's secrets are found by walking only the fields
-# that may hold one: an update without trunk configs reads two attributes.
+# that may hold one, and not at all when none is set: an update without trunk
+# configs reads its two configs in one C call and compares them in another.
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,7 @@ class _Shape:
     """The value may be a mapping whose values have this shape."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Plan:
     """Where the secrets of one model are."""
 
@@ -144,9 +155,16 @@ class _Plan:
     """Its fields whose declared type may hold a secret."""
     keys: Mapping[str, _Shape | None] = field(default_factory=dict)
     """Both, by the key a mapping of the model uses (None: a secret)."""
+    walk: tuple[tuple[str, _Shape | None], ...] = ()
+    """Both, by attribute, in one tuple for the walk of a Struct (None: a secret)."""
+    read: Callable[[Any], Any] | None = None
+    """Reads the walked fields of a Struct at once (None: there are none)."""
+    unset: Any = ()
+    """What :attr:`read` gives when none of them is set."""
 
 
 _PLANS: dict[type[RequestModel], _Plan] = {}
+_UNSET = msgspec.UNSET
 _SHAPES: dict[object, _Shape | None] = {}
 
 
@@ -172,7 +190,12 @@ def _make_plan(model: type[RequestModel]) -> _Plan:
         shape = _shape_of(info.type)
         if shape is not None:
             nested[info.name] = keys[info.encode_name] = shape
-    return _Plan(model._secret_fields, nested, keys)
+    walk = tuple((name, None) for name in sorted(model._secret_fields)) + tuple(nested.items())
+    names = [name for name, _ in walk]
+    # attrgetter reads them in one C call: a value for one name, a tuple for more.
+    read = operator.attrgetter(*names) if names else None
+    unset = _UNSET if len(names) == 1 else (_UNSET,) * len(names)
+    return _Plan(model._secret_fields, nested, keys, walk, read, unset)
 
 
 def _shape_of(declared: Any) -> _Shape | None:
@@ -244,15 +267,45 @@ def _masked(value: Any, shape: _Shape) -> Any:
     return value
 
 
-def secret_values(value: object, declared: Any) -> list[str]:
+class Secrets(tuple[str, ...]):
+    """Secret values: a tuple of str whose ``repr`` never shows them, so that
+    a request, an item or a client carrying them shows none."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "Secrets(<hidden>)"
+
+
+NO_SECRETS = Secrets()
+
+
+def secret_values(value: object, declared: Any) -> Secrets:
     """The secrets in ``value``, read as the ``declared`` type: a model, or a
     union of models told apart by their tag; nested models may be Structs or
     plain mappings. Fields that cannot hold a secret are never read.
+
+    Called where a body is encoded: the result rides on the request
+    (``APIRequest.secrets``), and the send path redacts them from every
+    error of it.
 
     Args:
         value: a request, as a Struct or a mapping of its fields.
         declared: the type ``value`` is validated against.
     """
+    plan = _PLANS.get(type(value))  # type: ignore[arg-type]  # a Struct walked before
+    if plan is None:
+        return _secrets_of_first(value, declared)
+    read = plan.read
+    if read is None or read(value) == plan.unset:
+        return NO_SECRETS
+    found: list[str] = []
+    _collect_struct(value, plan, found)
+    return Secrets(found) if found else NO_SECRETS
+
+
+def _secrets_of_first(value: object, declared: Any) -> Secrets:
+    """:func:`secret_values` of a mapping, or of a Struct whose class has no plan yet."""
     found: list[str] = []
     if isinstance(value, RequestModel):
         _collect_struct(value, _plan_of(type(value)), found)
@@ -260,7 +313,7 @@ def secret_values(value: object, declared: Any) -> list[str]:
         shape = _shape_of(declared)
         if shape is not None:
             _collect(value, shape, found)
-    return found
+    return Secrets(found) if found else NO_SECRETS
 
 
 def _collect(value: Any, shape: _Shape, found: list[str]) -> None:
@@ -273,7 +326,7 @@ def _collect(value: Any, shape: _Shape, found: list[str]) -> None:
                 if inner is None:
                     if isinstance(item, str) and item:
                         found.append(item)
-                elif item is not None and item is not msgspec.UNSET:
+                elif item is not None and item is not _UNSET:
                     _collect(item, inner, found)
         if shape.values is not None:
             for item in value.values():
@@ -283,12 +336,12 @@ def _collect(value: Any, shape: _Shape, found: list[str]) -> None:
             _collect(item, shape.items, found)
 
 
-def _collect_struct(value: RequestModel, plan: _Plan, found: list[str]) -> None:
-    for name in plan.secrets:
+def _collect_struct(value: Any, plan: _Plan, found: list[str]) -> None:
+    for name, shape in plan.walk:
         item = getattr(value, name)
-        if isinstance(item, str) and item:
-            found.append(item)
-    for name, shape in plan.nested.items():
-        item = getattr(value, name)
-        if item is not None and item is not msgspec.UNSET:
+        if item is _UNSET or item is None:
+            continue
+        if shape is not None:
             _collect(item, shape, found)
+        elif isinstance(item, str) and item:
+            found.append(item)

@@ -50,11 +50,11 @@ from .requests import (
 from .secrets import (
     REDACTED,
     Secrets,
-    body_secrets,
     raise_unchained,
     redact,
     redact_error,
     secret_forms,
+    secret_values,
 )
 
 __all__ = [
@@ -64,7 +64,6 @@ __all__ = [
     "REDACTED",
     "REGISTER_CALL_PATH",
     "Secrets",
-    "body_secrets",
     "check_header_value",
     "decode_created_phone_number",
     "decode_exotel_call",
@@ -90,6 +89,7 @@ __all__ = [
     "redact",
     "redact_error",
     "secret_forms",
+    "secret_values",
     "sip_messages_path",
     "struct_decoder",
     "too_large_error",

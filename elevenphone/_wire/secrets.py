@@ -1,12 +1,13 @@
 """Keeping secrets out of what errors show: the secrets of a request (the
-API key, and what its body's models declare secret), the forms a server or a
-parser may echo them in, their redaction, and errors raised without a chain."""
+API key, and what its body's models declare secret: :func:`secret_values`,
+re-exported here), the forms a server or a parser may echo them in, their
+redaction, and errors raised without a chain."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 from .._exceptions import (
     APIStatusError,
@@ -14,22 +15,22 @@ from .._exceptions import (
     ValidationError,
     ValidationErrorItem,
 )
-from .._models._base import secret_values
+from .._models._base import NO_SECRETS, Secrets, secret_values
+
+__all__ = [
+    "NO_SECRETS",
+    "REDACTED",
+    "Secrets",
+    "raise_unchained",
+    "redact",
+    "redact_error",
+    "secret_forms",
+    "secret_values",
+]
 
 E = TypeVar("E", bound=ElevenPhoneError)
 
 REDACTED = "[redacted]"
-
-
-class Secrets(tuple[str, ...]):
-    """Secrets to redact: a tuple of str whose ``repr`` never shows them, so
-    that a request or an item carrying them shows none (a traceback with
-    locals, a debugger)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "Secrets(<hidden>)"
 
 
 def secret_forms(*secrets: str | None) -> Secrets:
@@ -46,27 +47,6 @@ def secret_forms(*secrets: str | None) -> Secrets:
         forms[repr(secret)[1:-1]] = None
         forms[repr(secret.encode("utf-8", "backslashreplace"))[2:-1]] = None
     return Secrets(forms)
-
-
-def body_secrets(request: object, model: Any) -> Secrets:
-    """The secrets of a request body, in every form it may be echoed in: the
-    values of the fields its models declare secret (``_secret_fields``).
-
-    Called where the body is encoded; the result goes on the request
-    (``APIRequest.secrets``), so that every error of its send is redacted.
-    Only fields whose declared type may hold a secret are read: an update
-    without trunk configs reads two attributes.
-
-    Args:
-        request: the body as given, a Struct or a mapping (nested models may
-            be either).
-        model: the type the body is validated against.
-    """
-    found = secret_values(request, model)
-    return secret_forms(*found) if found else NO_SECRETS
-
-
-NO_SECRETS = Secrets()
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

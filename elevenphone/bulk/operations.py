@@ -23,7 +23,7 @@ from .._exceptions import (
 )
 from .._models import UpdatePhoneNumberRequest
 from .._request import APIRequest, RequestOptions
-from .._wire import body_secrets, decode_phone_number, encode_update_request, phone_number_path
+from .._wire import decode_phone_number, encode_update_request, phone_number_path, secret_values
 from .journal import Journal, JournalJob, PhoneNumberState
 from .result import BulkOutcome
 
@@ -147,7 +147,7 @@ class UpdateOperation:
             body = encode_update_request(request)
         except InvalidRequestError as error:
             return UpdateItem(phone_number_id, request, before, refusal=error)
-        secrets = body_secrets(request, UpdatePhoneNumberRequest)
+        secrets = secret_values(request, UpdatePhoneNumberRequest)
         return UpdateItem(phone_number_id, request, before, path, body, secrets=secrets)
 
     def key(self, item: UpdateItem) -> str:

@@ -30,7 +30,6 @@ from .._request import APIRequest, Headers, RequestOptions
 from .._wire import (
     PHONE_NUMBER_PAGES_PATH,
     PHONE_NUMBERS_PATH,
-    body_secrets,
     decode_created_phone_number,
     decode_nothing,
     decode_phone_number,
@@ -41,6 +40,7 @@ from .._wire import (
     encode_update_request,
     optional_query,
     phone_number_path,
+    secret_values,
     sip_messages_path,
 )
 from ._base import Resource, raw_response
@@ -174,7 +174,7 @@ class PhoneNumbers(Resource):
                 decode_phone_number,
                 body=encode_update_request(request),
                 options=options,
-                secrets=body_secrets(request, UpdatePhoneNumberRequest),
+                secrets=secret_values(request, UpdatePhoneNumberRequest),
             )
         )
 
@@ -303,7 +303,7 @@ class PhoneNumbers(Resource):
                 body=body,
                 idempotent=False,
                 options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
-                secrets=body_secrets(request, CreatePhoneNumberRequest),
+                secrets=secret_values(request, CreatePhoneNumberRequest),
             )
         )
 
