@@ -33,10 +33,12 @@ from ._retry import BulkRunState, RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
 from ._version import __version__
 from ._wire import (
+    Secrets,
     check_header_value,
     error_from_response,
     raise_unchained,
     redact_error,
+    secret_forms,
     too_large_error,
 )
 from .resources.calls import Calls
@@ -130,14 +132,6 @@ def _check_api_key(api_key: object) -> str | None:
                 f"api_key holds {what} at position {position}; an HTTP header cannot carry it"
             )
     return api_key
-
-
-def _secret_forms(api_key: str | None) -> tuple[str, ...]:
-    """The key as a server or a parser may echo it: as is, and as Python escapes it
-    when quoting bytes or a str (aiohttp's parser errors quote the bad line)."""
-    if not api_key:
-        return ()
-    return tuple(dict.fromkeys((api_key, repr(api_key.encode())[2:-1], repr(api_key)[1:-1])))
 
 
 def _check_default_headers(headers: Mapping[str, str | None] | None) -> dict[str, str | None]:
@@ -279,7 +273,7 @@ class ElevenPhone:
         policy = (retry_policy or RetryPolicy()).with_max_retries(max_retries)
         extra = _check_default_headers(default_headers)
         self._api_key = api_key
-        self._secrets = _secret_forms(api_key) + _secret_forms(_api_key_in(extra))
+        self._secrets = secret_forms(api_key, _api_key_in(extra))
         self._region = region
         self.base_url = _resolve_base_url(region, base_url)
         self.timeout = check_timeout(timeout)
@@ -362,11 +356,12 @@ class ElevenPhone:
         """Send ``request`` with retries; return the raw 2xx reply, not yet decoded."""
         return self._send(request, None, raw=True)
 
-    def _secrets_of(self, request: APIRequest[Any]) -> tuple[str, ...]:
+    def _secrets_of(self, request: APIRequest[Any]) -> Secrets:
+        """What no error of ``request`` may show: the client's key, a key in
+        its ``extra_headers``, and the secrets of its body."""
         extra = request.options.extra_headers
-        if extra is None:
-            return self._secrets
-        return self._secrets + _secret_forms(_api_key_in(extra))
+        key = None if extra is None else _api_key_in(extra)
+        return Secrets(self._secrets + secret_forms(key, *request.secrets))
 
     async def _send(self, request: APIRequest[Any], gate: Gate | None, *, raw: bool) -> Any:
         """Send ``request`` with retries; return its decoded 2xx reply, or with
@@ -378,6 +373,8 @@ class ElevenPhone:
         if options is DEFAULT_OPTIONS:  # the common case, without per-call options
             query, body = request.query, request.body
             headers: Mapping[str, str] = self._headers if body is None else self._json_headers
+            if request.secrets:  # a body with a password or a token
+                secrets = self._secrets_of(request)
         else:
             query, body = request.final_query(), request.final_body()
             headers = self._headers if body is None else self._json_headers

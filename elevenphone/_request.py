@@ -153,6 +153,9 @@ class APIRequest(Generic[T]):
         operation: what a request that is not idempotent does, for its
             errors; None: they speak of "the request" in general words.
         options: the per-call options.
+        secrets: the secrets the body holds (:func:`~elevenphone._wire.secret_values`,
+            where the body is encoded): every error of this call is redacted
+            of them.
     """
 
     method: str
@@ -163,6 +166,7 @@ class APIRequest(Generic[T]):
     idempotent: bool | None = None
     operation: Operation | None = None
     options: RequestOptions = field(default=DEFAULT_OPTIONS)
+    secrets: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.idempotent is None:

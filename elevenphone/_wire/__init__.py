@@ -4,8 +4,8 @@ Nothing here does I/O, so every rule can be tested by feeding bytes in and
 checking what comes out. The transport (:mod:`elevenphone._transport`) moves
 the bytes; this package gives them meaning, in four parts: ``requests``
 (paths, queries, headers, bodies), ``replies`` (2xx bodies into Structs),
-``errors`` (error replies into typed errors) and ``secrets`` (the key kept
-out of what errors show). The rest of the SDK imports them from here.
+``errors`` (error replies into typed errors) and ``secrets`` (the secrets of
+a request, kept out of what errors show). The rest of the SDK imports them from here.
 
 Whatever bytes a reply holds (invalid UTF-8, JSON nested a million deep, the
 wrong shape, a body cut at the size cap), decoding ends in a typed error:
@@ -50,9 +50,12 @@ from .requests import (
 )
 from .secrets import (
     REDACTED,
+    Secrets,
     raise_unchained,
     redact,
     redact_error,
+    secret_forms,
+    secret_values,
 )
 
 __all__ = [
@@ -61,6 +64,7 @@ __all__ = [
     "PHONE_NUMBER_PAGES_PATH",
     "REDACTED",
     "REGISTER_CALL_PATH",
+    "Secrets",
     "check_header_value",
     "decode_created_phone_number",
     "decode_exotel_call",
@@ -86,6 +90,8 @@ __all__ = [
     "raise_unchained",
     "redact",
     "redact_error",
+    "secret_forms",
+    "secret_values",
     "sip_messages_path",
     "struct_decoder",
     "too_large_error",

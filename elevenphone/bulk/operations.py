@@ -23,7 +23,7 @@ from .._exceptions import (
 )
 from .._models import UpdatePhoneNumberRequest
 from .._request import APIRequest, RequestOptions
-from .._wire import encode_update_request, phone_number_decoder, phone_number_path
+from .._wire import encode_update_request, phone_number_decoder, phone_number_path, secret_values
 from .journal import Journal, JournalJob, PhoneNumberState
 from .result import BulkOutcome
 
@@ -93,6 +93,7 @@ class UpdateItem(NamedTuple):
         path: its path, when the id is valid.
         body: the encoded update, when it fits the schema.
         refusal: why it was refused locally, if it was (nothing is sent).
+        secrets: the secrets of the update, redacted from its errors.
     """
 
     phone_number_id: str
@@ -101,6 +102,7 @@ class UpdateItem(NamedTuple):
     path: str = ""
     body: bytes = b""
     refusal: InvalidRequestError | None = None
+    secrets: tuple[str, ...] = ()
 
 
 class UpdateOperation:
@@ -152,7 +154,8 @@ class UpdateOperation:
             body = encode_update_request(request)
         except InvalidRequestError as error:
             return UpdateItem(phone_number_id, request, before, refusal=error)
-        return UpdateItem(phone_number_id, request, before, path, body)
+        secrets = secret_values(request, UpdatePhoneNumberRequest)
+        return UpdateItem(phone_number_id, request, before, path, body, secrets=secrets)
 
     def key(self, item: UpdateItem) -> str:
         return item.phone_number_id
@@ -182,7 +185,14 @@ class UpdateOperation:
             # it again.
             decode = phone_number_decoder(pid, item.request, unchecked=self._unchecked)
             number = await send(
-                APIRequest("PATCH", item.path, decode, body=item.body, options=self._options)
+                APIRequest(
+                    "PATCH",
+                    item.path,
+                    decode,
+                    body=item.body,
+                    options=self._options,
+                    secrets=item.secrets,
+                )
             )
         except FATAL_ERRORS:
             raise

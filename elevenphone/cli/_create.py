@@ -13,14 +13,19 @@ import click
 from msgspec import UNSET
 
 from .._exceptions import ElevenPhoneError
-from .._models import ExotelApiSubdomain, TwilioEdgeLocation, TwilioRegionId
+from .._models import (
+    CreatePhoneNumberRequest,
+    ExotelApiSubdomain,
+    TwilioEdgeLocation,
+    TwilioRegionId,
+)
 from ._errors import EXIT_OK, EXIT_OUTCOME_UNKNOWN, CommandError, describe
 from ._output import print_json, say
 from ._params import ID, PROVIDER, choice_of, json_file_option
 from ._secrets import (
     read_secret,
     refuse_two_sources,
-    register_config_secrets,
+    register_secrets,
     secret_given,
     secret_options,
 )
@@ -136,6 +141,7 @@ def create(
         request |= _exotel(options)
     else:
         request |= _sip_trunk(options)
+    register_secrets(request, CreatePhoneNumberRequest)  # a password from --*-config too
     settings: Settings = ctx.obj
 
     async def go() -> Any:
@@ -260,6 +266,5 @@ def _credentials_needing_a_password(
                 f"--{side}-config holds a password already; give it there or by"
                 f" --{option}-env/--{option}-file, not both"
             )
-        register_config_secrets(config)
         return None
     return credentials

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import click
@@ -22,6 +21,7 @@ from .._exceptions import (
     ValidationError,
 )
 from .._wire import redact as _redact
+from .._wire import secret_forms
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -97,20 +97,20 @@ def describe(error: BaseException) -> str:
 
 
 SECRETS: list[str] = []
-"""Every secret this run knows of (the API key, a token or password read for
-``create``): no output may show one."""
+"""Every secret this run knows of besides what the SDK redacts itself (the
+key, a token or password read by :mod:`._secrets`, the secrets of a request
+built from files): no output may show one."""
 
 
 def redact(text: str) -> str:
-    """``text`` with every secret in :data:`SECRETS` replaced by ``[redacted]``.
+    """``text`` with every secret in :data:`SECRETS` replaced by ``[redacted]``,
+    in each form the SDK redacts (as JSON or Python would quote it too).
 
-    The SDK already takes the key out of its errors; this covers what the
-    command line prints of a server's data (a label, a message) and of its
-    own arguments. A secret is also found as JSON writes it (a password may
-    hold a quote or a backslash).
+    The SDK takes the secrets of a request out of its errors; this covers
+    what the command line prints of a server's data (a label, a message) and
+    of its own arguments.
     """
-    escaped = (json.dumps(secret, ensure_ascii=False)[1:-1] for secret in SECRETS)
-    return _redact(text, [*SECRETS, *escaped])
+    return _redact(text, secret_forms(*SECRETS)) if SECRETS else text
 
 
 def one_line(text: str) -> str:

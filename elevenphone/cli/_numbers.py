@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 from msgspec import UNSET
 
-from .._models import LivekitStack, PhoneNumber, PhoneNumberSortBy
+from .._models import LivekitStack, PhoneNumber, PhoneNumberSortBy, UpdatePhoneNumberRequest
 from ._errors import EXIT_OK, CommandError
 from ._output import (
     human_line,
@@ -22,7 +22,7 @@ from ._output import (
     sip_messages_rows,
 )
 from ._params import ID, PROVIDER, choice_of, json_file_option
-from ._secrets import register_config_secrets
+from ._secrets import register_secrets
 from ._settings import Settings, run_async
 from ._update_file import CSV_FIELDS
 
@@ -190,8 +190,7 @@ def update(
         for name, value in options.items()
         if value is not (None if name in CSV_FIELDS else UNSET)
     }
-    for name in fields.keys() - CSV_FIELDS:
-        register_config_secrets(fields[name])
+    register_secrets(fields, UpdatePhoneNumberRequest)
     if unassign:
         if "agent_id" in fields:
             raise click.UsageError("--agent-id and --unassign exclude each other")

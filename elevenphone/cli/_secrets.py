@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .._models._base import secret_values
 from ._errors import SECRETS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -114,9 +115,8 @@ def _read_file(name: str, path: str) -> str:
     return secret
 
 
-def register_config_secrets(config: Any) -> None:
-    """Add the password of a SIP trunk config read from a file (a JSON object
-    with ``credentials``) to the secrets no output may show."""
-    credentials = config.get("credentials") if isinstance(config, dict) else None
-    if isinstance(credentials, dict) and isinstance(credentials.get("password"), str):
-        SECRETS.append(credentials["password"])
+def register_secrets(request: Any, model: Any) -> None:
+    """Add the secrets of ``request`` (a mapping or a Struct of ``model``, as a
+    command built it from its options and files) to :data:`SECRETS`: the ones
+    ``model`` declares (:func:`~elevenphone._models._base.secret_values`)."""
+    SECRETS.extend(secret_values(request, model))

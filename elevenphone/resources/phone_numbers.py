@@ -40,6 +40,7 @@ from .._wire import (
     optional_query,
     phone_number_decoder,
     phone_number_path,
+    secret_values,
     sip_messages_path,
 )
 from ._base import Resource, raw_response
@@ -178,6 +179,7 @@ class PhoneNumbers(Resource):
                 phone_number_decoder(phone_number_id),
                 body=encode_update_request(request),
                 options=options,
+                secrets=secret_values(request, UpdatePhoneNumberRequest),
             )
         )
 
@@ -312,6 +314,7 @@ class PhoneNumbers(Resource):
                 body=body,
                 operation=_IMPORT,
                 options=RequestOptions.of(extra_headers, extra_query, extra_body, timeout),
+                secrets=secret_values(request, CreatePhoneNumberRequest),
             )
         )
 
