@@ -122,6 +122,11 @@ class ScriptedServer:
         return web.json_response(number)
 
 
+async def answer_with_number(request: web.Request) -> web.Response:
+    """What an unscripted server answers: the number of the path, the update applied."""
+    return await ScriptedServer().answer_with_number(request)
+
+
 async def start_server(
     handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
 ) -> tuple[web.AppRunner, str]:
