@@ -140,10 +140,8 @@ def _check_default_headers(headers: Mapping[str, str | None] | None) -> dict[str
     if not isinstance(headers, Mapping):
         raise TypeError(f"default_headers must be a mapping, not {type(headers).__name__}")
     for name, value in headers.items():
-        try:
-            check_header_value(str(name), value, field=f"default_headers.{name}")
-        except InvalidRequestError as error:
-            raise ValueError(error.message) from None
+        # An InvalidRequestError: a ValueError, as every refused setting here.
+        check_header_value(str(name), value, field=f"default_headers.{name}")
     return dict(headers)
 
 
@@ -234,8 +232,12 @@ class ElevenPhone:
         ValueError: an unknown region; a base URL that is not http(s), or has
             a query, a fragment or credentials; a key or default header
             holding characters an HTTP header cannot carry (control
-            characters, and non-ASCII in the key); a timeout, retry count or
-            size cap out of range.
+            characters, and non-ASCII in the key); a retry count or size cap
+            out of range. A timeout that is not a positive, finite number or
+            None, and a default header that cannot be sent (a bad value, or
+            ``Content-Length``, ``Transfer-Encoding`` or ``Host``, which the
+            transport sets) raise :class:`InvalidRequestError` naming it in
+            ``.field``, which is a ``ValueError``.
         TypeError: ``api_key``, ``base_url`` or ``default_headers`` of the
             wrong type.
     """
@@ -323,7 +325,9 @@ class ElevenPhone:
                 count is replaced by ``max_retries`` when that is given.
 
         Raises:
-            ValueError: a timeout or retry count out of range.
+            ValueError: a retry count out of range; an
+                :class:`InvalidRequestError` (a ``ValueError``) for a timeout
+                that is not a positive, finite number or None.
         """
         clone = object.__new__(ElevenPhone)
         clone.__dict__.update(self.__dict__)

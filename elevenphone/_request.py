@@ -9,6 +9,8 @@ in the send path knows which endpoint it is sending.
 
 from __future__ import annotations
 
+import contextlib
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, NamedTuple, TypeVar
@@ -16,7 +18,7 @@ from typing import Generic, NamedTuple, TypeVar
 from msgspec import UNSET, UnsetType
 
 from ._exceptions import InvalidRequestError
-from ._wire import check_header_value, merge_extra_body, query_value
+from ._wire import check_header_value, check_sendable, merge_extra_body, query_value
 
 __all__ = ["DEFAULT_OPTIONS", "APIRequest", "Operation", "RequestOptions", "check_timeout"]
 
@@ -30,13 +32,22 @@ def check_timeout(timeout: object) -> float | None:
     """A timeout in seconds (None: no limit).
 
     Raises:
-        ValueError: not a positive number or None.
+        InvalidRequestError: not a positive, finite number or None (infinity
+            and NaN included: aiohttp would fail on them only at send time);
+            ``.field`` is ``timeout``. It is a ``ValueError``.
     """
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0
-    ):
-        raise ValueError(f"timeout must be a positive number of seconds or None, not {timeout!r}")
-    return None if timeout is None else float(timeout)
+    if timeout is None:
+        return None
+    seconds = math.nan
+    if not isinstance(timeout, bool) and isinstance(timeout, int | float):
+        with contextlib.suppress(OverflowError):  # an int beyond any float
+            seconds = float(timeout)
+    if not 0 < seconds < math.inf:
+        raise InvalidRequestError(
+            f"timeout must be a positive, finite number of seconds or None, not {timeout!r}",
+            field="timeout",
+        )
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -71,8 +82,10 @@ class RequestOptions:
         """Checked options; :data:`DEFAULT_OPTIONS` when none is given.
 
         Raises:
-            InvalidRequestError: a header, query value or body key that cannot
-                be sent, or a timeout out of range.
+            InvalidRequestError: a header, query value or body value that
+                cannot be sent (see :func:`check_header_value` and
+                :func:`merge_extra_body`), or a timeout that is not a
+                positive, finite number or None.
         """
         if (
             extra_headers is None
@@ -91,11 +104,9 @@ class RequestOptions:
                 query_value(parameter, field=f"extra_query.{name}")
         if extra_body is not None:
             _check_mapping(extra_body, "extra_body")
+            check_sendable(extra_body, "extra_body")  # now, not on the first attempt
         if not isinstance(timeout, UnsetType):
-            try:
-                timeout = check_timeout(timeout)
-            except ValueError as error:
-                raise InvalidRequestError(str(error), field="timeout") from None
+            timeout = check_timeout(timeout)
         return cls(extra_headers, extra_query, extra_body, timeout)
 
 

@@ -2,10 +2,11 @@
 
 Nothing here does I/O, so every rule can be tested by feeding bytes in and
 checking what comes out. The transport (:mod:`elevenphone._transport`) moves
-the bytes; this package gives them meaning, in four parts: ``requests``
-(paths, queries, headers, bodies), ``replies`` (2xx bodies into Structs),
-``errors`` (error replies into typed errors) and ``secrets`` (the secrets of
-a request, kept out of what errors show). The rest of the SDK imports them from here.
+the bytes; this package gives them meaning, in five parts: ``requests``
+(paths, queries, headers, bodies), ``sendable`` (what JSON and HTTP can
+carry), ``replies`` (2xx bodies into Structs), ``errors`` (error replies into
+typed errors) and ``secrets`` (the secrets of a request, kept out of what
+errors show). The rest of the SDK imports them from here.
 
 Whatever bytes a reply holds (invalid UTF-8, JSON nested a million deep, the
 wrong shape, a body cut at the size cap), decoding ends in a typed error:
@@ -57,8 +58,10 @@ from .secrets import (
     secret_forms,
     secret_values,
 )
+from .sendable import MAX_DEPTH, check_sendable
 
 __all__ = [
+    "MAX_DEPTH",
     "OUTBOUND_CALL_PATHS",
     "PHONE_NUMBERS_PATH",
     "PHONE_NUMBER_PAGES_PATH",
@@ -66,6 +69,7 @@ __all__ = [
     "REGISTER_CALL_PATH",
     "Secrets",
     "check_header_value",
+    "check_sendable",
     "decode_created_phone_number",
     "decode_exotel_call",
     "decode_nothing",

@@ -1,12 +1,13 @@
 """Requests as the API takes them: paths with ids percent-encoded, checked
 query parameters and headers, and JSON bodies validated against their Struct
-(fields not given left out, ``None`` sent as ``null``, bytes refused)."""
+(fields not given left out, ``None`` sent as ``null``, and what JSON cannot
+carry refused: see :mod:`.sendable`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import msgspec
@@ -22,6 +23,15 @@ from .._models import (
     UpdatePhoneNumberRequest,
 )
 from ._shared import any_decoder, encoder
+from .sendable import (
+    BYTES_LIKE,
+    check_sendable,
+    check_text,
+    free_form_fields,
+    free_form_unsendable,
+    refusal,
+    unsendable,
+)
 
 PHONE_NUMBERS_PATH = "/v1/convai/phone-numbers"
 PHONE_NUMBER_PAGES_PATH = "/v1/convai/v2/phone-numbers"
@@ -35,10 +45,6 @@ OUTBOUND_CALL_PATHS = {
 
 _MSGSPEC_PATH = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
 
-# Bytes-like values pass through to_builtins untouched (it would otherwise turn
-# them into base64 strings), so that convert refuses them for the field they are in.
-_BYTES_LIKE = (bytes, bytearray, memoryview)
-
 
 def phone_number_path(phone_number_id: object) -> str:
     """The path of one phone number, with its id percent-encoded.
@@ -48,7 +54,7 @@ def phone_number_path(phone_number_id: object) -> str:
 
     Raises:
         InvalidRequestError: the id is not a str (also a ``TypeError``), or
-            is empty or blank (also a ``ValueError``).
+            is empty or blank, or holds a lone surrogate (also a ``ValueError``).
     """
     if not isinstance(phone_number_id, str):
         raise InvalidRequestError(
@@ -61,6 +67,7 @@ def phone_number_path(phone_number_id: object) -> str:
         raise InvalidRequestError(
             "phone_number_id must be a non-empty string", field="phone_number_id"
         )
+    check_text(phone_number_id, field="phone_number_id")
     return f"{PHONE_NUMBERS_PATH}/{quote(phone_number_id, safe='').replace('.', '%2E')}"
 
 
@@ -111,7 +118,7 @@ def optional_query(**values: object) -> dict[str, str]:
                 f"{name} must be a str, not {type(value).__name__}", field=name
             )
         else:
-            query[name] = value
+            query[name] = check_text(value, field=name)
     return query
 
 
@@ -158,14 +165,21 @@ def encode_body(request: object, model: Any, *, what: str) -> bytes:
     Raises:
         InvalidRequestError: a value does not fit the schema (wrong type, bad
             enum value, unknown key, missing required field, bytes where text
-            belongs); the message and ``.field`` name the field.
+            belongs), or cannot be sent (see :mod:`.sendable`: in a free-form
+            field, bytes, NaN, infinity, nesting too deep or circular; and
+            anywhere, a lone surrogate); the message and ``.field`` name the
+            field.
     """
     try:
-        plain = msgspec.to_builtins(request, builtin_types=_BYTES_LIKE)
+        # Bytes-like values pass through untouched (to_builtins would turn them
+        # into base64 strings), so that convert refuses them where text belongs.
+        plain = msgspec.to_builtins(request, builtin_types=BYTES_LIKE)
     except TypeError as exc:
         field = _first_unencodable_field(request)
         where = f"{field}: " if field else ""
         raise InvalidRequestError(f"invalid {what}: {where}{exc}", field=field) from None
+    except RecursionError:
+        _refuse_unsendable(request, what)
     try:
         validated = msgspec.convert(plain, model)
     except msgspec.ValidationError as exc:
@@ -174,7 +188,24 @@ def encode_body(request: object, model: Any, *, what: str) -> bytes:
         field = _field_from_msgspec_error(text, match.group("path") if match else None)
         where = f"{field}: " if field else ""
         raise InvalidRequestError(f"invalid {what}: {where}{text}", field=field) from None
-    return encoder.encode(validated)
+    except RecursionError:
+        _refuse_unsendable(plain, what)
+    if free_form_fields(model):  # the schema checked every other field
+        found = free_form_unsendable(validated)
+        if found is not None:
+            raise refusal(*found, prefix=f"invalid {what}: ")
+    try:
+        return encoder.encode(validated)
+    except UnicodeEncodeError:  # a lone surrogate, in any string: find it only now
+        _refuse_unsendable(validated, what)
+
+
+def _refuse_unsendable(body: object, what: str) -> NoReturn:
+    """Raise for what msgspec could not encode in ``body``, naming its path."""
+    found = unsendable(body)
+    if found is None:
+        raise InvalidRequestError(f"invalid {what}: it cannot be encoded as JSON") from None
+    raise refusal(*found, prefix=f"invalid {what}: ") from None
 
 
 def encode_update_request(request: UpdatePhoneNumberRequest | Mapping[str, Any]) -> bytes:
@@ -189,14 +220,22 @@ def encode_update_request(request: UpdatePhoneNumberRequest | Mapping[str, Any])
 
 def check_header_value(name: str, value: str | None, *, field: str) -> None:
     """Refuse a header an HTTP request cannot carry: a name that is not a
-    token, or a value with a control character (CR and LF would split it).
-    ``None`` (remove the header) passes.
+    token, one the transport owns (:data:`TRANSPORT_HEADERS`, whatever its
+    case), or a value with a control character (CR and LF would split it) or
+    a lone surrogate. ``None`` (remove the header) passes, but for the
+    transport's headers.
 
     Raises:
         InvalidRequestError: naming ``field``.
     """
     if not _TOKEN.fullmatch(name):
         raise InvalidRequestError(f"{field}: {name!r} is not a valid header name", field=field)
+    if name.lower() in TRANSPORT_HEADERS:
+        raise InvalidRequestError(
+            f"{field}: {name} is set by the transport from the body and the URL;"
+            " it cannot be set or removed",
+            field=field,
+        )
     if value is None:
         return
     if not isinstance(value, str):
@@ -205,7 +244,12 @@ def check_header_value(name: str, value: str | None, *, field: str) -> None:
         )
     if _CONTROL.search(value):
         raise InvalidRequestError(f"{field} holds a control character", field=field)
+    check_text(value, field=field)
 
+
+TRANSPORT_HEADERS = frozenset({"content-length", "transfer-encoding", "host"})
+"""Headers no caller may set: the framing of the body (another length would
+cut it short, or let a second request ride in it) and the server's name."""
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -215,12 +259,13 @@ def query_value(value: object, *, field: str) -> str:
     """A query parameter as the API reads it: booleans as ``true``/``false``.
 
     Raises:
-        InvalidRequestError: a value that is not a str, bool, int or float.
+        InvalidRequestError: a value that is not a str, bool, int or float,
+            or a str holding a lone surrogate (it would be dropped).
     """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return value
+        return check_text(value, field=field)
     if isinstance(value, int | float):
         return str(value)
     raise InvalidRequestError(
@@ -232,39 +277,20 @@ def merge_extra_body(body: bytes, extra: Mapping[str, object]) -> bytes:
     """``body`` (a JSON object) with the fields of ``extra`` set over its own.
 
     ``extra`` is not checked against any schema: it carries what this version
-    does not know. Only what JSON cannot carry is refused.
+    does not know. Only what cannot be sent is refused (see :mod:`.sendable`).
 
     Raises:
-        InvalidRequestError: a value JSON cannot carry (bytes included: they
-            would go out as base64).
+        InvalidRequestError: a value JSON cannot carry: bytes (they would go
+            out as base64), NaN or infinity (they would go out as null), a
+            lone surrogate, nesting too deep or circular; naming its path.
     """
+    check_sendable(extra, "extra_body")
     merged = any_decoder.decode(body)
-    for name, value in extra.items():
-        where = _bytes_inside(value, f"extra_body.{name}")
-        if where is not None:
-            raise InvalidRequestError(f"{where}: bytes cannot be sent as JSON", field=where)
-        merged[name] = value
+    merged.update(extra)
     try:
         return encoder.encode(merged)
     except TypeError as error:
         raise InvalidRequestError(f"extra_body: {error}", field="extra_body") from None
-
-
-def _bytes_inside(value: object, path: str) -> str | None:
-    """The path of the first bytes-like value inside ``value``, if any."""
-    if isinstance(value, _BYTES_LIKE):
-        return path
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            found = _bytes_inside(item, f"{path}.{key}")
-            if found is not None:
-                return found
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            found = _bytes_inside(item, f"{path}.{index}")
-            if found is not None:
-                return found
-    return None
 
 
 def _first_unencodable_field(request: object) -> str | None:
@@ -277,7 +303,7 @@ def _first_unencodable_field(request: object) -> str | None:
         return None
     for name, value in items:
         try:
-            msgspec.to_builtins(value, builtin_types=_BYTES_LIKE)
+            msgspec.to_builtins(value, builtin_types=BYTES_LIKE)
         except TypeError:
             return str(name)
     return None

@@ -1,9 +1,10 @@
 """Parameter types and callbacks the commands share: ids that may not be
-blank, and JSON read from a file."""
+blank, seconds, and JSON read from a file."""
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
@@ -41,6 +42,24 @@ def choice_of(enum: type[Enum]) -> click.Choice[str]:
 
 PROVIDER = choice_of(TelephonyProvider)
 """The type of every ``--provider``."""
+
+
+class Seconds(click.FloatRange):
+    """A positive, finite number of seconds (``inf`` and ``nan`` parse as
+    floats, but no timer can run for them)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value} is not a finite number of seconds", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
+"""The type of ``--timeout``."""
 
 
 def json_file(ctx: click.Context, param: click.Parameter, path: str | None) -> Any:

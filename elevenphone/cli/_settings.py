@@ -17,6 +17,7 @@ import click
 from .._client import REGIONS, ElevenPhone
 from ._errors import EXIT_AUTH, EXIT_USAGE, SECRETS, CommandError, Interrupted
 from ._output import LogFormatter, say
+from ._params import SECONDS
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,7 +90,7 @@ def global_options(func: F) -> F:
             ),
             click.option(
                 "--timeout",
-                type=click.FloatRange(min=0, min_open=True),
+                type=SECONDS,
                 default=60.0,
                 show_default=True,
                 help="Seconds one attempt may take.",

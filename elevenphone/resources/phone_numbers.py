@@ -40,6 +40,7 @@ from .._wire import (
     optional_query,
     phone_number_decoder,
     phone_number_path,
+    query_value,
     secret_values,
     sip_messages_path,
 )
@@ -238,7 +239,7 @@ class PhoneNumbers(Resource):
             timeout: seconds one attempt may take, for this call.
 
         Raises:
-            InvalidRequestError: a filter is not a str.
+            InvalidRequestError: a filter is not a str, or holds a lone surrogate.
             APIStatusError, APIConnectionError: as for :meth:`update`.
             APIResponseValidationError: a 2xx reply that does not decode.
             RuntimeError: the client is closed.
@@ -255,7 +256,7 @@ class PhoneNumbers(Resource):
                 raise InvalidRequestError(
                     f"{name} must be a str, not {type(value).__name__}", field=name
                 )
-            query[name] = value
+            query[name] = query_value(value, field=name)  # refuses what a URL would drop
         options = RequestOptions.of(extra_headers, extra_query, extra_body, timeout)
         return await self._execute(
             APIRequest(

@@ -46,6 +46,39 @@ async def test_an_empty_id_is_a_usage_error(fake: FakeElevenLabs, args: tuple[st
     assert fake.requests == []
 
 
+@pytest.mark.parametrize("timeout", ["inf", "-inf", "nan", "Infinity"])
+async def test_a_timeout_that_is_not_finite_is_a_usage_error(
+    fake: FakeElevenLabs, timeout: str
+) -> None:
+    result = await run_cli("--timeout", timeout, "get", _pid(fake), fake=fake)
+    assert result.returncode == EXIT_USAGE, result.stderr
+    assert "--timeout" in result.stderr
+    assert "unexpected" not in result.stderr
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        # A str argument with a lone surrogate goes out as the byte it stands for: b"\xff".
+        ("get", "\udcff"),
+        ("get", "phnum_\udcff"),
+        ("delete", "x\udcffy", "--yes"),
+        ("update", "PID", "--label", "Sales \udcff"),
+        ("list", "--agent-id", "agent_\udcff"),
+    ],
+)
+async def test_bytes_that_are_not_utf8_in_argv_are_a_usage_error(
+    fake: FakeElevenLabs, args: tuple[str, ...]
+) -> None:
+    args = tuple(_pid(fake) if arg == "PID" else arg for arg in args)
+    result = await run_cli(*args, fake=fake)
+    assert result.returncode == EXIT_USAGE, result.stderr
+    assert "lone surrogate" in result.stderr
+    assert "unexpected" not in result.stderr
+    assert fake.requests == []
+
+
 async def test_a_trunk_config_the_schema_refuses_is_a_usage_error(
     fake: FakeElevenLabs, tmp_path: Path
 ) -> None:

@@ -3,6 +3,7 @@ clear errors that name the field and never echo a secret."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -209,3 +210,199 @@ async def test_an_empty_or_blank_key_means_no_key(
             await client.phone_numbers.list()
     for _, _, kwargs in sent_requests(mocked):
         assert "xi-api-key" not in {name.lower() for name in kwargs["headers"]}
+
+
+# --- values nothing can send: refused before sending, naming the field --------------------
+
+CALL = {"agent_id": "agent_x", "agent_phone_number_id": PID, "to_number": "+14155550100"}
+BAD_TIMEOUTS = [math.inf, -math.inf, math.nan, 10**400]
+
+
+@pytest.mark.parametrize("timeout", BAD_TIMEOUTS, ids=["inf", "-inf", "nan", "huge-int"])
+async def test_a_timeout_that_is_not_finite_is_refused_everywhere(
+    client: ElevenPhone, mocked: aioresponses, timeout: float
+) -> None:
+    for build in (
+        lambda: ElevenPhone(API_KEY, base_url=BASE_URL, timeout=timeout),
+        lambda: client.with_options(timeout=timeout),
+    ):
+        with pytest.raises(InvalidRequestError) as caught:
+            build()
+        assert isinstance(caught.value, ValueError)  # the constructor's contract
+        assert caught.value.field == "timeout"
+    for call in (
+        lambda: client.phone_numbers.get(PID, timeout=timeout),
+        lambda: client.phone_numbers.update(PID, label="x", timeout=timeout),
+        lambda: client.calls.outbound(**CALL, provider="twilio", timeout=timeout),
+        lambda: client.phone_numbers.bulk_update({PID: {"label": "x"}}, timeout=timeout),
+    ):
+        with pytest.raises(InvalidRequestError) as caught:
+            await call()
+        assert caught.value.field == "timeout"
+    assert sent_requests(mocked) == []
+
+
+def deep(depth: int) -> list[Any]:
+    top: list[Any] = []
+    inner = top
+    for _ in range(depth - 1):
+        inner.append([])
+        inner = inner[0]
+    return top
+
+
+def circular() -> dict[str, Any]:
+    loop: dict[str, Any] = {}
+    loop["again"] = loop
+    return loop
+
+
+@pytest.mark.parametrize(
+    ("value", "inside"),
+    [(deep(100_000), ".0.0.0"), (circular(), ".again")],
+    ids=["100k-deep", "circular"],
+)
+async def test_a_deep_or_circular_value_is_refused_naming_its_path(
+    client: ElevenPhone, mocked: aioresponses, value: Any, inside: str
+) -> None:
+    variables = "conversation_initiation_client_data.dynamic_variables"
+    for call, field in [
+        (
+            lambda: client.phone_numbers.update(PID, label="x", extra_body={"v": value}),
+            "extra_body.v",
+        ),
+        (
+            lambda: client.calls.outbound(**CALL, provider="twilio", extra_body={"v": value}),
+            "extra_body.v",
+        ),
+        (
+            lambda: client.calls.twilio_outbound(
+                **CALL, conversation_initiation_client_data={"dynamic_variables": {"v": value}}
+            ),
+            f"{variables}.v",
+        ),
+        (
+            lambda: client.calls.outbound(
+                **CALL,
+                provider="sip_trunk",
+                conversation_initiation_client_data={"dynamic_variables": {"v": value}},
+            ),
+            f"{variables}.v",
+        ),
+    ]:
+        with pytest.raises(InvalidRequestError) as caught:
+            await call()
+        assert caught.value.field is not None
+        assert caught.value.field.startswith(field + inside), caught.value.field
+    assert sent_requests(mocked) == []
+
+
+SURROGATE = "x\udcffy"  # what the bytes b"x\xffy" of argv or a file name become
+
+
+async def test_a_lone_surrogate_is_refused_wherever_it_would_go(
+    client: ElevenPhone, mocked: aioresponses
+) -> None:
+    for call, field in [
+        (lambda: client.phone_numbers.get(SURROGATE), "phone_number_id"),
+        (lambda: client.phone_numbers.delete(SURROGATE), "phone_number_id"),
+        (lambda: client.phone_numbers.update(PID, label=SURROGATE), "label"),
+        (
+            lambda: client.phone_numbers.update(
+                PID, outbound_trunk_config={"address": "a", "headers": {"X-Team": SURROGATE}}
+            ),
+            "outbound_trunk_config.headers.X-Team",
+        ),
+        (lambda: client.calls.twilio_outbound(**{**CALL, "to_number": SURROGATE}), "to_number"),
+        (
+            lambda: client.calls.outbound(
+                **CALL, provider="exotel", extra_body={"n": {"k": SURROGATE}}
+            ),
+            "extra_body.n.k",
+        ),
+        (lambda: client.phone_numbers.list(agent_id=SURROGATE), "agent_id"),
+        (lambda: client.phone_numbers.list_page(search=SURROGATE), "search"),
+        (lambda: client.phone_numbers.get(PID, extra_query={"q": SURROGATE}), "extra_query.q"),
+        (
+            lambda: client.phone_numbers.get(PID, extra_headers={"X-A": SURROGATE}),
+            "extra_headers.X-A",
+        ),
+        (
+            lambda: client.phone_numbers.bulk_update(
+                {PID: {"label": "x"}}, extra_query={"q": SURROGATE}
+            ),
+            "extra_query.q",
+        ),
+    ]:
+        with pytest.raises(InvalidRequestError) as caught:
+            await call()
+        assert caught.value.field == field
+        assert isinstance(caught.value, ValueError)
+        str(caught.value).encode()  # the error itself prints
+    assert sent_requests(mocked) == []
+
+
+async def test_a_lone_surrogate_in_an_iterated_filter_is_refused_at_once(
+    client: ElevenPhone, mocked: aioresponses
+) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        client.phone_numbers.iter(label=SURROGATE)
+    assert caught.value.field == "label"
+    assert sent_requests(mocked) == []
+
+
+@pytest.mark.parametrize(
+    "free_form", ["dynamic_variables", "conversation_config_override", "custom_llm_extra_body"]
+)
+@pytest.mark.parametrize("value", [*BYTES_LIKE, math.nan, math.inf, -math.inf])
+async def test_bytes_and_non_finite_numbers_are_refused_in_free_form_fields(
+    client: ElevenPhone, mocked: aioresponses, free_form: str, value: Any
+) -> None:
+    data = {free_form: {"x": [value]}}
+    with pytest.raises(InvalidRequestError) as caught:
+        await client.calls.outbound(
+            **CALL, provider="twilio", conversation_initiation_client_data=data
+        )
+    assert caught.value.field == f"conversation_initiation_client_data.{free_form}.x.0"
+    with pytest.raises(InvalidRequestError) as caught:
+        await client.calls.twilio_register(
+            agent_id="agent_x",
+            from_number="+1",
+            to_number="+2",
+            conversation_initiation_client_data=data,
+        )
+    assert caught.value.field == f"conversation_initiation_client_data.{free_form}.x.0"
+    assert sent_requests(mocked) == []
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+async def test_nan_and_infinity_in_extra_body_are_refused_not_sent_as_null(
+    client: ElevenPhone, mocked: aioresponses, value: float
+) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        await client.phone_numbers.update(PID, label="x", extra_body={"limits": {"max": value}})
+    assert caught.value.field == "extra_body.limits.max"
+    with pytest.raises(InvalidRequestError) as caught:  # once, before any item is sent
+        await client.phone_numbers.bulk_update(
+            {PID: {"label": "x"}}, extra_body={"limits": {"max": value}}
+        )
+    assert caught.value.field == "extra_body.limits.max"
+    assert sent_requests(mocked) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Content-Length", "content-length", "Transfer-Encoding", "transfer-encoding", "Host", "HOST"],
+)
+async def test_framing_headers_and_host_cannot_be_set(
+    client: ElevenPhone, mocked: aioresponses, name: str
+) -> None:
+    for value in ("0", "chunked", None):
+        with pytest.raises(InvalidRequestError) as caught:
+            await client.phone_numbers.update(PID, label="x", extra_headers={name: value})
+        assert caught.value.field == f"extra_headers.{name}"
+    with pytest.raises(InvalidRequestError) as caught_at_build:
+        ElevenPhone(API_KEY, base_url=BASE_URL, default_headers={name: "1"})
+    assert isinstance(caught_at_build.value, ValueError)  # the constructor's contract
+    assert caught_at_build.value.field == f"default_headers.{name}"
+    assert sent_requests(mocked) == []
