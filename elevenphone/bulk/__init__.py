@@ -8,7 +8,8 @@
 - :mod:`.adaptive`: the adaptive in-flight limit;
 - :mod:`.source`: items pulled lazily, each number once;
 - :mod:`.operations`: what applying an item means (the update operation);
-- :mod:`.journal`: the durable, locked record of a run;
+- :mod:`.journal`: the durable, locked record of a run (the file), with
+  :mod:`.journal_format` (its records) and :mod:`.journal_replay` (what they say);
 - :mod:`.result`: outcomes, progress and results;
 - :mod:`.recipes`: the jobs users ask for.
 """
@@ -16,7 +17,8 @@
 from .._public import present_as as _present_as
 from .adaptive import AdaptiveConcurrencyLimit
 from .engine import BulkRun, JournalArg, ProgressCallback
-from .journal import Journal, PhoneNumberState
+from .journal import Journal
+from .journal_format import PhoneNumberState
 from .result import BulkOutcome, BulkProgress, BulkResult
 
 __all__ = [

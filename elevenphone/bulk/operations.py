@@ -14,6 +14,8 @@ import dataclasses
 from collections.abc import AsyncIterable, Awaitable, Iterable, Mapping
 from typing import NamedTuple, Protocol, TypeVar
 
+from msgspec import UNSET
+
 from .._exceptions import (
     AuthenticationError,
     ElevenPhoneError,
@@ -24,10 +26,17 @@ from .._exceptions import (
 from .._models import UpdatePhoneNumberRequest
 from .._request import APIRequest, RequestOptions
 from .._wire import encode_update_request, phone_number_decoder, phone_number_path, secret_values
-from .journal import Journal, JournalJob, PhoneNumberState
+from .journal import Journal, JournalJob, PhoneNumberState, RecordedRequest
 from .result import BulkOutcome
 
-__all__ = ["BulkOperation", "Sender", "UpdateItem", "UpdateOperation", "Updates"]
+__all__ = [
+    "BulkOperation",
+    "Sender",
+    "UpdateItem",
+    "UpdateOperation",
+    "Updates",
+    "recorded_update",
+]
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
@@ -179,7 +188,7 @@ class UpdateOperation:
                     )
                     before = PhoneNumberState.of(current)
                 # Durable before the update is sent: undo can always put it back.
-                await journal.record_before(pid, before, item.request, body=item.body)
+                await journal.record_before(pid, before, recorded_update(item.request, item.body))
             # A reply that does not show the change fails the item: journaled
             # as failed, not done, so that a run resumed with the journal sends
             # it again.
@@ -204,8 +213,28 @@ class UpdateOperation:
             if self._undoing:
                 await journal.record_undone(pid)
             else:
-                await journal.record_after(pid, number)
+                await journal.record_after(pid, PhoneNumberState.of(number))
         return BulkOutcome(pid, "succeeded", phone_number=number, requests=send.requests)
+
+
+def recorded_update(
+    request: UpdatePhoneNumberRequest, body: bytes | None = None
+) -> RecordedRequest:
+    """What a journal's ``before`` record keeps of an update: the fields it sets
+    that undo restores, the name of every field it sets, and its body, of
+    which only a digest is written. Trunk settings, and so SIP passwords, are
+    named, never written.
+
+    Args:
+        request: the update.
+        body: ``request`` encoded, if it is already (else it is encoded here).
+    """
+    given = [name for name in request.__struct_fields__ if getattr(request, name) is not UNSET]
+    assignment = {
+        name: getattr(request, name) for name in PhoneNumberState.__struct_fields__ if name in given
+    }
+    encoded = encode_update_request(request) if body is None else body
+    return RecordedRequest(assignment, sorted(given), encoded)
 
 
 def _pair(pair: object) -> tuple[str, UpdatePhoneNumberRequest]:

@@ -20,8 +20,9 @@ from elevenphone import (
     UpdatePhoneNumberRequest,
 )
 from elevenphone.bulk.journal import read_journal
+from elevenphone.bulk.operations import recorded_update
 
-MOVE = UpdatePhoneNumberRequest(agent_id="agent_new")
+MOVE = recorded_update(UpdatePhoneNumberRequest(agent_id="agent_new"))
 ON_OLD = PhoneNumberState(
     agent_id="agent_old", branch_id="agtbrch_1", environment="staging", label="Sales"
 )
@@ -39,7 +40,7 @@ async def _write(path: Path, done: list[str], pending: list[str]) -> None:
         for pid in done + pending:
             await journal.record_before(pid, ON_OLD, MOVE)
         for pid in done:
-            await journal.record_after(pid, _number(pid, "agent_new"))
+            await journal.record_after(pid, PhoneNumberState.of(_number(pid, "agent_new")))
 
 
 async def test_replay_tells_done_from_pending(tmp_path: Path) -> None:
@@ -84,7 +85,7 @@ async def test_a_torn_last_line_is_reported_and_replaced_on_reopen(tmp_path: Pat
     assert [(d.op, d.phone_number_id) for d in state.damaged] == [("after", "b")]
     assert state.done == {"a"}
     with Journal(path) as journal:
-        await journal.record_after("b", _number("b", "agent_new"))
+        await journal.record_after("b", PhoneNumberState.of(_number("b", "agent_new")))
     lines = path.read_text().splitlines()
     assert all(json.loads(line) for line in lines)  # no torn fragment left in the middle
     assert read_journal(path).done == {"a", "b"}
@@ -116,7 +117,7 @@ async def test_the_first_before_is_kept_and_undone_closes_the_change(tmp_path: P
         # A resumed run must not replace the state kept for undo:
         later = PhoneNumberState(agent_id="agent_new", label="Sales")
         await journal.record_before("a", later, MOVE)
-        await journal.record_after("a", _number("a", "agent_new"))
+        await journal.record_after("a", PhoneNumberState.of(_number("a", "agent_new")))
     assert read_journal(path).open_changes == {"a": ON_OLD}
     with Journal(path) as journal:
         await journal.record_undone("a")
@@ -157,7 +158,7 @@ async def test_no_secret_of_the_request_reaches_the_journal(tmp_path: Path) -> N
         ),
     )
     with Journal(path) as journal:
-        await journal.record_before("a", ON_OLD, request)
+        await journal.record_before("a", ON_OLD, recorded_update(request))
     text = path.read_text()
     assert "hunter2" not in text
     assert json.loads(text)["fields"] == ["agent_id", "outbound_trunk_config"]

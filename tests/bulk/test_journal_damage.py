@@ -14,10 +14,11 @@ from bulk_helpers import agent_of, client_for
 
 from elevenphone import Journal, PhoneNumberState, TwilioPhoneNumber, UpdatePhoneNumberRequest
 from elevenphone.bulk.journal import read_journal
+from elevenphone.bulk.operations import recorded_update
 from elevenphone.testing import FakeElevenLabs
 
 OLD, NEW = "agent_old", "agent_new"
-MOVE = UpdatePhoneNumberRequest(agent_id=NEW)
+MOVE = recorded_update(UpdatePhoneNumberRequest(agent_id=NEW))
 ON_OLD = PhoneNumberState(agent_id=OLD, branch_id="agtbrch_1", environment="qa", label="Sales")
 
 
@@ -36,8 +37,10 @@ def _tear_last_line(path: Path, keep: str) -> str:
     return torn
 
 
-def _moved(pid: str) -> TwilioPhoneNumber:
-    return TwilioPhoneNumber(phone_number="+1", label="Sales", phone_number_id=pid)
+def _moved(pid: str) -> PhoneNumberState:
+    return PhoneNumberState.of(
+        TwilioPhoneNumber(phone_number="+1", label="Sales", phone_number_id=pid)
+    )
 
 
 async def test_a_damaged_last_before_is_reported_and_undo_restores_its_number(

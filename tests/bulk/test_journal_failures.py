@@ -19,6 +19,7 @@ from elevenphone import (
     PhoneNumberState,
     UpdatePhoneNumberRequest,
 )
+from elevenphone.bulk.operations import recorded_update
 from elevenphone.testing import FakeElevenLabs
 from tests.refusals import assert_caused_by_os_error
 
@@ -137,7 +138,7 @@ async def test_a_failed_fsync_is_a_journal_error_and_refuses_later_records(
     journal = Journal(path)
     journal.open()
     state = PhoneNumberState(agent_id=OLD)
-    move = UpdatePhoneNumberRequest(agent_id=NEW)
+    move = recorded_update(UpdatePhoneNumberRequest(agent_id=NEW))
     monkeypatch.setattr("elevenphone.bulk.journal.os.fsync", failing_fsync)
     with pytest.raises(JournalError) as caught:
         await journal.record_before("a", state, move)
