@@ -1,66 +1,30 @@
-"""The client: configuration, the session's lifetime, and the one send path.
+"""The client: its settings, the session's lifetime, and its resources.
 
-Every call of every resource reaches the server through :meth:`ElevenPhone._execute`
-(or ``_execute_raw``): an :class:`~elevenphone._request.APIRequest` in, the
-decoded reply (or a typed, redacted, unchained error) out, with one retry loop.
+:class:`ElevenPhone` is the front object: it checks the settings, builds the
+send path (:class:`~elevenphone._base_client.BaseClient`) and gives it to each
+resource. It sends nothing itself.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import platform
-import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
 
 import aiohttp
 from msgspec import UNSET, UnsetType
-from multidict import CIMultiDict
 from yarl import URL
 
-from ._exceptions import (
-    APIResponseValidationError,
-    APIStatusError,
-    ElevenPhoneError,
-    InvalidRequestError,
-)
-from ._logs import logger
-from ._request import DEFAULT_OPTIONS, APIRequest, Operation, check_timeout
-from ._response import APIResponse
-from ._retry import BulkRunState, RetryPolicy
-from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPReply, HTTPTransport
+from ._base_client import BaseClient, merged_headers
+from ._exceptions import InvalidRequestError
+from ._options import check_timeout
+from ._retry import RetryPolicy
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPTransport
 from ._version import __version__
-from ._wire import (
-    Secrets,
-    check_header_value,
-    error_from_response,
-    raise_unchained,
-    redact_error,
-    secret_forms,
-    too_large_error,
-)
+from ._wire import check_header_value, secret_forms
 from .resources.calls import Calls
 from .resources.phone_numbers import PhoneNumbers
-
-T = TypeVar("T")
-
-
-class Gate(BulkRunState, Protocol):
-    """What a bulk run puts around every attempt of its requests (permit, rate,
-    adaptive limit): hooks in the one send path, so no layer wraps it, and
-    what it tells their retries."""
-
-    def enter(self) -> object | None:
-        """A permit if one is free now, else None (then :meth:`wait`)."""
-
-    async def wait(self) -> object:
-        """Wait for a permit."""
-
-    def leave(self, permit: object, error: BaseException | None) -> None:
-        """Give the permit back: the attempt succeeded (None) or failed with ``error``."""
-
 
 __all__ = ["REGIONS", "ElevenPhone"]
 
@@ -145,43 +109,6 @@ def _check_default_headers(headers: Mapping[str, str | None] | None) -> dict[str
     return dict(headers)
 
 
-def _merged_headers(base: Mapping[str, str], extra: Mapping[str, str | None]) -> CIMultiDict[str]:
-    """``base`` with ``extra`` over it, by name whatever its case; ``None`` removes."""
-    merged = CIMultiDict(base)
-    for name, value in extra.items():
-        merged.popall(name, None)
-        if value is not None:
-            merged[name] = value
-    return merged
-
-
-def _outcome_unknown(error: ElevenPhoneError, operation: Operation | None) -> ElevenPhoneError:
-    """``error`` of a request that is not idempotent and that the server may
-    have acted on, marked ``outcome_unknown`` and worded for ``operation``: a
-    2xx that cannot be read says the server accepted it; any other, that it
-    may have acted. Neither invites sending it again."""
-    name, if_acted = operation or ("request", "it may have taken effect")
-    error.outcome_unknown = True
-    if isinstance(error, APIResponseValidationError):
-        error.message = (
-            f"the server accepted the {name} ({error.status_code}) but its reply cannot be"
-            f" read: {error.message}; do not send it again: {if_acted}"
-        )
-    else:
-        error.message += f"; not retried, as the server may have acted on the {name}: {if_acted}"
-    error.args = (str(error) if isinstance(error, APIStatusError) else error.message,)
-    return error
-
-
-def _unreadable(
-    error: ElevenPhoneError, request: APIRequest[Any], secrets: tuple[str, ...]
-) -> ElevenPhoneError:
-    """``error`` raised reading the 2xx reply to ``request``, redacted; for a
-    request that is not idempotent, worded as one the server accepted."""
-    error = redact_error(error, secrets)
-    return error if request.idempotent else _outcome_unknown(error, request.operation)
-
-
 def _api_key_in(headers: Mapping[str, str | None]) -> str | None:
     for name, value in headers.items():
         if name.lower() == "xi-api-key":
@@ -249,15 +176,6 @@ class ElevenPhone:
     calls: Calls
     """Outbound calls from an imported number, through its provider."""
 
-    base_url: str
-    """The server every call goes to, without a trailing slash."""
-
-    timeout: float | None
-    """Seconds one attempt may take, reply included (None: no limit)."""
-
-    retry_policy: RetryPolicy
-    """How failed calls are retried."""
-
     def __init__(
         self,
         api_key: str | None = None,
@@ -275,21 +193,45 @@ class ElevenPhone:
         policy = (retry_policy or RetryPolicy()).with_max_retries(max_retries)
         extra = _check_default_headers(default_headers)
         self._api_key = api_key
-        self._secrets = secret_forms(api_key, _api_key_in(extra))
         self._region = region
-        self.base_url = _resolve_base_url(region, base_url)
-        self.timeout = check_timeout(timeout)
-        self.retry_policy = policy
         self._transport = HTTPTransport(
             session, max_response_bytes=_check_max_response_bytes(max_response_bytes)
         )
         own = {"Accept": "application/json", "User-Agent": _USER_AGENT}
         if api_key:
             own["xi-api-key"] = api_key
-        self._headers = _merged_headers(own, extra)
-        self._json_headers = _merged_headers(self._headers, {"Content-Type": "application/json"})
-        self.phone_numbers = PhoneNumbers(self)
-        self.calls = Calls(self)
+        self._is_derived = False
+        self._use(
+            BaseClient(
+                self._transport,
+                base_url=_resolve_base_url(region, base_url),
+                headers=merged_headers(own, extra),
+                secrets=secret_forms(api_key, _api_key_in(extra)),
+                timeout=check_timeout(timeout),
+                retry_policy=policy,
+            )
+        )
+
+    def _use(self, sender: BaseClient) -> None:
+        """Send through ``sender``: the resources are built on it."""
+        self._sender = sender
+        self.phone_numbers = PhoneNumbers(sender)
+        self.calls = Calls(sender)
+
+    @property
+    def base_url(self) -> str:
+        """The server every call goes to, without a trailing slash."""
+        return self._sender.base_url
+
+    @property
+    def timeout(self) -> float | None:
+        """Seconds one attempt may take, reply included (None: no limit)."""
+        return self._sender.timeout
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """How failed calls are retried."""
+        return self._sender.retry_policy
 
     @property
     def max_retries(self) -> int:
@@ -329,153 +271,17 @@ class ElevenPhone:
                 :class:`InvalidRequestError` (a ``ValueError``) for a timeout
                 that is not a positive, finite number or None.
         """
-        clone = object.__new__(ElevenPhone)
-        clone.__dict__.update(self.__dict__)
-        if not isinstance(timeout, UnsetType):
-            clone.timeout = check_timeout(timeout)
         policy = self.retry_policy if isinstance(retry_policy, UnsetType) else retry_policy
         if not isinstance(max_retries, UnsetType):
             policy = policy.with_max_retries(max_retries)
-        clone.retry_policy = policy
+        seconds = self.timeout if isinstance(timeout, UnsetType) else check_timeout(timeout)
+        clone = object.__new__(ElevenPhone)
+        clone._api_key = self._api_key
+        clone._region = self._region
+        clone._transport = self._transport
         clone._is_derived = True
-        clone.phone_numbers = PhoneNumbers(clone)
-        clone.calls = Calls(clone)
+        clone._use(self._sender.with_settings(timeout=seconds, retry_policy=policy))
         return clone
-
-    _is_derived: bool = False
-
-    # --- the one send path ---------------------------------------------------------
-
-    def _execute(self, request: APIRequest[T], *, gate: Gate | None = None) -> Awaitable[T]:
-        """Send ``request`` with retries and return its decoded 2xx reply.
-
-        ``gate``, from a bulk run, wraps every attempt. Every error raised
-        here, whatever the server sent, is typed, holds no secret and is
-        chained to nothing. (A plain function returning the coroutine: one
-        frame fewer for every suspension of every request.)
-        """
-        return self._send(request, gate, raw=False)
-
-    def _execute_raw(self, request: APIRequest[T]) -> Awaitable[APIResponse[T]]:
-        """Send ``request`` with retries; return the raw 2xx reply, not yet decoded."""
-        return self._send(request, None, raw=True)
-
-    def _secrets_of(self, request: APIRequest[Any]) -> Secrets:
-        """What no error of ``request`` may show: the client's key, a key in
-        its ``extra_headers``, and the secrets of its body."""
-        extra = request.options.extra_headers
-        key = None if extra is None else _api_key_in(extra)
-        return Secrets(self._secrets + secret_forms(key, *request.secrets))
-
-    async def _send(self, request: APIRequest[Any], gate: Gate | None, *, raw: bool) -> Any:
-        """Send ``request`` with retries; return its decoded 2xx reply, or with
-        ``raw`` an :class:`APIResponse` of it."""
-        method, path, options = request.method, request.path, request.options
-        # The path is already percent-encoded: keep yarl from decoding "%2E".
-        url = URL(self.base_url + path, encoded=True)
-        timeout, secrets = self.timeout, self._secrets
-        if options is DEFAULT_OPTIONS:  # the common case, without per-call options
-            query, body = request.query, request.body
-            headers: Mapping[str, str] = self._headers if body is None else self._json_headers
-            if request.secrets:  # a body with a password or a token
-                secrets = self._secrets_of(request)
-        else:
-            query, body = request.final_query(), request.final_body()
-            headers = self._headers if body is None else self._json_headers
-            if options.extra_headers:
-                headers = _merged_headers(headers, options.extra_headers)
-            if not isinstance(options.timeout, UnsetType):
-                timeout = options.timeout
-            secrets = self._secrets_of(request)
-        if query:
-            url = url.with_query(query)
-        transport = self._transport
-        debug = logger.isEnabledFor(logging.DEBUG)
-        attempts = 0
-
-        async def attempt() -> HTTPReply:
-            nonlocal attempts
-            attempts += 1
-            permit = None
-            if gate is not None:
-                permit = gate.enter()
-                if permit is None:
-                    permit = await gate.wait()
-            started = time.perf_counter() if debug else 0.0
-            failure: ElevenPhoneError
-            try:
-                reply = await transport.send(
-                    method, url, headers=headers, body=body, timeout=timeout
-                )
-            except ElevenPhoneError as exc:
-                failure = redact_error(exc, secrets)
-                if debug:
-                    elapsed_ms = (time.perf_counter() - started) * 1000
-                    logger.debug("%s %s failed in %.1f ms: %s", method, path, elapsed_ms, failure)
-                if gate is not None:
-                    gate.leave(permit, failure)
-                raise failure from None
-            except BaseException as exc:  # cancelled: the permit goes back all the same
-                if gate is not None:
-                    gate.leave(permit, exc)
-                raise
-            if debug:
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                logger.debug("%s %s -> %d in %.1f ms", method, path, reply.status, elapsed_ms)
-            if 200 <= reply.status < 300 and not reply.truncated:
-                if gate is not None:
-                    gate.leave(permit, None)
-                return reply
-            if reply.truncated and 200 <= reply.status < 300:
-                limit = transport.max_response_bytes
-                failure = too_large_error(reply.status, reply.body, limit)
-            else:
-                failure = error_from_response(
-                    reply.status, reply.headers, reply.body, truncated=reply.truncated
-                )
-            failure = redact_error(failure, secrets)
-            if gate is not None:
-                gate.leave(permit, failure)
-            raise failure
-
-        # The first attempt runs here rather than in retry_policy.call: a call
-        # that succeeds then resumes through two coroutine frames fewer at each
-        # of aiohttp's suspensions.
-        first_failure: ElevenPhoneError | None = None
-        try:
-            reply = await attempt()
-        except ElevenPhoneError as error:
-            first_failure = error
-        # Retried outside the except block: no error raised is chained to another.
-        if first_failure is not None:
-            idempotent = bool(request.idempotent)  # a bool once built
-            final: ElevenPhoneError | None = None
-            try:
-                reply = await self.retry_policy.retry(
-                    first_failure,
-                    attempt,
-                    description=request.description,
-                    idempotent=idempotent,
-                    run=gate,
-                )
-            except ElevenPhoneError as error:
-                final = error
-                if not idempotent and self.retry_policy.may_have_acted(error):
-                    final = _outcome_unknown(error, request.operation)
-            if final is not None:
-                raise_unchained(final)
-        if raw:
-            return APIResponse(
-                request,
-                reply,
-                retries_taken=attempts - 1,
-                redact=lambda error: _unreadable(error, request, secrets),
-            )
-        try:
-            return request.decode(reply.body, reply.status)
-        except ElevenPhoneError as exc:
-            undecodable = exc
-        raise_unchained(_unreadable(undecodable, request, secrets))
 
     async def close(self) -> None:
         """Close the session if the client created it. Idempotent.

@@ -1,129 +1,42 @@
 """A request is one value: what to send, how to read the reply, and how it may
 be retried.
 
-Resource methods build an :class:`APIRequest` from the pure wire functions and
-hand it to the client's one send path (:meth:`ElevenPhone._execute`), which
-sends it with retries and decodes the reply with ``request.decode``. Nothing
-in the send path knows which endpoint it is sending.
+A resource method names its endpoint (a method, a path, the decoder of its
+reply and, for a body, the model it is checked against) and
+:func:`build_request` makes the request: the body validated and encoded once,
+``extra_body`` merged before that one encode, ``extra_query`` merged into the
+query, the secrets of the body read. The send path
+(:class:`~elevenphone._base_client.BaseClient`) only moves it; nothing there
+knows which endpoint it is sending.
 """
 
 from __future__ import annotations
 
-import contextlib
-import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Generic, NamedTuple, TypeVar
-
-from msgspec import UNSET, UnsetType
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from ._exceptions import InvalidRequestError
-from ._wire import check_header_value, check_sendable, merge_extra_body, query_value
+from ._options import DEFAULT_OPTIONS, CallOptions
+from ._wire import NO_SECRETS, Secrets, encode_body, secret_values
 
-__all__ = ["DEFAULT_OPTIONS", "APIRequest", "Operation", "RequestOptions", "check_timeout"]
+__all__ = [
+    "NOT_IDEMPOTENT_METHODS",
+    "APIRequest",
+    "Decoder",
+    "Operation",
+    "Query",
+    "build_request",
+]
 
 T = TypeVar("T")
 
-Headers = Mapping[str, str | None]
-"""Headers to send; ``None`` as a value removes a header the client would send."""
+Decoder = Callable[[bytes, int], T]
+"""Reads a 2xx reply: ``decode(body, status_code)``; raises
+:class:`APIResponseValidationError` when the body does not fit."""
 
-
-def check_timeout(timeout: object) -> float | None:
-    """A timeout in seconds (None: no limit).
-
-    Raises:
-        InvalidRequestError: not a positive, finite number or None (infinity
-            and NaN included: aiohttp would fail on them only at send time);
-            ``.field`` is ``timeout``. It is a ``ValueError``.
-    """
-    if timeout is None:
-        return None
-    seconds = math.nan
-    if not isinstance(timeout, bool) and isinstance(timeout, int | float):
-        with contextlib.suppress(OverflowError):  # an int beyond any float
-            seconds = float(timeout)
-    if not 0 < seconds < math.inf:
-        raise InvalidRequestError(
-            f"timeout must be a positive, finite number of seconds or None, not {timeout!r}",
-            field="timeout",
-        )
-    return seconds
-
-
-@dataclass(frozen=True)
-class RequestOptions:
-    """Per-call options, the same on every method (the Stainless names).
-
-    Attributes:
-        extra_headers: headers sent with this call, over the client's; a value
-            of ``None`` removes that header.
-        extra_query: query parameters added to this call's URL.
-        extra_body: fields merged into this call's JSON body, over the ones
-            the method sets. Sent as given, without the SDK's schema checks:
-            the way to send a field the API takes and this version does not
-            know yet.
-        timeout: seconds one attempt of this call may take (None: no limit),
-            instead of the client's.
-    """
-
-    extra_headers: Headers | None = None
-    extra_query: Mapping[str, object] | None = None
-    extra_body: Mapping[str, object] | None = None
-    timeout: float | None | UnsetType = UNSET
-
-    @classmethod
-    def of(
-        cls,
-        extra_headers: Headers | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        extra_body: Mapping[str, object] | None = None,
-        timeout: float | None | UnsetType = UNSET,
-    ) -> RequestOptions:
-        """Checked options; :data:`DEFAULT_OPTIONS` when none is given.
-
-        Raises:
-            InvalidRequestError: a header, query value or body value that
-                cannot be sent (see :func:`check_header_value` and
-                :func:`merge_extra_body`), or a timeout that is not a
-                positive, finite number or None.
-        """
-        if (
-            extra_headers is None
-            and extra_query is None
-            and extra_body is None
-            and timeout is UNSET
-        ):
-            return DEFAULT_OPTIONS
-        if extra_headers is not None:
-            _check_mapping(extra_headers, "extra_headers")
-            for name, header in extra_headers.items():
-                check_header_value(name, header, field=f"extra_headers.{name}")
-        if extra_query is not None:
-            _check_mapping(extra_query, "extra_query")
-            for name, parameter in extra_query.items():
-                query_value(parameter, field=f"extra_query.{name}")
-        if extra_body is not None:
-            _check_mapping(extra_body, "extra_body")
-            check_sendable(extra_body, "extra_body")  # now, not on the first attempt
-        if not isinstance(timeout, UnsetType):
-            timeout = check_timeout(timeout)
-        return cls(extra_headers, extra_query, extra_body, timeout)
-
-
-def _check_mapping(value: object, name: str) -> None:
-    if not isinstance(value, Mapping):
-        raise InvalidRequestError(
-            f"{name} must be a mapping, not {type(value).__name__}", field=name
-        )
-    for key in value:
-        if not isinstance(key, str):
-            raise InvalidRequestError(
-                f"{name} keys must be str, not {type(key).__name__}", field=name
-            )
-
-
-DEFAULT_OPTIONS = RequestOptions()
-"""No per-call options: the client's settings apply."""
+Query = Mapping[str, str | Sequence[str]]
+"""Query parameters as a URL carries them: a value, or values (repeated)."""
 
 NOT_IDEMPOTENT_METHODS = frozenset({"POST"})
 """The methods whose requests are not idempotent unless a request says so:
@@ -152,10 +65,9 @@ class APIRequest(Generic[T]):
     Attributes:
         method: the HTTP method.
         path: the path, percent-encoded, from the base URL.
-        decode: reads a 2xx reply: ``decode(body, status_code)``; raises
-            :class:`APIResponseValidationError` when the body does not fit.
-        query: query parameters, already as strings.
-        body: the encoded JSON body, or None.
+        decode: reads a 2xx reply; see :data:`Decoder`.
+        query: the query parameters as strings, ``extra_query`` merged in.
+        body: the encoded JSON body, ``extra_body`` merged in, or None.
         idempotent: whether sending it twice does no harm. Not given, the
             method decides: a POST is not idempotent, a GET, PATCH or DELETE
             is; always a bool once built. A request that is not (an outbound
@@ -163,21 +75,21 @@ class APIRequest(Generic[T]):
             not act on it.
         operation: what a request that is not idempotent does, for its
             errors; None: they speak of "the request" in general words.
-        options: the per-call options.
-        secrets: the secrets the body holds (:func:`~elevenphone._wire.secret_values`,
-            where the body is encoded): every error of this call is redacted
-            of them.
+        options: the per-call options (the send path reads the headers,
+            timeout and retries of them).
+        secrets: the secrets the body holds: every error of this call is
+            redacted of them.
     """
 
     method: str
     path: str
-    decode: Callable[[bytes, int], T]
-    query: Mapping[str, str] | None = None
+    decode: Decoder[T]
+    query: Query | None = None
     body: bytes | None = None
     idempotent: bool | None = None
     operation: Operation | None = None
-    options: RequestOptions = field(default=DEFAULT_OPTIONS)
-    secrets: tuple[str, ...] = ()
+    options: CallOptions = DEFAULT_OPTIONS
+    secrets: Secrets = NO_SECRETS
 
     def __post_init__(self) -> None:
         if self.idempotent is None:
@@ -188,27 +100,55 @@ class APIRequest(Generic[T]):
         """``METHOD /path``, as logs name the call."""
         return f"{self.method} {self.path}"
 
-    def final_query(self) -> Mapping[str, str] | None:
-        """The query with ``extra_query`` added."""
-        extra = self.options.extra_query
-        if not extra:
-            return self.query
-        merged = dict(self.query or {})
-        merged.update((name, query_value(value, field=name)) for name, value in extra.items())
-        return merged
 
-    def final_body(self) -> bytes | None:
-        """The body with ``extra_body`` merged in.
+def build_request(
+    method: str,
+    path: str,
+    decode: Decoder[T],
+    options: CallOptions = DEFAULT_OPTIONS,
+    *,
+    query: Query | None = None,
+    body: object = None,
+    model: Any = None,
+    what: str = "",
+    operation: Operation | None = None,
+    idempotent: bool | None = None,
+) -> APIRequest[T]:
+    """The request of one endpoint: ``method`` and ``path`` (percent-encoded),
+    ``decode`` for its reply, and the caller's ``options``.
 
-        Raises:
-            InvalidRequestError: ``extra_body`` on a call that sends no body,
-                or a value JSON cannot carry.
-        """
-        extra = self.options.extra_body
-        if extra is None:
-            return self.body
-        if self.body is None:
+    Args:
+        method: the HTTP method.
+        path: the path, its ids already percent-encoded.
+        decode: reads the 2xx reply.
+        options: the checked per-call options.
+        query: the endpoint's own query parameters, as strings.
+        body: the body: a request Struct or mapping checked against
+            ``model``, or bytes already encoded (``extra_body`` merged).
+        model: the type ``body`` is validated against.
+        what: the body in words, for its errors (``"update"``).
+        operation: what a request that is not idempotent does, for its errors.
+        idempotent: overrides what the method says.
+
+    Raises:
+        InvalidRequestError: the body does not fit ``model``, or cannot be
+            sent; ``extra_body`` on a request without a body.
+    """
+    extra_body = options.extra_body
+    secrets = NO_SECRETS
+    encoded: bytes | None
+    if body is None:
+        encoded = None
+        if extra_body is not None:
             raise InvalidRequestError(
-                f"extra_body: {self.method} {self.path} sends no body", field="extra_body"
+                f"extra_body: {method} {path} sends no body", field="extra_body"
             )
-        return merge_extra_body(self.body, extra)
+    elif type(body) is bytes:
+        encoded = body
+    else:
+        encoded = encode_body(body, model, what=what, extra=extra_body)
+        secrets = secret_values(body, model)
+    extra_query = options.extra_query
+    if extra_query:
+        query = {**query, **extra_query} if query else extra_query
+    return APIRequest(method, path, decode, query, encoded, idempotent, operation, options, secrets)

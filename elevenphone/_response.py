@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from multidict import CIMultiDictProxy
+from yarl import URL
 
 from ._exceptions import ElevenPhoneError
 from ._request import APIRequest
@@ -28,24 +30,38 @@ class APIResponse(Generic[T]):
         headers: the reply's headers (case-insensitive).
         content: the body, as bytes.
         retries_taken: how many times the call was sent again before this reply.
+        method: the HTTP method of the request.
+        url: the URL the request went to, query included.
+        http_version: the protocol of the reply, as ``"HTTP/1.1"``.
+        elapsed: how long the attempt that got this reply took, from sending
+            the request to the end of the body.
 
     Args:
         request: the request this reply answers; it knows how to decode it.
         reply: the reply as the transport read it.
+        url: the URL the request went to.
+        elapsed: how long the attempt that got this reply took.
         retries_taken: how many times the call was sent again before this reply.
-        redact: takes the API key out of an error raised while decoding.
+        redact: takes the secrets out of an error raised while decoding (and,
+            for a call or an import, words it as one the server accepted).
     """
 
     status_code: int
     headers: CIMultiDictProxy[str]
     content: bytes
     retries_taken: int
+    method: str
+    url: URL
+    http_version: str
+    elapsed: datetime.timedelta
 
     def __init__(
         self,
         request: APIRequest[T],
         reply: HTTPReply,
         *,
+        url: URL,
+        elapsed: datetime.timedelta,
         retries_taken: int,
         redact: Callable[[ElevenPhoneError], ElevenPhoneError],
     ) -> None:
@@ -53,6 +69,10 @@ class APIResponse(Generic[T]):
         self.headers = reply.headers
         self.content = reply.body
         self.retries_taken = retries_taken
+        self.method = request.method
+        self.url = url
+        self.http_version = reply.http_version
+        self.elapsed = elapsed
         self._request = request
         self._redact = redact
         self._parsed: T = _UNPARSED

@@ -31,6 +31,7 @@ reply, a v1 list of every number of a large account, is a few MiB (about
 0.5 KiB per number)."""
 
 _CHUNK = 64 * 1024
+_HTTP_11 = (1, 1)
 
 
 class HTTPReply(NamedTuple):
@@ -38,12 +39,20 @@ class HTTPReply(NamedTuple):
 
     ``truncated``: the body was larger than the size cap; ``body`` holds the
     bytes up to the cap (none, for a 2xx, which is refused whatever it holds).
+    ``version``: the protocol's (major, minor) version.
     """
 
     status: int
     headers: CIMultiDictProxy[str]
     body: bytes
     truncated: bool = False
+    version: tuple[int, int] = (1, 1)
+
+    @property
+    def http_version(self) -> str:
+        """The protocol, as ``"HTTP/1.1"``."""
+        major, minor = self.version
+        return f"HTTP/{major}.{minor}"
 
 
 class HTTPTransport:
@@ -127,7 +136,10 @@ class HTTPTransport:
                 ):
                     # The common case, read here as declared, in one buffer:
                     # no copies, and no coroutine frame for _read_capped.
-                    return HTTPReply(response.status, response.headers, await response.read())
+                    body = await response.read()
+                    return HTTPReply(
+                        response.status, response.headers, body, False, response.version or _HTTP_11
+                    )
                 return await self._read_capped(response)
         except asyncio.TimeoutError:
             error = APITimeoutError(f"no complete reply within {timeout} s")
@@ -146,22 +158,23 @@ class HTTPTransport:
         """The body, in chunks, up to the cap; beyond it, stop and close the connection."""
         limit = self.max_response_bytes
         status, headers = response.status, response.headers
+        version = response.version or _HTTP_11
         success = 200 <= status < 300
         declared = response.content_length
         if success and declared is not None and declared > limit:
             response.close()  # refused whatever it holds: read none of it
-            return HTTPReply(status, headers, b"", truncated=True)
+            return HTTPReply(status, headers, b"", True, version)
         buffer = bytearray()
         async for chunk in response.content.iter_chunked(_CHUNK):
             room = limit - len(buffer)
             if len(chunk) > room:
                 response.close()
                 if success:
-                    return HTTPReply(status, headers, b"", truncated=True)
+                    return HTTPReply(status, headers, b"", True, version)
                 buffer += chunk[:room]
-                return HTTPReply(status, headers, bytes(buffer), truncated=True)
+                return HTTPReply(status, headers, bytes(buffer), True, version)
             buffer += chunk
-        return HTTPReply(status, headers, bytes(buffer))
+        return HTTPReply(status, headers, bytes(buffer), False, version)
 
     async def close(self) -> None:
         """Close the session if this transport created it. Idempotent."""

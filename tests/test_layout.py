@@ -1,6 +1,7 @@
-"""The package's layers, read from its imports: no cycles, and nothing below
-the resources imports them (imports under ``if TYPE_CHECKING:`` do not count:
-they never run)."""
+"""The package's layers, read from its imports, those under ``if
+TYPE_CHECKING:`` included: no import cycles, and no arrow from a layer to one
+above it (the send path below the resources and bulk runs, bulk runs below
+the resources, the front client above them all)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _runtime_imports(path: Path, module: str) -> set[str]:
-    """The elevenphone modules ``path`` imports when it runs."""
+def _imports(path: Path, module: str, *, type_checking: bool) -> set[str]:
+    """The elevenphone modules ``path`` imports: when it runs, or, with
+    ``type_checking``, also those only type checkers read."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
@@ -31,7 +33,8 @@ def _runtime_imports(path: Path, module: str) -> set[str]:
     def visit(nodes: list[ast.stmt]) -> None:
         for node in nodes:
             if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-                continue
+                if not type_checking:
+                    continue
             if isinstance(node, ast.ImportFrom):
                 base = importlib.util.resolve_name("." * node.level + (node.module or ""), package)
                 for alias in node.names:
@@ -50,14 +53,45 @@ def _runtime_imports(path: Path, module: str) -> set[str]:
 
 PATHS = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
 MODULES = set(PATHS)
-GRAPH = {module: _runtime_imports(path, module) for module, path in PATHS.items()}
+GRAPH = {m: _imports(p, m, type_checking=False) for m, p in PATHS.items()}
+"""What each module imports when it runs."""
+FULL_GRAPH = {m: _imports(p, m, type_checking=True) for m, p in PATHS.items()}
+"""What each module imports, ``TYPE_CHECKING`` imports included."""
+
+LAYERS = (
+    ("elevenphone._version", "elevenphone._logs", "elevenphone._public"),
+    ("elevenphone._exceptions",),
+    ("elevenphone._models",),
+    ("elevenphone._wire",),
+    ("elevenphone._options", "elevenphone._retry", "elevenphone._transport"),
+    ("elevenphone._request",),
+    ("elevenphone._response",),
+    ("elevenphone._base_client",),
+    ("elevenphone.bulk",),
+    ("elevenphone.resources",),
+    ("elevenphone._client",),
+    ("elevenphone.webhooks", "elevenphone.testing"),
+    ("elevenphone", "elevenphone.__main__", "elevenphone.cli"),
+)
+"""The layers, lowest first; a module belongs to the layer of the longest
+name it starts with."""
 
 
-def _cycle_from(start: str) -> list[str] | None:
+def _layer(module: str) -> int:
+    best, rank = "", -1
+    for index, names in enumerate(LAYERS):
+        for name in names:
+            if (module == name or module.startswith(name + ".")) and len(name) > len(best):
+                best, rank = name, index
+    assert rank >= 0, f"{module} is in no layer"
+    return rank
+
+
+def _cycle_from(start: str, graph: dict[str, set[str]]) -> list[str] | None:
     stack: list[tuple[str, list[str]]] = [(start, [start])]
     while stack:
         module, trail = stack.pop()
-        for imported in GRAPH[module]:
+        for imported in graph[module]:
             if imported == start:
                 return [*trail, start]
             if imported not in trail:
@@ -68,12 +102,20 @@ def _cycle_from(start: str) -> list[str] | None:
 def test_the_graph_is_read() -> None:
     assert "elevenphone.resources.phone_numbers" in GRAPH["elevenphone._client"]
     assert "elevenphone._wire" in GRAPH["elevenphone.resources.phone_numbers"]
+    assert "elevenphone._base_client" in GRAPH["elevenphone.resources._base"]
+    assert "elevenphone.bulk.options" in FULL_GRAPH["elevenphone.resources.phone_number_runs"]
+
+
+def test_every_module_has_a_layer() -> None:
+    assert all(_layer(module) >= 0 for module in MODULES)
 
 
 def test_no_import_cycles() -> None:
     # Package __init__ files re-export their modules; a cycle through one is
     # an import of a sibling, not of a layer above.
-    cycles = [c for m in sorted(GRAPH) if (c := _cycle_from(m)) and not _through_init(c)]
+    cycles = [
+        c for m in sorted(FULL_GRAPH) if (c := _cycle_from(m, FULL_GRAPH)) and not _through_init(c)
+    ]
     assert cycles == []
 
 
@@ -81,26 +123,38 @@ def _through_init(cycle: list[str]) -> bool:
     return any(PATHS[module].name == "__init__.py" for module in cycle[:-1])
 
 
-LOWER_LAYERS = (
-    "elevenphone._wire",
-    "elevenphone._transport",
-    "elevenphone._request",
-    "elevenphone._response",
-    "elevenphone._retry",
-    "elevenphone._exceptions",
-    "elevenphone._logs",
-    "elevenphone._models",
-    "elevenphone.bulk",
-)
-
-
-def test_nothing_below_the_resources_imports_them() -> None:
+def test_no_module_imports_a_layer_above_its_own() -> None:
     upward = {
-        module: sorted(m for m in imported if m.startswith("elevenphone.resources"))
-        for module, imported in GRAPH.items()
-        if module.startswith(LOWER_LAYERS)
+        module: sorted(m for m in imported if _layer(m) > _layer(module))
+        for module, imported in FULL_GRAPH.items()
     }
     assert {module: ups for module, ups in upward.items() if ups} == {}
+
+
+def test_bulk_runs_never_reach_the_resources_or_the_front_client() -> None:
+    # A bulk run is given the send path and builds its own requests.
+    reached = {
+        module: sorted(
+            m for m in imported if m.startswith(("elevenphone.resources", "elevenphone._client"))
+        )
+        for module, imported in FULL_GRAPH.items()
+        if module.startswith("elevenphone.bulk")
+    }
+    assert {module: found for module, found in reached.items() if found} == {}
+
+
+def test_resources_are_given_the_send_path_not_the_front_client() -> None:
+    reached = {
+        module: sorted(m for m in imported if m == "elevenphone._client")
+        for module, imported in FULL_GRAPH.items()
+        if module.startswith("elevenphone.resources")
+    }
+    assert {module: found for module, found in reached.items() if found} == {}
+
+
+def test_no_module_is_longer_than_500_lines() -> None:
+    lengths = {m: len(p.read_text(encoding="utf-8").splitlines()) for m, p in PATHS.items()}
+    assert {m: n for m, n in lengths.items() if n > 500} == {}
 
 
 def test_bulk_runs_load_on_first_use() -> None:

@@ -86,7 +86,8 @@ def test_annotations_and_signatures_still_read(cls: type) -> None:
     # They are looked up in cls.__module__: resolved before it changed.
     assert all(not isinstance(value, str) for value in inspect.get_annotations(cls).values())
     typing.get_type_hints(cls, include_extras=True)
-    inspect.signature(cls)
+    if not typing.is_typeddict(cls):  # a TypedDict is called as dict is
+        inspect.signature(cls)
 
 
 SAMPLES: list[Any] = [

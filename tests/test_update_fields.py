@@ -9,7 +9,7 @@ import inspect
 import click
 import msgspec
 
-from elevenphone import PhoneNumbers, PhoneNumberState, UpdatePhoneNumberRequest
+from elevenphone import PhoneNumbers, PhoneNumberState, RequestOptions, UpdatePhoneNumberRequest
 from elevenphone._models import LivekitStack
 from elevenphone.cli._numbers import update
 from elevenphone.cli._update_file import CSV_FIELDS
@@ -22,7 +22,11 @@ PER_CALL_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "tim
 def test_update_takes_each_field_as_a_keyword() -> None:
     parameters = inspect.signature(PhoneNumbers.update).parameters.values()
     keywords = {p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY}
-    assert keywords == FIELDS | PER_CALL_OPTIONS
+    assert keywords == FIELDS
+    # The per-call options come as **options, declared once (RequestOptions).
+    (options,) = [p for p in parameters if p.kind is inspect.Parameter.VAR_KEYWORD]
+    assert options.annotation == "Unpack[RequestOptions]"
+    assert frozenset(RequestOptions.__annotations__) >= PER_CALL_OPTIONS
 
 
 def test_the_update_command_has_an_option_per_field() -> None:

@@ -2,11 +2,13 @@
 
 Nothing here does I/O, so every rule can be tested by feeding bytes in and
 checking what comes out. The transport (:mod:`elevenphone._transport`) moves
-the bytes; this package gives them meaning, in five parts: ``requests``
-(paths, queries, headers, bodies), ``sendable`` (what JSON and HTTP can
-carry), ``replies`` (2xx bodies into Structs), ``errors`` (error replies into
-typed errors) and ``secrets`` (the secrets of a request, kept out of what
-errors show). The rest of the SDK imports them from here.
+the bytes; this package gives them meaning: ``requests`` (paths, queries,
+headers, bodies), ``sendable`` (what JSON and HTTP can carry), ``decipher``
+(the reply decision: a value or a typed error), ``replies`` (2xx bodies into
+Structs), ``lifecycle`` (the replies about agents, conversations and batch
+calls), ``errors`` (error replies into typed errors) and ``secrets`` (the
+secrets of a request, kept out of what errors show). The rest of the SDK
+imports them from here.
 
 Whatever bytes a reply holds (invalid UTF-8, JSON nested a million deep, the
 wrong shape, a body cut at the size cap), decoding ends in a typed error:
@@ -14,12 +16,14 @@ wrong shape, a body cut at the size cap), decoding ends in a typed error:
 :class:`APIStatusError` otherwise. Nothing raw escapes.
 """
 
+from .decipher import decipher
 from .errors import (
     error_from_response,
     header_int,
     parse_retry_after,
     too_large_error,
 )
+from .queries import QueryKind, query_kinds, query_of
 from .replies import (
     decode_created_phone_number,
     decode_exotel_call,
@@ -50,6 +54,7 @@ from .requests import (
     sip_messages_path,
 )
 from .secrets import (
+    NO_SECRETS,
     REDACTED,
     Secrets,
     raise_unchained,
@@ -62,14 +67,17 @@ from .sendable import MAX_DEPTH, check_sendable
 
 __all__ = [
     "MAX_DEPTH",
+    "NO_SECRETS",
     "OUTBOUND_CALL_PATHS",
     "PHONE_NUMBERS_PATH",
     "PHONE_NUMBER_PAGES_PATH",
     "REDACTED",
     "REGISTER_CALL_PATH",
+    "QueryKind",
     "Secrets",
     "check_header_value",
     "check_sendable",
+    "decipher",
     "decode_created_phone_number",
     "decode_exotel_call",
     "decode_nothing",
@@ -90,6 +98,8 @@ __all__ = [
     "parse_retry_after",
     "phone_number_decoder",
     "phone_number_path",
+    "query_kinds",
+    "query_of",
     "query_value",
     "raise_unchained",
     "redact",

@@ -155,8 +155,12 @@ def _field_from_msgspec_error(what: str, path: str | None) -> str | None:
     return ".".join(parts) or None
 
 
-def encode_body(request: object, model: Any, *, what: str) -> bytes:
-    """Validate a request body against ``model`` and encode it as JSON bytes.
+def encode_body(
+    request: object, model: Any, *, what: str, extra: Mapping[str, object] | None = None
+) -> bytes:
+    """Validate a request body against ``model`` and encode it as JSON bytes,
+    in one step: ``extra`` (a call's ``extra_body``, checked sendable by the
+    options) is merged in before the one encode, over the fields it names.
 
     ``request`` is a Struct of ``model`` (whose nested configs may be Structs
     or plain dicts) or a mapping of field names to values. Fields left unset
@@ -194,10 +198,19 @@ def encode_body(request: object, model: Any, *, what: str) -> bytes:
         found = free_form_unsendable(validated)
         if found is not None:
             raise refusal(*found, prefix=f"invalid {what}: ")
+    target: object = validated
+    if extra is not None and isinstance(plain, dict):
+        # plain is the validated body as JSON values: extra goes over it, unchecked.
+        plain.update(extra)
+        target = plain
     try:
-        return encoder.encode(validated)
+        return encoder.encode(target)
     except UnicodeEncodeError:  # a lone surrogate, in any string: find it only now
-        _refuse_unsendable(validated, what)
+        _refuse_unsendable(target, what)
+    except TypeError as error:  # an object JSON has no form for, in extra_body
+        key = _first_unencodable_field(extra)
+        field = "extra_body" if key is None else f"extra_body.{key}"
+        raise InvalidRequestError(f"{field}: {error}", field=field) from None
 
 
 def _refuse_unsendable(body: object, what: str) -> NoReturn:

@@ -32,10 +32,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -45,11 +44,12 @@ from .adaptive import Permit
 from .gate import BulkGate
 from .journal import Journal, JournalJob
 from .operations import BulkOperation
+from .options import BulkOptions, JournalArg, ProgressCallback
 from .result import BulkOutcome, BulkProgress, BulkResult
 from .source import ItemSource, SeenIds, check_no_repeats, length_of, repeated
 
 if TYPE_CHECKING:
-    from .._client import ElevenPhone
+    from .._base_client import BaseClient
     from .adaptive import AdaptiveConcurrencyLimit
 
 __all__ = ["BulkRun", "JournalArg", "ProgressCallback", "collect", "opened_journal"]
@@ -57,17 +57,7 @@ __all__ = ["BulkRun", "JournalArg", "ProgressCallback", "collect", "opened_journ
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
 
-ProgressCallback = Callable[[BulkProgress], object]
-"""Called with a :class:`BulkProgress` after each item finishes."""
-
-JournalArg = str | os.PathLike[str] | Journal | None
-"""A journal: a path, a :class:`Journal`, or None for none."""
-
-
-def check_journal(journal: object) -> None:
-    """Raises TypeError unless ``journal`` is a path, a :class:`Journal` or None."""
-    if journal is not None and not isinstance(journal, (Journal, str, os.PathLike)):
-        raise TypeError(f"journal must be a path or a Journal, not {type(journal).__name__}")
+_DEFAULT_SETTINGS = BulkOptions()
 
 
 @contextlib.contextmanager
@@ -132,7 +122,7 @@ class _Sender:
 
     def __call__(self, request: APIRequest[T]) -> Awaitable[T]:
         self._run._calls += 1
-        return self._client._execute(request, gate=self)
+        return self._client.send(request, self)
 
     def enter(self) -> Permit | None:
         permit = self._gate.enter()
@@ -176,12 +166,9 @@ class BulkRun(Generic[ItemT]):
             its journal job and per-call options).
         items: the items, pulled lazily: a mapping, a list or tuple (checked
             for repeated numbers at once), or a sync or async iterable.
-        concurrency: the most requests in flight; the run lowers its own
-            limit on a 429 ``concurrent_limit_exceeded``.
-        max_rate: the most requests per second (None: no cap).
-        stop_on_error: start no new item once one has failed.
-        journal: a path or :class:`Journal` recording the run, or None.
-        on_progress: called with a :class:`BulkProgress` after each item.
+        settings: how the run goes (:class:`~elevenphone.bulk.options.BulkOptions`:
+            concurrency, rate, stop on error, journal, progress).
+        journal: the journal, opened already by the job (over ``settings.journal``).
         total: the number of items, for progress, when ``items`` has no length.
 
     Iterating raises:
@@ -201,19 +188,16 @@ class BulkRun(Generic[ItemT]):
 
     def __init__(
         self,
-        client: ElevenPhone,
+        client: BaseClient,
         operation: BulkOperation[ItemT],
         items: object,
+        settings: BulkOptions = _DEFAULT_SETTINGS,
         *,
-        concurrency: int = 8,
-        max_rate: float | None = None,
-        stop_on_error: bool = False,
-        journal: JournalArg = None,
-        on_progress: ProgressCallback | None = None,
+        journal: Journal | None = None,
         total: int | None = None,
     ) -> None:
-        self._gate = BulkGate(concurrency, max_rate)
-        check_journal(journal)
+        concurrency = settings.concurrency
+        self._gate = BulkGate(concurrency, settings.max_rate)
         self._client = client
         self._operation = operation
         self._source = ItemSource(items)
@@ -227,9 +211,9 @@ class BulkRun(Generic[ItemT]):
         # taken may run a further concurrency ahead.
         self._workers = concurrency
         self._window = 2 * concurrency
-        self._stop_on_error = stop_on_error
-        self._journal_arg = journal
-        self._on_progress = on_progress
+        self._stop_on_error = settings.stop_on_error
+        self._journal_arg = journal if journal is not None else settings.journal
+        self._on_progress = settings.on_progress
         self._total = total if total is not None else length_of(items)
         self._started: float | None = None
         self._ended: float | None = None

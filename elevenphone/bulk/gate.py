@@ -31,7 +31,7 @@ from .adaptive import AdaptiveConcurrencyLimit, AdaptiveRate, Permit
 if TYPE_CHECKING:
     from aiolimiter import AsyncLimiter
 
-__all__ = ["FAULT_MEMORY", "ISOLATED_FAULT_SHARE", "BulkGate", "check_options"]
+__all__ = ["FAULT_MEMORY", "ISOLATED_FAULT_SHARE", "BulkGate"]
 
 FAULT_MEMORY = 32
 """About how many of the run's latest attempts the fault share is taken over:
@@ -42,19 +42,6 @@ ISOLATED_FAULT_SHARE = 0.2
 (and the run has made ``FAULT_MEMORY`` attempts)."""
 
 _FAULT_DECAY = 1.0 - 1.0 / FAULT_MEMORY
-
-
-def check_options(concurrency: int, max_rate: float | None) -> None:
-    """Refuse a concurrency or rate a run cannot use.
-
-    Raises:
-        ValueError: ``concurrency`` is not an int >= 1, or ``max_rate`` not
-            a positive number or None.
-    """
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise ValueError(f"concurrency must be an int >= 1, not {concurrency!r}")
-    if max_rate is not None and (isinstance(max_rate, bool) or not max_rate > 0):
-        raise ValueError(f"max_rate must be a positive number or None, not {max_rate!r}")
 
 
 def _rate_limiter(max_rate: float | None) -> AsyncLimiter | None:
@@ -86,7 +73,6 @@ class BulkGate:
     """
 
     def __init__(self, concurrency: int, max_rate: float | None) -> None:
-        check_options(concurrency, max_rate)
         self.limit = AdaptiveConcurrencyLimit(concurrency)
         self.pace = AdaptiveRate()
         self._rate = _rate_limiter(max_rate)

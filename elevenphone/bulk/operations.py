@@ -10,7 +10,6 @@ operation: here, :class:`UpdateOperation`, which updates phone numbers (and,
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterable, Awaitable, Iterable, Mapping
 from typing import NamedTuple, Protocol, TypeVar
 
@@ -24,8 +23,17 @@ from .._exceptions import (
     PermissionDeniedError,
 )
 from .._models import UpdatePhoneNumberRequest
-from .._request import APIRequest, RequestOptions
-from .._wire import encode_update_request, phone_number_decoder, phone_number_path, secret_values
+from .._options import CallOptions
+from .._request import APIRequest
+from .._wire import (
+    NO_SECRETS,
+    Secrets,
+    encode_body,
+    encode_update_request,
+    phone_number_decoder,
+    phone_number_path,
+    secret_values,
+)
 from .journal import Journal, JournalJob, PhoneNumberState, RecordedRequest
 from .result import BulkOutcome
 
@@ -111,7 +119,7 @@ class UpdateItem(NamedTuple):
     path: str = ""
     body: bytes = b""
     refusal: InvalidRequestError | None = None
-    secrets: tuple[str, ...] = ()
+    secrets: Secrets = NO_SECRETS
 
 
 class UpdateOperation:
@@ -132,18 +140,20 @@ class UpdateOperation:
         self,
         *,
         job: JournalJob | None,
-        options: RequestOptions,
+        options: CallOptions,
         undoing: bool = False,
     ) -> None:
         self._job = job
         self._options = options
+        self._query = options.extra_query or None
         # The GET of a number's state sends no body: extra_body is for the
         # update. Without one, the options stay the shared default, which the
         # send path takes as its fast case.
-        self._read_options = (
-            options if options.extra_body is None else dataclasses.replace(options, extra_body=None)
-        )
+        self._read_options = options.without_body()
         self._undoing = undoing
+        # The last update encoded, and its body and secrets: the items of a
+        # run often share one update (a reassignment always does), encoded once.
+        self._last: tuple[UpdatePhoneNumberRequest, bytes, Secrets] | None = None
         # A field extra_body sets is sent as given there, not as the item asks:
         # the reply is not held to the item's value of it.
         self._unchecked = frozenset(options.extra_body or ())
@@ -160,11 +170,21 @@ class UpdateOperation:
             before = None
         try:
             path = phone_number_path(phone_number_id)
-            body = encode_update_request(request)
+            last = self._last
+            if last is not None and last[0] is request:
+                body, secrets = last[1], last[2]
+            else:
+                body = encode_body(
+                    request,
+                    UpdatePhoneNumberRequest,
+                    what="update",
+                    extra=self._options.extra_body,
+                )
+                secrets = secret_values(request, UpdatePhoneNumberRequest)
+                self._last = (request, body, secrets)
         except InvalidRequestError as error:
             return UpdateItem(phone_number_id, request, before, refusal=error)
-        secrets = secret_values(request, UpdatePhoneNumberRequest)
-        return UpdateItem(phone_number_id, request, before, path, body, secrets=secrets)
+        return UpdateItem(phone_number_id, request, before, path, body, None, secrets)
 
     def key(self, item: UpdateItem) -> str:
         return item.phone_number_id
@@ -184,7 +204,7 @@ class UpdateOperation:
                 if before is None:
                     read = phone_number_decoder(pid)
                     current = await send(
-                        APIRequest("GET", item.path, read, options=self._read_options)
+                        APIRequest("GET", item.path, read, self._query, options=self._read_options)
                     )
                     before = PhoneNumberState.of(current)
                 # Durable before the update is sent: undo can always put it back.
@@ -198,9 +218,12 @@ class UpdateOperation:
                     "PATCH",
                     item.path,
                     decode,
-                    body=item.body,
-                    options=self._options,
-                    secrets=item.secrets,
+                    self._query,
+                    item.body,
+                    None,
+                    None,
+                    self._options,
+                    item.secrets,
                 )
             )
         except FATAL_ERRORS:

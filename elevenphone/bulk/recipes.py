@@ -1,148 +1,150 @@
 """The bulk jobs users ask for, built on the engine: update many numbers,
-move every number of one agent to another, and undo a run from its journal."""
+move every number of one agent to another, and undo a run from its journal.
+
+Each builds its own requests, with the caller's options, through the send
+path it is given; none calls back into a resource.
+"""
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import NamedTuple
 
-from msgspec import UNSET, UnsetType
+from msgspec import UnsetType
 
+from .._base_client import BaseClient
 from .._exceptions import InvalidRequestError
 from .._models import PhoneNumber, UpdatePhoneNumberRequest
-from .._request import RequestOptions
-from .._wire import encode_update_request
-from .engine import BulkRun, JournalArg, ProgressCallback, check_journal, collect, opened_journal
-from .gate import check_options
-from .journal import Journal, JournalJob, PhoneNumberState, read_journal
+from .._options import DEFAULT_OPTIONS, CallOptions
+from .._request import build_request
+from .._wire import PHONE_NUMBERS_PATH, decode_phone_number_list, encode_update_request
+from .engine import BulkRun, collect, opened_journal
+from .journal import JournalJob, PhoneNumberState, read_journal
 from .operations import UpdateItem, UpdateOperation
+from .options import BulkOptions
 from .result import BulkResult
 
-if TYPE_CHECKING:
-    from .._client import ElevenPhone
-
-__all__ = ["BULK_UPDATE_JOB", "numbers_on_agent", "reassign_agent", "undo", "update_run"]
+__all__ = [
+    "BULK_UPDATE_JOB",
+    "Move",
+    "assigned_to",
+    "numbers_on_agent",
+    "reassign_agent",
+    "undo",
+    "update_run",
+]
 
 BULK_UPDATE_JOB = JournalJob(operation="bulk_update")
 """The job of ``bulk_update``: its values are per item."""
 
 
-def update_run(
-    client: ElevenPhone,
-    updates: object,
-    *,
-    concurrency: int,
-    max_rate: float | None,
-    stop_on_error: bool,
-    journal: JournalArg,
-    on_progress: ProgressCallback | None,
-    options: RequestOptions,
-) -> BulkRun[UpdateItem]:
+class Move(NamedTuple):
+    """A reassignment: every number of one agent to another.
+
+    Attributes:
+        from_agent_id: the agent whose numbers move.
+        to_agent_id: the agent they move to.
+        branch_id: the branch they are put on (not given: left as it is).
+        environment: the environment they are put in (not given: left as it is).
+    """
+
+    from_agent_id: str
+    to_agent_id: str
+    branch_id: str | None | UnsetType
+    environment: str | None | UnsetType
+
+    def request(self) -> UpdatePhoneNumberRequest:
+        """The update every number gets."""
+        return UpdatePhoneNumberRequest(
+            agent_id=self.to_agent_id, branch_id=self.branch_id, environment=self.environment
+        )
+
+    def job(self) -> JournalJob:
+        """The job a journal of this move serves: the values it asks for."""
+        values: dict[str, str | None] = {
+            "from_agent_id": self.from_agent_id,
+            "to_agent_id": self.to_agent_id,
+        }
+        for name, given in (("branch_id", self.branch_id), ("environment", self.environment)):
+            if not isinstance(given, UnsetType):
+                values[name] = given
+        return JournalJob(operation="reassign_agent", values=values)
+
+    def check(self) -> None:
+        """Refuse a move that cannot be made, before anything is sent.
+
+        Raises:
+            InvalidRequestError: an agent id is empty, both are the same, or
+                the branch or environment does not fit the update's schema.
+        """
+        for name, value in (
+            ("from_agent_id", self.from_agent_id),
+            ("to_agent_id", self.to_agent_id),
+        ):
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidRequestError(f"{name} must be a non-empty str", field=name)
+        if self.from_agent_id == self.to_agent_id:
+            raise InvalidRequestError("from_agent_id and to_agent_id are the same agent")
+        encode_update_request(self.request())
+
+
+def update_run(client: BaseClient, updates: object, settings: BulkOptions) -> BulkRun[UpdateItem]:
     """A run of ``(phone_number_id, UpdatePhoneNumberRequest)`` updates."""
-    operation = UpdateOperation(job=BULK_UPDATE_JOB, options=options)
-    return BulkRun(
-        client,
-        operation,
-        updates,
-        concurrency=concurrency,
-        max_rate=max_rate,
-        stop_on_error=stop_on_error,
-        journal=journal,
-        on_progress=on_progress,
-    )
+    operation = UpdateOperation(job=BULK_UPDATE_JOB, options=settings.options)
+    return BulkRun(client, operation, updates, settings)
 
 
-async def numbers_on_agent(client: ElevenPhone, agent_id: str) -> list[PhoneNumber]:
-    """The numbers assigned to ``agent_id`` (the list filter, checked again
-    here), each once even if the listing repeats it."""
-    numbers: dict[str, PhoneNumber] = {}
-    for number in await client.phone_numbers.list(agent_id=agent_id):
+def assigned_to(numbers: Iterable[PhoneNumber], agent_id: str) -> list[PhoneNumber]:
+    """The numbers assigned to ``agent_id`` (a listing filtered by agent,
+    checked again), each once even if the listing repeats it."""
+    found: dict[str, PhoneNumber] = {}
+    for number in numbers:
         if number.assigned_agent and number.assigned_agent.agent_id == agent_id:
-            numbers.setdefault(number.phone_number_id, number)
-    return list(numbers.values())
+            found.setdefault(number.phone_number_id, number)
+    return list(found.values())
 
 
-async def reassign_agent(
-    client: ElevenPhone,
-    from_agent_id: str,
-    to_agent_id: str,
-    *,
-    branch_id: str | None | UnsetType = UNSET,
-    environment: str | None | UnsetType = UNSET,
-    concurrency: int,
-    max_rate: float | None,
-    stop_on_error: bool,
-    journal: JournalArg,
-    on_progress: ProgressCallback | None,
-    options: RequestOptions,
-) -> BulkResult:
-    """Move every number of one agent to another; see :meth:`PhoneNumbers.reassign_agent`."""
-    for name, value in (("from_agent_id", from_agent_id), ("to_agent_id", to_agent_id)):
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidRequestError(f"{name} must be a non-empty str", field=name)
-    if from_agent_id == to_agent_id:
-        raise InvalidRequestError("from_agent_id and to_agent_id are the same agent")
-    check_options(concurrency, max_rate)
-    check_journal(journal)
-    request = UpdatePhoneNumberRequest(
-        agent_id=to_agent_id, branch_id=branch_id, environment=environment
+async def numbers_on_agent(
+    client: BaseClient, agent_id: str, options: CallOptions = DEFAULT_OPTIONS
+) -> list[PhoneNumber]:
+    """The numbers assigned to ``agent_id``, listed with ``options``; see
+    :func:`assigned_to`."""
+    request = build_request(
+        "GET",
+        PHONE_NUMBERS_PATH,
+        decode_phone_number_list,
+        options.without_body(),
+        query={"agent_id": agent_id},
     )
-    encode_update_request(request)  # a bad branch or environment is refused now
-    values: dict[str, str | None] = {"from_agent_id": from_agent_id, "to_agent_id": to_agent_id}
-    for name, given in (("branch_id", branch_id), ("environment", environment)):
-        if not isinstance(given, UnsetType):
-            values[name] = given
-    job = JournalJob(operation="reassign_agent", values=values)
+    listed: list[PhoneNumber] = await client.send(request)
+    return assigned_to(listed, agent_id)
+
+
+async def reassign_agent(client: BaseClient, move: Move, settings: BulkOptions) -> BulkResult:
+    """Move every number of one agent to another; see :meth:`PhoneNumbers.reassign_agent`."""
+    move.check()
+    request = move.request()
     # Opened before the listing: a journal of another job is refused before anything is sent.
-    with opened_journal(journal, job) as opened:
-        numbers = await numbers_on_agent(client, from_agent_id)
+    with opened_journal(settings.journal, move.job()) as opened:
+        numbers = await numbers_on_agent(client, move.from_agent_id, settings.options)
         # The listing gives each number's state before: nothing else is fetched.
         items = (
             UpdateItem(n.phone_number_id, request, before=PhoneNumberState.of(n)) for n in numbers
         )
-        run = BulkRun(
-            client,
-            UpdateOperation(job=job, options=options),
-            items,
-            concurrency=concurrency,
-            max_rate=max_rate,
-            stop_on_error=stop_on_error,
-            journal=opened,
-            on_progress=on_progress,
-            total=len(numbers),
-        )
+        operation = UpdateOperation(job=move.job(), options=settings.options)
+        run = BulkRun(client, operation, items, settings, journal=opened, total=len(numbers))
         return await collect(run)
 
 
-async def undo(
-    client: ElevenPhone,
-    journal: str | os.PathLike[str] | Journal,
-    *,
-    concurrency: int,
-    max_rate: float | None,
-    on_progress: ProgressCallback | None,
-    options: RequestOptions,
-) -> BulkResult:
+async def undo(client: BaseClient, settings: BulkOptions) -> BulkResult:
     """Put back every number a journal changed; see :meth:`PhoneNumbers.undo`."""
-    check_options(concurrency, max_rate)
-    if journal is None:
-        raise TypeError("undo needs the journal of the run to undo")
-    check_journal(journal)
     # Opened (and locked) before it is read: no run may change it meanwhile.
-    with opened_journal(journal, None, create=False) as opened:
+    with opened_journal(settings.journal, None, create=False) as opened:
         assert opened is not None
         # From the file, which holds every change: a journal's memory keeps
         # only the changes its runs left open (see Journal.state).
         changes = read_journal(opened.path).open_changes
         items = (UpdateItem(pid, state.restore_request()) for pid, state in changes.items())
-        run = BulkRun(
-            client,
-            UpdateOperation(job=None, options=options, undoing=True),
-            items,
-            concurrency=concurrency,
-            max_rate=max_rate,
-            journal=opened,
-            on_progress=on_progress,
-            total=len(changes),
-        )
+        operation = UpdateOperation(job=None, options=settings.options, undoing=True)
+        run = BulkRun(client, operation, items, settings, journal=opened, total=len(changes))
         return await collect(run)

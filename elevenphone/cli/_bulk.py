@@ -15,7 +15,7 @@ from msgspec import UNSET
 
 from .._exceptions import JournalError
 from ..bulk.journal import read_journal
-from ..bulk.recipes import numbers_on_agent
+from ..bulk.recipes import assigned_to
 from ..bulk.result import BulkResult
 from ._errors import (
     EXIT_BULK_FAILURES,
@@ -198,7 +198,8 @@ def bulk_reassign(
 
         async def listing() -> Any:
             async with settings.client() as client:
-                return await numbers_on_agent(client, from_agent)
+                listed = await client.phone_numbers.list(agent_id=from_agent)
+                return assigned_to(listed, from_agent)
 
         numbers = run_async(listing)
         if as_json:

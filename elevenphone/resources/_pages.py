@@ -1,87 +1,84 @@
-"""Following a cursor: every item of every page, one page in memory at a time."""
+"""Paged lists: a page that knows how to fetch the next, and every item of
+every page, one page in memory at a time."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar
 
+from .._base_client import BaseClient
 from .._exceptions import APIResponseValidationError
+from .._models._pages import PageModel, attach_next_page
 from .._request import APIRequest
 
-__all__ = ["MAX_EMPTY_PAGES", "Page", "items_of_pages"]
+__all__ = ["MAX_EMPTY_PAGES", "items_of_pages", "paged"]
 
 T = TypeVar("T")
-P = TypeVar("P", bound="Page")
+P = TypeVar("P", bound=PageModel[Any])
 
 MAX_EMPTY_PAGES = 10
-"""The most empty pages in a row that are followed while each says more
-follow; after as many, paging stops with an error (a server that never
-ends would be followed forever)."""
+"""How many empty pages in a row, each saying more follow, paging accepts
+before it stops: a server that never ends would be followed forever."""
 
 
-class Page(Protocol):
-    """A page of a cursor-paged list."""
+def paged(
+    client: BaseClient, request: APIRequest[P], cursor_param: str = "cursor"
+) -> APIRequest[P]:
+    """``request`` of a page, whose page knows how to fetch the next one: the
+    same request (filters, options) with ``cursor_param`` set to the page's
+    cursor, which wins over a cursor given in ``extra_query``.
 
-    @property
-    def next_cursor(self) -> str | None: ...
+    Args:
+        client: the client that fetches the next pages.
+        request: the request of the first page.
+        cursor_param: the query parameter that says where a page starts.
+    """
+    decode = request.decode
 
-    @property
-    def has_more(self) -> bool: ...
+    def at(cursor: str) -> Awaitable[P]:
+        query = {**(request.query or {}), cursor_param: cursor}
+        return client.send(dataclasses.replace(first, query=query))
+
+    def decode_page(body: bytes, status_code: int) -> P:
+        page = decode(body, status_code)
+        attach_next_page(page, at)
+        return page
+
+    first = dataclasses.replace(request, decode=decode_page)
+    return first
 
 
-async def items_of_pages(
-    execute: Callable[[APIRequest[P]], Awaitable[P]],
-    first: APIRequest[P],
-    items: Callable[[P], Sequence[T]],
-) -> AsyncIterator[T]:
-    """Yield every item of every page: ``execute`` sends the request of the
-    ``first`` page, then the same request with each next page's ``cursor``;
-    ``items(page)`` gives a page's items. The next page is fetched only once
-    the caller has taken every item of this one.
-
-    The cursor a page gives wins over a ``cursor`` in the request's
-    ``extra_query``: that one says only where the first page starts.
+async def items_of_pages(first: Awaitable[PageModel[T]]) -> AsyncIterator[T]:
+    """Yield every item of ``first`` (a page being fetched) and of each page
+    after it. The next page is fetched only once the caller has taken every
+    item of this one.
 
     Raises:
         APIResponseValidationError: the server gave a cursor it had given
             before, or :data:`MAX_EMPTY_PAGES` empty pages in a row that each
-            said more follow (following it would never end).
-        Whatever ``execute`` raises.
+            said more follow (following either would never end).
+        Whatever fetching a page raises.
     """
-    request = first
-    options = first.options
-    extra_query = options.extra_query
-    if extra_query and "cursor" in extra_query:
-        # extra_query is applied over the query: left in, it would ask for
-        # the same page again and again.
-        extra_query = {name: value for name, value in extra_query.items() if name != "cursor"}
-        options = dataclasses.replace(options, extra_query=extra_query)
+    page: PageModel[T] | None = await first
     used: set[str] = set()
     empty = 0
-    while True:
-        page = await execute(request)
-        found = items(page)
-        for item in found:
+    while page is not None:
+        items = page.items
+        for item in items:
             yield item
-        cursor = page.next_cursor
+        cursor = page.cursor
         if not (page.has_more and cursor):
             return
-        empty = 0 if found else empty + 1
-        if empty >= MAX_EMPTY_PAGES:
-            raise APIResponseValidationError(
-                f"the server gave {empty} empty pages in a row, each saying more follow;"
-                " paging stopped",
-                status_code=200,
-                body=b"",
+        empty = 0 if items else empty + 1
+        if cursor in used or empty >= MAX_EMPTY_PAGES:
+            problem = (
+                f"the server gave the cursor {cursor!r} a second time"
+                if cursor in used
+                else f"the server gave {empty} empty pages in a row, each saying more follow"
             )
-        if cursor in used:
             raise APIResponseValidationError(
-                f"the server gave the cursor {cursor!r} a second time; paging stopped",
-                status_code=200,
-                body=b"",
+                f"{problem}; paging stopped", status_code=200, body=b""
             )
         used.add(cursor)
-        request = dataclasses.replace(
-            first, query={**(first.query or {}), "cursor": cursor}, options=options
-        )
+        page = await page.next_page()

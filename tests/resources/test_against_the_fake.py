@@ -97,7 +97,7 @@ async def test_the_services_422_lists_each_loc_and_msg(fake_elevenlabs: FakeElev
     async with client_for(fake_elevenlabs) as client:
         with pytest.raises(ValidationError) as caught:
             # Built with construct-time types ignored: reach the server's validation.
-            await client._execute(
+            await client._sender.send(
                 APIRequest(
                     "PATCH",
                     f"/v1/convai/phone-numbers/{pid}",
