@@ -1,9 +1,11 @@
 """The local API the end-to-end benchmarks call: aiohttp, on 127.0.0.1 only.
 
 ``python -m bench.server`` binds a free port, prints ``READY <port>`` and serves
-``PATCH /v1/convai/phone-numbers/{id}`` until it is terminated. The reply body
-is encoded once, so the server spends as little CPU per call as it can: the
-clients, in other processes, are what is measured.
+``PATCH /v1/convai/phone-numbers/{id}`` until it is terminated. The reply is
+the whole number, as the API answers, about the number of the path (a client
+checks that a reply is about the number it asked for): the body is encoded
+once, around the id, so the server spends as little CPU per call as it can.
+The clients, in other processes, are what is measured.
 
 ``GET /v1/convai/phone-numbers/{id}`` answers with a chunked reply of
 :data:`HUGE_REPLY_BYTES` (300 MiB), for the benchmark of the client's size cap
@@ -20,7 +22,7 @@ import socket
 
 from aiohttp import web
 
-from bench.fixtures import REPLY_BODIES
+from bench.fixtures import PHONE_NUMBER_ID, REPLY_BODIES
 
 HOST = "127.0.0.1"
 HUGE_REPLY_BYTES = 300 * 2**20
@@ -28,12 +30,13 @@ HUGE_REPLY_BYTES = 300 * 2**20
 
 def make_app(provider: str) -> web.Application:
     """An app whose update route reads the body and sends ``provider``'s reply."""
-    body = REPLY_BODIES[provider]
+    before, _, after = REPLY_BODIES[provider].partition(PHONE_NUMBER_ID.encode())
 
     async def update(request: web.Request) -> web.Response:
         if not request.headers.get("xi-api-key"):
             return web.json_response({"detail": "missing xi-api-key"}, status=401)
         await request.read()
+        body = before + request.match_info["phone_number_id"].encode() + after
         return web.Response(body=body, content_type="application/json")
 
     async def huge(request: web.Request) -> web.StreamResponse:

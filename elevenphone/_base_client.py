@@ -162,17 +162,20 @@ class BaseClient:
 
     def secrets_of(self, request: APIRequest[Any]) -> Secrets:
         """What no error of ``request`` may show: the client's key, a key in
-        its ``extra_headers``, and the secrets of its body."""
+        its ``extra_headers``, and the secrets of its body (read only now:
+        a call that succeeds never looks for them)."""
         extra = request.options.extra_headers
         key = None if extra is None else _api_key_in(extra)
-        return Secrets(self._secrets + secret_forms(key, *request.secrets))
+        found = request.secrets
+        if key is None and not found:
+            return self._secrets
+        return Secrets(self._secrets + secret_forms(key, *found))
 
     async def _send(self, request: APIRequest[Any], gate: Gate | None, raw: bool) -> Any:
         options = request.options
         timeout = self.timeout
         policy = self.retry_policy
-        headers = self._headers if request.body is None else self._json_headers
-        secrets = self._secrets
+        headers = self._json_headers if request.body is not None else self._headers
         if options is not DEFAULT_OPTIONS:
             if options.extra_headers:
                 headers = merged_headers(headers, options.extra_headers)
@@ -180,25 +183,21 @@ class BaseClient:
                 timeout = options.timeout
             if options.max_retries is not UNSET:
                 policy = policy.with_max_retries(options.max_retries)
-            secrets = self.secrets_of(request)
-        elif request.secrets:  # a body with a password or a token
-            secrets = self.secrets_of(request)
         # The path is already percent-encoded: keep yarl from decoding "%2E".
         url = URL(self.base_url + request.path, encoded=True)
-        if request.query:
-            url = url.with_query(request.query)
+        query = request.query
+        if query:
+            url = url.with_query(query)
         if raw:
-            return await self._send_raw(request, url, headers, timeout, policy, secrets)
+            return await self._send_raw(request, url, headers, timeout, policy)
         decode = request.decode
         try:
             # The first attempt runs here rather than in the retry loop: a call
             # that succeeds pays nothing for retrying.
-            return await self._attempt(request, url, headers, timeout, secrets, gate, decode)
+            return await self._attempt(request, url, headers, timeout, gate, decode)
         except ElevenPhoneError as error:
             first_failure = error
-        attempt = functools.partial(
-            self._attempt, request, url, headers, timeout, secrets, gate, decode
-        )
+        attempt = functools.partial(self._attempt, request, url, headers, timeout, gate, decode)
         return await self._retry(request, policy, first_failure, attempt, gate)
 
     async def _retry(
@@ -235,7 +234,6 @@ class BaseClient:
         url: URL,
         headers: Mapping[str, str],
         timeout: float | None,
-        secrets: Secrets,
         gate: Gate | None,
         decode: Callable[[bytes, int], Any] | None,
     ) -> Any:
@@ -250,11 +248,9 @@ class BaseClient:
         started = time.perf_counter() if debug else 0.0
         transport = self._transport
         try:
-            reply = await transport.send(
-                request.method, url, headers=headers, body=request.body, timeout=timeout
-            )
+            reply = await transport.send(request.method, url, headers, request.body, timeout)
         except ElevenPhoneError as exc:
-            failure = redact_error(exc, secrets)
+            failure = redact_error(exc, self.secrets_of(request))
             if debug:
                 logger.debug(
                     "%s %s failed in %.1f ms: %s",
@@ -270,27 +266,24 @@ class BaseClient:
             if gate is not None:
                 gate.leave(permit, exc)
             raise
-        status = reply.status
         if debug:
             elapsed_ms = (time.perf_counter() - started) * 1000
-            logger.debug("%s %s -> %d in %.1f ms", request.method, request.path, status, elapsed_ms)
-        success = 200 <= status < 300
-        if gate is not None and success:
-            gate.leave(permit, None)
-        try:
-            value = decipher(
-                status,
-                reply.headers,
-                reply.body,
-                decode,
-                truncated=reply.truncated,
-                limit=transport.max_response_bytes,
+            logger.debug(
+                "%s %s -> %d in %.1f ms", request.method, request.path, reply.status, elapsed_ms
             )
-        except ElevenPhoneError as exc:
-            failure = redact_error(exc, secrets)
-            if gate is not None and not success:
+        try:
+            value = decipher(reply, decode, transport.max_response_bytes)
+        except APIStatusError as exc:
+            failure = redact_error(exc, self.secrets_of(request))
+            if gate is not None:
                 gate.leave(permit, failure)
             raise failure from None
+        except ElevenPhoneError as exc:  # a 2xx that cannot be read: the attempt went through
+            if gate is not None:
+                gate.leave(permit, None)
+            raise redact_error(exc, self.secrets_of(request)) from None
+        if gate is not None:
+            gate.leave(permit, None)
         return reply if decode is None else value
 
     async def _send_raw(
@@ -300,7 +293,6 @@ class BaseClient:
         headers: Mapping[str, str],
         timeout: float | None,
         policy: RetryPolicy,
-        secrets: Secrets,
     ) -> APIResponse[T]:
         """Send ``request`` with retries; its 2xx reply as an :class:`APIResponse`."""
         attempts = 0
@@ -311,9 +303,7 @@ class BaseClient:
             attempts += 1
             started = time.monotonic()
             try:
-                reply: HTTPReply = await self._attempt(
-                    request, url, headers, timeout, secrets, None, None
-                )
+                reply: HTTPReply = await self._attempt(request, url, headers, timeout, None, None)
             finally:
                 elapsed = time.monotonic() - started
             return reply
@@ -324,7 +314,7 @@ class BaseClient:
             reply = await self._retry(request, policy, error, timed_attempt, None)
 
         def unreadable(error: ElevenPhoneError) -> ElevenPhoneError:
-            error = redact_error(error, secrets)
+            error = redact_error(error, self.secrets_of(request))
             return error if request.idempotent else outcome_unknown(error, request.operation)
 
         return APIResponse(

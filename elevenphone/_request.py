@@ -13,7 +13,6 @@ knows which endpoint it is sending.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from ._exceptions import InvalidRequestError
@@ -57,10 +56,8 @@ class Operation(NamedTuple):
     if_acted: str
 
 
-@dataclass(slots=True)
 class APIRequest(Generic[T]):
-    """One call, ready to send: a value, never changed once built (not frozen
-    only because a frozen dataclass costs a ``setattr`` per field on every call).
+    """One call, ready to send: a value, never changed once built.
 
     Attributes:
         method: the HTTP method.
@@ -68,37 +65,86 @@ class APIRequest(Generic[T]):
         decode: reads a 2xx reply; see :data:`Decoder`.
         query: the query parameters as strings, ``extra_query`` merged in.
         body: the encoded JSON body, ``extra_body`` merged in, or None.
-        idempotent: whether sending it twice does no harm. Not given, the
-            method decides: a POST is not idempotent, a GET, PATCH or DELETE
-            is; always a bool once built. A request that is not (an outbound
-            call, an import) is retried only when the server certainly did
-            not act on it.
         operation: what a request that is not idempotent does, for its
             errors; None: they speak of "the request" in general words.
         options: the per-call options (the send path reads the headers,
             timeout and retries of them).
-        secrets: the secrets the body holds: every error of this call is
-            redacted of them.
+        sent: what the body was encoded from, read with ``model`` for its
+            secrets (:meth:`secrets`) only when an error must be redacted.
+        model: the type ``sent`` was validated against (None: no body, or
+            none that can hold a secret).
+
+    Args:
+        idempotent: whether sending it twice does no harm; see :attr:`idempotent`.
     """
 
-    method: str
-    path: str
-    decode: Decoder[T]
-    query: Query | None = None
-    body: bytes | None = None
-    idempotent: bool | None = None
-    operation: Operation | None = None
-    options: CallOptions = DEFAULT_OPTIONS
-    secrets: Secrets = NO_SECRETS
+    __slots__ = (
+        "_idempotent",
+        "body",
+        "decode",
+        "method",
+        "model",
+        "operation",
+        "options",
+        "path",
+        "query",
+        "sent",
+    )
 
-    def __post_init__(self) -> None:
-        if self.idempotent is None:
-            self.idempotent = self.method not in NOT_IDEMPOTENT_METHODS
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        decode: Decoder[T],
+        query: Query | None = None,
+        body: bytes | None = None,
+        idempotent: bool | None = None,
+        operation: Operation | None = None,
+        options: CallOptions = DEFAULT_OPTIONS,
+        sent: object = None,
+        model: Any = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.decode = decode
+        self.query = query
+        self.body = body
+        self._idempotent = idempotent
+        self.operation = operation
+        self.options = options
+        self.sent = sent
+        self.model = model
+
+    @property
+    def idempotent(self) -> bool:
+        """Whether sending it twice does no harm. Unless the request says, the
+        method decides: a POST is not idempotent, a GET, PATCH or DELETE is. A
+        request that is not (an outbound call, an import) is retried only when
+        the server certainly did not act on it."""
+        given = self._idempotent
+        return self.method not in NOT_IDEMPOTENT_METHODS if given is None else given
+
+    @property
+    def secrets(self) -> Secrets:
+        """The secrets the body holds: every error of this call is redacted of
+        them (read only when an error is)."""
+        model = self.model
+        return NO_SECRETS if model is None else secret_values(self.sent, model)
 
     @property
     def description(self) -> str:
         """``METHOD /path``, as logs name the call."""
         return f"{self.method} {self.path}"
+
+    def replace(self, **changes: Any) -> APIRequest[T]:
+        """A copy with the attributes named changed (``query=``, ``decode=``, ...)."""
+        fields = {name.lstrip("_"): getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return APIRequest(**fields)
+
+    def __repr__(self) -> str:
+        # Never the body: it may hold a password.
+        return f"<APIRequest {self.method} {self.path}>"
 
 
 def build_request(
@@ -106,7 +152,6 @@ def build_request(
     path: str,
     decode: Decoder[T],
     options: CallOptions = DEFAULT_OPTIONS,
-    *,
     query: Query | None = None,
     body: object = None,
     model: Any = None,
@@ -135,7 +180,6 @@ def build_request(
             sent; ``extra_body`` on a request without a body.
     """
     extra_body = options.extra_body
-    secrets = NO_SECRETS
     encoded: bytes | None
     if body is None:
         encoded = None
@@ -144,11 +188,12 @@ def build_request(
                 f"extra_body: {method} {path} sends no body", field="extra_body"
             )
     elif type(body) is bytes:
-        encoded = body
+        encoded, model = body, None
     else:
         encoded = encode_body(body, model, what=what, extra=extra_body)
-        secrets = secret_values(body, model)
     extra_query = options.extra_query
     if extra_query:
         query = {**query, **extra_query} if query else extra_query
-    return APIRequest(method, path, decode, query, encoded, idempotent, operation, options, secrets)
+    return APIRequest(
+        method, path, decode, query, encoded, idempotent, operation, options, body, model
+    )

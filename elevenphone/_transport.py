@@ -103,7 +103,6 @@ class HTTPTransport:
         self,
         method: str,
         url: URL,
-        *,
         headers: Mapping[str, str],
         body: bytes | None,
         timeout: float | None,
@@ -116,7 +115,13 @@ class HTTPTransport:
                 was cut short or malformed.
             RuntimeError: the transport is closed.
         """
-        session = self._get_session()
+        session = self._session
+        if (
+            session is None
+            or self._closed
+            or (self._owns_session and self._loop is not asyncio.get_running_loop())
+        ):
+            session = self._get_session()
         error: APIConnectionError
         try:
             async with session.request(
@@ -124,7 +129,7 @@ class HTTPTransport:
                 url,
                 headers=headers,
                 data=body,
-                timeout=self._timeout(timeout),
+                timeout=self._timeouts.get(timeout) or self._timeout(timeout),
                 allow_redirects=False,
                 raise_for_status=False,
             ) as response:
@@ -137,9 +142,8 @@ class HTTPTransport:
                     # The common case, read here as declared, in one buffer:
                     # no copies, and no coroutine frame for _read_capped.
                     body = await response.read()
-                    return HTTPReply(
-                        response.status, response.headers, body, False, response.version or _HTTP_11
-                    )
+                    version = response.version or _HTTP_11
+                    return HTTPReply(response.status, response.headers, body, False, version)
                 return await self._read_capped(response)
         except asyncio.TimeoutError:
             error = APITimeoutError(f"no complete reply within {timeout} s")

@@ -8,7 +8,7 @@ large or an error, and which error, is decided here alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from .errors import error_from_response, too_large_error
 
@@ -17,24 +17,27 @@ __all__ = ["decipher"]
 T = TypeVar("T")
 
 
-def decipher(
-    status: int,
-    headers: Mapping[str, str],
-    body: bytes,
-    decode: Callable[[bytes, int], T] | None,
-    *,
-    truncated: bool = False,
-    limit: int = 0,
-) -> T | None:
+class Reply(Protocol):
+    """A reply as the transport read it."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def truncated(self) -> bool: ...
+
+
+def decipher(reply: Reply, decode: Callable[[bytes, int], T] | None, limit: int = 0) -> T | None:
     """What a reply means.
 
     Args:
-        status: the HTTP status.
-        headers: the reply's headers.
-        body: the body, whole unless ``truncated``.
+        reply: its status, headers and body (whole unless ``truncated``: the
+            body was larger than the size cap, ``limit`` bytes).
         decode: reads a 2xx body (None: the caller reads it later, as a raw
             response does; None is returned).
-        truncated: the body was larger than the size cap, ``limit`` bytes.
         limit: the size cap the body was read under.
 
     Returns:
@@ -46,8 +49,9 @@ def decipher(
         APIStatusError: the typed error of any other status (see
             :func:`error_from_response`).
     """
+    status = reply.status
     if 200 <= status < 300:
-        if truncated:
-            raise too_large_error(status, body, limit)
-        return None if decode is None else decode(body, status)
-    raise error_from_response(status, headers, body, truncated=truncated)
+        if reply.truncated:
+            raise too_large_error(status, reply.body, limit)
+        return None if decode is None else decode(reply.body, status)
+    raise error_from_response(status, reply.headers, reply.body, truncated=reply.truncated)

@@ -92,14 +92,21 @@ def decode_phone_number(body: bytes, status_code: int = 200) -> PhoneNumber:
     Raises:
         APIResponseValidationError: the body is not a phone number.
     """
-    what = "a valid phone number"
     decoder = None
     if body.startswith(_PROVIDER_FIRST):  # as the API sends it: one pass over the body
         decoder = _decoders_by_tag.get(body[_TAG_AT : body.find(b'"', _TAG_AT)])
+    if decoder is not None:
+        try:
+            number: PhoneNumber = decoder.decode(body)
+        except UNDECODABLE:
+            pass  # read again below, for the reason
+        else:
+            return number
+    what = "a valid phone number"
     if decoder is None:
         provider = decode_reply(_tag_decoder, body, what=what, status_code=status_code).provider
         decoder = _decoders.get(provider, _generic_decoder)
-    number: PhoneNumber = decode_reply(decoder, body, what=what, status_code=status_code)
+    number = decode_reply(decoder, body, what=what, status_code=status_code)
     return number
 
 
@@ -141,8 +148,10 @@ def phone_number_decoder(
                 f"the reply is about the phone number {clip(number.phone_number_id, 200)!r},"
                 f" not {phone_number_id!r} that was asked for"
             )
+        elif change is None:
+            return number
         else:
-            unshown = None if change is None else _unshown_change(change, number, unchecked)
+            unshown = _unshown_change(change, number, unchecked)
             if unshown is None:
                 return number
             problem = unshown

@@ -25,15 +25,7 @@ from .._exceptions import (
 from .._models import UpdatePhoneNumberRequest
 from .._options import CallOptions
 from .._request import APIRequest
-from .._wire import (
-    NO_SECRETS,
-    Secrets,
-    encode_body,
-    encode_update_request,
-    phone_number_decoder,
-    phone_number_path,
-    secret_values,
-)
+from .._wire import encode_body, encode_update_request, phone_number_decoder, phone_number_path
 from .journal import Journal, JournalJob, PhoneNumberState, RecordedRequest
 from .result import BulkOutcome
 
@@ -110,7 +102,6 @@ class UpdateItem(NamedTuple):
         path: its path, when the id is valid.
         body: the encoded update, when it fits the schema.
         refusal: why it was refused locally, if it was (nothing is sent).
-        secrets: the secrets of the update, redacted from its errors.
     """
 
     phone_number_id: str
@@ -119,7 +110,6 @@ class UpdateItem(NamedTuple):
     path: str = ""
     body: bytes = b""
     refusal: InvalidRequestError | None = None
-    secrets: Secrets = NO_SECRETS
 
 
 class UpdateOperation:
@@ -151,9 +141,9 @@ class UpdateOperation:
         # send path takes as its fast case.
         self._read_options = options.without_body()
         self._undoing = undoing
-        # The last update encoded, and its body and secrets: the items of a
-        # run often share one update (a reassignment always does), encoded once.
-        self._last: tuple[UpdatePhoneNumberRequest, bytes, Secrets] | None = None
+        # The last update encoded, and its body: the items of a run often
+        # share one update (a reassignment always does), encoded once.
+        self._last: tuple[UpdatePhoneNumberRequest, bytes] | None = None
         # A field extra_body sets is sent as given there, not as the item asks:
         # the reply is not held to the item's value of it.
         self._unchecked = frozenset(options.extra_body or ())
@@ -172,7 +162,7 @@ class UpdateOperation:
             path = phone_number_path(phone_number_id)
             last = self._last
             if last is not None and last[0] is request:
-                body, secrets = last[1], last[2]
+                body = last[1]
             else:
                 body = encode_body(
                     request,
@@ -180,11 +170,10 @@ class UpdateOperation:
                     what="update",
                     extra=self._options.extra_body,
                 )
-                secrets = secret_values(request, UpdatePhoneNumberRequest)
-                self._last = (request, body, secrets)
+                self._last = (request, body)
         except InvalidRequestError as error:
             return UpdateItem(phone_number_id, request, before, refusal=error)
-        return UpdateItem(phone_number_id, request, before, path, body, None, secrets)
+        return UpdateItem(phone_number_id, request, before, path, body)
 
     def key(self, item: UpdateItem) -> str:
         return item.phone_number_id
@@ -223,7 +212,8 @@ class UpdateOperation:
                     None,
                     None,
                     self._options,
-                    item.secrets,
+                    item.request,
+                    UpdatePhoneNumberRequest,
                 )
             )
         except FATAL_ERRORS:

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar, cast
 
 from .._base_client import BaseClient
-from .._options import CallOptions, call_options
+from .._options import DEFAULT_OPTIONS, CallOptions, call_options
 from .._request import APIRequest, Decoder, Operation, Query, build_request
 from .._response import APIResponse
 
@@ -89,19 +89,18 @@ class Resource:
     ) -> Awaitable[T]:
         """Send the request of one endpoint (see :func:`build_request`) with the
         caller's ``options`` (a method's ``**options``, or already checked)."""
-        checked = options if isinstance(options, CallOptions) else call_options(options)
-        request = build_request(
-            method,
-            path,
-            decode,
-            checked,
-            query=query,
-            body=body,
-            model=model,
-            what=what,
-            operation=operation,
-        )
-        return self._send(request)
+        if not options:
+            checked = DEFAULT_OPTIONS
+        elif isinstance(options, CallOptions):
+            checked = options
+        else:
+            checked = call_options(options)
+        request = build_request(method, path, decode, checked, query, body, model, what, operation)
+        if self._raw:
+            return cast(Awaitable[T], self._client.send_raw(request))
+        # The client's coroutine, not awaited here: one frame fewer at every
+        # suspension of the request.
+        return self._client.send(request)
 
 
 class RawResponses(Generic[R]):

@@ -3,7 +3,6 @@ every page, one page in memory at a time."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any, TypeVar
 
@@ -38,14 +37,14 @@ def paged(
 
     def at(cursor: str) -> Awaitable[P]:
         query = {**(request.query or {}), cursor_param: cursor}
-        return client.send(dataclasses.replace(first, query=query))
+        return client.send(first.replace(query=query))
 
     def decode_page(body: bytes, status_code: int) -> P:
         page = decode(body, status_code)
         attach_next_page(page, at)
         return page
 
-    first = dataclasses.replace(request, decode=decode_page)
+    first = request.replace(decode=decode_page)
     return first
 
 
