@@ -260,6 +260,7 @@ if TYPE_CHECKING:
     from ._recording import RecordedRequest
     from ._server import FakeElevenLabs
     from ._stats import FakeStats
+    from ._webhooks import WebhookDelivery
 
 __all__ = [
     "AfterActingFault",
@@ -273,6 +274,7 @@ __all__ = [
     "ResetFault",
     "StatusFault",
     "TruncateFault",
+    "WebhookDelivery",
 ]
 
 # Imported on first use: the pytest plugin imports this package in every test
@@ -289,6 +291,7 @@ _HOMES = {
     "FakeStats": "._stats",
     "PlacedCall": "._calls",
     "RegisteredCall": "._calls",
+    "WebhookDelivery": "._webhooks",
 }
 
 
