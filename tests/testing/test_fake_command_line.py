@@ -33,6 +33,8 @@ def test_defaults() -> None:
         "rate_limit": None,
         "rate_limit_burst": None,
         "retry_after": False,
+        "webhook_url": None,
+        "webhook_secret": None,
     }
     assert (DEFAULT_PORT, DEFAULT_NUMBERS) == (8080, 100)
 
@@ -56,7 +58,12 @@ def test_values_and_schedules() -> None:
         "--rate-limit-burst",
         "5",
         "--retry-after",
+        "--webhook-url",
+        "http://127.0.0.1:9/hooks",
+        "--webhook-secret",
+        "whsec",
     )
+    assert (args["webhook_url"], args["webhook_secret"]) == ("http://127.0.0.1:9/hooks", "whsec")
     assert args["api_key"] == "k"  # --key is another name of --api-key
     assert args["agent_ids"] == ["agent_a", "agent_b"]
     assert args["latency"] == (0.01, 0.05)
