@@ -38,9 +38,11 @@ class CallControls:
         self._conversations = ConversationStore(seed)
         self._batches = BatchStore(seed, self._conversations)
         self._calls = CallLog(seed, self._conversations)
-        webhooks = WebhookSender(webhook_url, webhook_secret)
+        webhooks = WebhookSender(None, None)
         self._lifecycle = CallRunner(self._conversations, self._batches, webhooks)
         self.call_duration = call_duration
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret
 
     @property
     def calls(self) -> list[PlacedCall]:
@@ -68,7 +70,7 @@ class CallControls:
 
     @webhook_url.setter
     def webhook_url(self, value: str | None) -> None:
-        self._lifecycle.webhooks.url = value
+        self._lifecycle.webhooks.url = _text_or_none(value, "webhook_url")
 
     @property
     def webhook_secret(self) -> str | None:
@@ -77,7 +79,7 @@ class CallControls:
 
     @webhook_secret.setter
     def webhook_secret(self, value: str | None) -> None:
-        self._lifecycle.webhooks.secret = value
+        self._lifecycle.webhooks.secret = _text_or_none(value, "webhook_secret")
 
     @property
     def agents(self) -> dict[str, dict[str, Any]]:
@@ -168,3 +170,9 @@ class CallControls:
                 ``call_duration=None``: only :meth:`end_call` ends it.
         """
         await self._lifecycle.settle()
+
+
+def _text_or_none(value: object, name: str) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ValueError(f"{name} must be a non-empty str or None, not {value!r}")
+    return value

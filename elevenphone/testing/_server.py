@@ -36,13 +36,14 @@ from ._stats import FakeStats, count_answer, throttle_code
 
 
 class FakeElevenLabs(CallControls):
-    """An in-memory ElevenLabs phone-numbers API on a local port.
+    """An in-memory ElevenLabs phone-numbers API, and the life of its calls, on a local port.
 
     See the :mod:`elevenphone.testing` docstring for the whole API. ``latency``,
-    ``fault_rate``, ``fault_mix`` and the limits (``concurrency_limit``,
+    ``fault_rate``, ``fault_mix``, the limits (``concurrency_limit``,
     ``other_clients_in_flight``, ``rate_limit``, ``rate_limit_burst``,
-    ``rate_limit_retry_after``) are attributes that may be changed at any time,
-    also while serving.
+    ``rate_limit_retry_after``), ``call_duration``, ``webhook_url`` and
+    ``webhook_secret`` are attributes that may be changed at any time, also
+    while serving.
     """
 
     def __init__(
@@ -109,7 +110,8 @@ class FakeElevenLabs(CallControls):
                 [0, 1], a ``concurrency_limit`` below 1, a negative
                 ``other_clients_in_flight``, a ``rate_limit`` that is not
                 positive, a ``rate_limit_burst`` below 1, a malformed
-                schedule or a negative ``call_duration``.
+                schedule, a negative ``call_duration``, or an empty
+                ``webhook_url`` or ``webhook_secret``.
         """
         if numbers < 0:
             raise ValueError("numbers must be >= 0")

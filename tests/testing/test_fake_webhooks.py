@@ -266,3 +266,13 @@ async def test_a_slow_receiver_never_holds_the_fake_and_close_cancels_it(
         assert delivery.status is None
         assert delivery.error is not None
         assert "closed" in delivery.error
+
+
+@pytest.mark.parametrize("name", ["webhook_url", "webhook_secret"])
+def test_the_webhook_settings_are_checked(name: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        FakeElevenLabs(**{name: ""})
+    fake = FakeElevenLabs()
+    with pytest.raises(ValueError, match=name):
+        setattr(fake, name, 5)
+    assert getattr(fake, name) is None
