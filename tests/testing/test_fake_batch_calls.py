@@ -228,6 +228,12 @@ async def test_required_fields_and_the_order_of_checks(api: Api, fake: FakeEleve
     assert fake.batch_calls == {}
     assert (await api.call("GET", SUBMIT))[0] == 405
     assert (await api.call("POST", f"{BATCHES}/workspace"))[0] == 405
+    assert (await api.call("PATCH", f"{BATCHES}/btcal_x"))[0] == 405
+    assert (await api.call("GET", f"{BATCHES}/btcal_x/pause"))[0] == 404
+    wrong = {"xi-api-key": "no"}
+    for method, path in (("GET", f"{BATCHES}/btcal_x"), ("POST", f"{BATCHES}/btcal_x/retry")):
+        assert (await api.call(method, path, headers=wrong))[0] == 401
+        assert (await api.call(method, path))[0] == 404
 
 
 # --- the calls -------------------------------------------------------------------------

@@ -145,6 +145,22 @@ def test_the_limit_flags_reach_the_fake() -> None:
     assert process.returncode == 0
 
 
+def test_the_webhook_flags_reach_the_fake(monkeypatch: pytest.MonkeyPatch) -> None:
+    import elevenphone.testing.__main__ as entry
+
+    seen: dict[str, Any] = {}
+
+    async def serve(on_ready: Any, **options: Any) -> None:
+        seen.update(options)
+
+    monkeypatch.setattr(entry, "serve", serve)
+    argv = ["--webhook-url", "http://127.0.0.1:9/hooks", "--webhook-secret", "whsec"]
+    assert main(argv) == 0
+    assert (seen["webhook_url"], seen["webhook_secret"]) == ("http://127.0.0.1:9/hooks", "whsec")
+    assert main([]) == 0
+    assert (seen["webhook_url"], seen["webhook_secret"]) == (None, None)
+
+
 def test_a_port_in_use_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     import socket
 
