@@ -46,7 +46,7 @@ async def run_demo(count: int = 1000) -> int:
         fault_rate=FAULT_RATE,
         concurrency_limit=SERVER_LIMIT,
     ) as fake:
-        fake.agents[NEW_AGENT] = agents[NEW_AGENT]
+        fake.add_agent(NEW_AGENT, name=agents[NEW_AGENT])
         console.print(
             f"[bold]elevenphone demo[/]: a fake ElevenLabs API on {fake.base_url} holds"
             f" {len(fake.numbers)} numbers on {agents[OLD_AGENT]}.\n"

@@ -188,6 +188,18 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         action="store_true",
         help="Send Retry-After on rate_limit_exceeded (default: no Retry-After).",
     )
+    add(
+        "--webhook-url",
+        default=None,
+        metavar="URL",
+        help="POST a webhook to URL when each call ends (default: no webhooks).",
+    )
+    add(
+        "--webhook-secret",
+        default=None,
+        metavar="SECRET",
+        help="Sign the webhooks with SECRET (ElevenLabs-Signature; default: unsigned).",
+    )
     return parser
 
 
@@ -257,6 +269,8 @@ def run(args: argparse.Namespace) -> int:
                 rate_limit=args.rate_limit,
                 rate_limit_burst=args.rate_limit_burst,
                 rate_limit_retry_after=args.retry_after,
+                webhook_url=args.webhook_url,
+                webhook_secret=args.webhook_secret,
             )
         )
     except KeyboardInterrupt:

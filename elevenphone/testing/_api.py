@@ -1,21 +1,24 @@
 """The API as a pure function: request parts in, an :class:`ApiResponse` out.
 
-No sockets here (faults, latency and limits live in the server), so the API's
-rules can be read, and tested, in one place. Order of checks, as on the real
-service: route (404) and method (405), API key (401), body and query
-validation (422), then the resources named (404 ``phone_number_not_found``),
-then the rules between them (400 ``invalid_request``, 409 on import).
+No sockets here (faults, latency, limits and the calls' progress live in the
+server), so the API's rules can be read, and tested, in one place. Order of
+checks, as on the real service: route (404) and method (405), API key (401),
+body and query validation (422), then the resources named (404
+``phone_number_not_found``, ``agent_not_found``...), then the rules between
+them (400 ``invalid_request``, 409 on import).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import _pages, _validation
+from . import _agents, _pages, _validation
+from ._batches import BatchStore
 from ._bodies import PROVIDER_FILTER, validate_import, validate_update
 from ._calls import CallLog
+from ._conversations import ConversationStore
 from ._responses import (
     ApiResponse,
     detail,
@@ -24,16 +27,18 @@ from ._responses import (
     not_found,
     unprocessable,
 )
-from ._routes import match
+from ._routes import Route, match
 from ._state import PhoneNumberExists, PhoneNumberNotFound, PhoneNumberStore, UpdateRejected
 
 
 @dataclass(frozen=True)
 class ElevenLabsApi:
-    """Answers requests against ``store`` and ``calls`` for clients holding ``api_key``."""
+    """Answers requests against the fake's state for clients holding ``api_key``."""
 
     store: PhoneNumberStore
     calls: CallLog
+    conversations: ConversationStore
+    batches: BatchStore
     api_key: str
 
     def handle(
@@ -43,12 +48,15 @@ class ElevenLabsApi:
         query: Mapping[str, str],
         headers: Mapping[str, str],
         body: bytes,
+        repeated: Mapping[str, Sequence[str]] | None = None,
     ) -> ApiResponse:
         """Answer one request.
 
         ``raw_path`` is the path as sent (still percent-encoded, no query),
-        ``query`` holds one value per name (the last one sent) and ``headers``
-        must look names up case-insensitively.
+        ``query`` holds one value per name (the last one sent), ``repeated``
+        every value of each name (for list parameters such as
+        ``phone_number_ids``) and ``headers`` must look names up
+        case-insensitively.
         """
         route = match(raw_path)
         if route is None:
@@ -58,6 +66,9 @@ class ElevenLabsApi:
             return ApiResponse(405, {"detail": "Method Not Allowed"}, allow)
         if headers.get("xi-api-key") != self.api_key:
             return invalid_api_key()
+        lifecycle = self._lifecycle(route, method, query, headers, body, repeated or {})
+        if lifecycle is not None:
+            return lifecycle
         if route.name == "numbers_page":
             return _pages.numbers_page(self.store, query)
         if route.name == "numbers":
@@ -73,6 +84,50 @@ class ElevenLabsApi:
         if route.name == "outbound_call" and route.provider is not None:
             return self.calls.place(self.store, route.provider, decoded)
         return self.calls.register(self.store, decoded)
+
+    def _lifecycle(
+        self,
+        route: Route,
+        method: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        body: bytes,
+        repeated: Mapping[str, Sequence[str]],
+    ) -> ApiResponse | None:
+        """Answer a request to the agents, conversations or batch calling; None for others."""
+        name, ids = route.name, route.ids
+        store, conversations, batches = self.store, self.conversations, self.batches
+        if name == "agents":
+            now = conversations.clock()
+            return _agents.agents_page(
+                store.agent_registry, conversations.call_starts(), query, now
+            )
+        if name == "agent":
+            return _agents.get_agent(store.agent_registry, store.numbers, ids[0], query)
+        if name == "agent_branch":
+            return _agents.get_branch(store.agent_registry, ids[0], ids[1])
+        if name == "conversations":
+            return conversations.page(query, repeated.get("phone_number_ids", ()))
+        if name == "conversation":
+            return conversations.get(ids[0])
+        if name == "conversation_sip_messages":
+            return conversations.sip_messages(ids[0], query, store.sip_messages)
+        if name == "batches":
+            return batches.page(query)
+        if name == "batch":
+            return batches.get(ids[0]) if method == "GET" else batches.delete(ids[0])
+        if name == "batch_cancel":
+            return batches.cancel(ids[0])
+        if name == "batch_retry":
+            return batches.retry(ids[0])
+        if name == "batch_export":
+            return batches.export(ids[0], query)
+        if name != "batch_submit":
+            return None
+        decoded = _decode(body, headers.get("content-type"))
+        if isinstance(decoded, ApiResponse):
+            return decoded
+        return batches.submit(store, decoded)
 
     def _number(
         self, method: str, pid: str, body: bytes, headers: Mapping[str, str]

@@ -78,7 +78,8 @@ _CONVERSATION_CONFIG_OVERRIDE = model(
     }
 )
 
-_CLIENT_DATA = model(
+#: ``conversation_initiation_client_data`` (outbound calls, register-call, batch recipients).
+CLIENT_DATA = model(
     {
         "conversation_config_override": Field(nullable(_CONVERSATION_CONFIG_OVERRIDE), None),
         "custom_llm_extra_body": Field(nullable(any_dict), None),
@@ -135,7 +136,8 @@ _MACHINE_DETECTION = checked(
     _one_rule_per_action,
 )
 
-_TELEPHONY_CALL_CONFIG = model(
+#: ``telephony_call_config`` (outbound calls and batches).
+TELEPHONY_CALL_CONFIG = model(
     {
         "ringing_timeout_secs": Field(nullable(bounded(integer, ge=1)), None),
         "twilio_call_recording_enabled": Field(nullable(boolean), None),
@@ -149,11 +151,11 @@ def _outbound_call(provider: str) -> Validator:
         "agent_id": Field(string),
         "agent_phone_number_id": Field(string),
         "to_number": Field(string),
-        "conversation_initiation_client_data": Field(nullable(_CLIENT_DATA), None),
+        "conversation_initiation_client_data": Field(nullable(CLIENT_DATA), None),
     }
     if provider == "twilio":
         fields["call_recording_enabled"] = Field(nullable(boolean), None)
-    fields["telephony_call_config"] = Field(nullable(_TELEPHONY_CALL_CONFIG), None)
+    fields["telephony_call_config"] = Field(nullable(TELEPHONY_CALL_CONFIG), None)
     return model(fields)
 
 
@@ -167,7 +169,7 @@ _REGISTER_CALL = model(
         "from_number": Field(string),
         "to_number": Field(string),
         "direction": Field(nullable(enum("inbound", "outbound")), None),
-        "conversation_initiation_client_data": Field(nullable(_CLIENT_DATA), None),
+        "conversation_initiation_client_data": Field(nullable(CLIENT_DATA), None),
     }
 )
 

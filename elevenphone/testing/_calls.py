@@ -3,13 +3,13 @@
 The fake rings nobody. It checks the request as the API would, records what
 was asked in :class:`PlacedCall` / :class:`RegisteredCall`, and answers with
 fresh IDs (seeded): ``conv_...`` conversations, Twilio ``CA...`` and Exotel
-call SIDs, LiveKit-style ``SCL_...`` SIP call IDs.
+call SIDs, LiveKit-style ``SCL_...`` SIP call IDs. Each outbound call starts
+its conversation (:mod:`._conversations`); a registered call starts none.
 """
 
 from __future__ import annotations
 
 import random
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +17,7 @@ from xml.sax.saxutils import quoteattr
 
 from . import _data
 from ._call_bodies import validate_outbound_call, validate_register_call
+from ._conversations import ConversationStore
 from ._responses import ApiResponse, invalid_request, not_found, unprocessable
 from ._routes import OUTBOUND_CALL_PATHS
 from ._state import PhoneNumberStore
@@ -91,24 +92,11 @@ class RegisteredCall:
 class CallLog:
     """Every call placed or registered, and the seeded source of their IDs."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, conversations: ConversationStore) -> None:
+        self.conversations = conversations
         self.calls: list[PlacedCall] = []
         self.registered_calls: list[RegisteredCall] = []
         self._rng = random.Random(f"calls-{seed}")
-
-    def _hex(self, digits: int) -> str:
-        return f"{self._rng.getrandbits(4 * digits):0{digits}x}"
-
-    def _ids(self, provider: str) -> dict[str, str]:
-        ids = {"conversation_id": _data.new_id(self._rng, "conv_")}
-        if provider == "twilio":
-            ids["callSid"] = "CA" + self._hex(32)
-        elif provider == "exotel":
-            ids["callSid"] = self._hex(32)
-        else:
-            alphabet = string.ascii_letters + string.digits
-            ids["sip_call_id"] = "SCL_" + "".join(self._rng.choices(alphabet, k=12))
-        return ids
 
     def place(self, store: PhoneNumberStore, provider: str, body: Any) -> ApiResponse:
         """Answer ``POST /v1/convai/{provider}/outbound-call`` with the decoded ``body``."""
@@ -119,11 +107,12 @@ class CallLog:
         number = store.numbers.get(pid)
         if number is None:
             return not_found(pid)
-        refusal = _refusal(number, provider)
+        refusal = call_refusal(number, provider)
         if refusal is not None:
             return invalid_request(refusal)
-        store.agent_name(fields["agent_id"])  # an unknown agent is registered, as on update
-        ids = self._ids(provider)
+        # An unknown agent is registered, as on update.
+        agent_name = store.agent_name(fields["agent_id"])
+        ids = _data.call_ids(self._rng, provider)
         self.calls.append(
             PlacedCall(
                 provider=provider,
@@ -140,6 +129,15 @@ class CallLog:
                 call_sid=ids.get("callSid"),
                 sip_call_id=ids.get("sip_call_id"),
             )
+        )
+        self.conversations.start(
+            agent_id=fields["agent_id"],
+            agent_name=agent_name,
+            provider=provider,
+            number=number,
+            to_number=fields["to_number"],
+            ids=ids,
+            client_data=body.get("conversation_initiation_client_data"),
         )
         return ApiResponse(200, {"success": True, "message": "Call initiated", **ids})
 
@@ -166,7 +164,7 @@ class CallLog:
         return ApiResponse(200, twiml, media_type=TWIML_MEDIA_TYPE)
 
 
-def _refusal(number: Mapping[str, Any], provider: str) -> str | None:
+def call_refusal(number: Mapping[str, Any], provider: str) -> str | None:
     """Why ``number`` cannot place a call through ``provider``'s endpoint, if it cannot."""
     pid = number.get("phone_number_id")
     own = number.get("provider")

@@ -7,6 +7,7 @@ so a fake built with a fixed seed holds identical numbers on every run.
 from __future__ import annotations
 
 import random
+import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,8 +49,39 @@ def agent_name_for(agent_id: str) -> str:
     (``agent_B``: ``"Agent B"``), by its last 6 characters when long, as real
     IDs are (``agent_3701k3ttaq12ewp8b7qv5rfyszkz``: ``"Agent fyszkz"``).
     """
-    tail = agent_id.removeprefix("agent_") or agent_id
-    return f"Agent {tail if len(tail) <= _SHORT_AGENT_ID else tail[-6:]}"
+    return _name_for("Agent", agent_id, "agent_")
+
+
+def branch_name_for(branch_id: str) -> str:
+    """Derive a readable name for a branch, as :func:`agent_name_for` does for agents."""
+    return _name_for("Branch", branch_id, "agtbrch_")
+
+
+def _name_for(noun: str, identifier: str, prefix: str) -> str:
+    tail = identifier.removeprefix(prefix) or identifier
+    return f"{noun} {tail if len(tail) <= _SHORT_AGENT_ID else tail[-6:]}"
+
+
+def call_ids(rng: random.Random, provider: str) -> dict[str, str]:
+    """Return the IDs the API answers a placed call with, as it names them.
+
+    ``conversation_id``, and Twilio's ``CA...`` or Exotel's ``callSid``, or a
+    LiveKit-style ``SCL_...`` ``sip_call_id`` for a SIP trunk.
+    """
+    ids = {"conversation_id": new_id(rng, "conv_")}
+    if provider == "twilio":
+        ids["callSid"] = "CA" + hex_digits(rng, 32)
+    elif provider == "exotel":
+        ids["callSid"] = hex_digits(rng, 32)
+    else:
+        alphabet = string.ascii_letters + string.digits
+        ids["sip_call_id"] = "SCL_" + "".join(rng.choices(alphabet, k=12))
+    return ids
+
+
+def hex_digits(rng: random.Random, digits: int) -> str:
+    """Return ``digits`` random lowercase hex digits."""
+    return f"{rng.getrandbits(4 * digits):0{digits}x}"
 
 
 def generate_agents(rng: random.Random, count: int) -> dict[str, str]:

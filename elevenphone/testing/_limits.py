@@ -1,4 +1,4 @@
-"""The account's limits: requests in flight, other clients, requests per second.
+"""The account's limits: requests in flight, other clients, requests per second; latency.
 
 Pure: the server passes in how many requests it has received, how many are in
 flight and the event loop's clock, and gets back the 429 to send, if any.
@@ -11,6 +11,7 @@ limit (no other clients). Keyed by requests, not time, so tests need no timing.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -21,6 +22,16 @@ T = TypeVar("T", int, float)
 
 #: A value, ``None`` (no limit), or a schedule of ``(requests received, value)``.
 Setting = int | float | None | Sequence[tuple[int, int | float | None]]
+#: Seconds added to each request, or ``(low, high)`` for a seeded uniform draw.
+Latency = float | tuple[float, float]
+
+
+def draw_latency(latency: Latency, rng: random.Random) -> float:
+    """The seconds to add to a request: ``latency``, or a draw between ``(low, high)``."""
+    if isinstance(latency, tuple):
+        low, high = latency
+        return rng.uniform(low, high)
+    return float(latency)
 
 
 @dataclass(frozen=True)

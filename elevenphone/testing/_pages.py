@@ -1,10 +1,12 @@
-"""The paged endpoints: the v2 list of phone numbers and a number's SIP messages.
+"""The paged endpoints: the v2 list of phone numbers and a number's SIP
+messages, and the keyset pagination every list of the fake shares.
 
-Both use keyset pagination behind an opaque cursor: the cursor names the last
-item sent (its sort key), so numbers added or deleted between two pages never
-make a page repeat or skip one of the others. A cursor is bound to the query
-that produced it (the filters and the sort, not ``page_size``): sent with
-another query, or garbled, it is a 422 at ``["query", "cursor"]``.
+Lists page behind an opaque cursor: the cursor names the last item sent (its
+sort key), so items added or deleted between two pages never make a page
+repeat or skip one of the others. A cursor is bound to the query that
+produced it (the filters and the sort, not ``page_size``): sent with another
+query, or garbled, it is a 422 at ``["query", "cursor"]`` (``last_doc`` for
+batch calls).
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._bodies import PROVIDER_FILTER
 from ._responses import ApiResponse, not_found, unprocessable
-from ._state import PhoneNumberStore
 from ._validation import (
     ErrorItem,
     Field,
@@ -31,16 +33,20 @@ from ._validation import (
     value_error,
 )
 
+if TYPE_CHECKING:
+    from ._state import PhoneNumberStore
+
 DEFAULT_PAGE_SIZE = 30
 MAX_PAGE_SIZE = 100
 
 Key = tuple[Any, ...]
 
-_PAGE_SIZE = Field(bounded(integer, ge=1, le=MAX_PAGE_SIZE), DEFAULT_PAGE_SIZE)
-_CURSOR = Field(string, None)
+#: The ``page_size`` and ``cursor`` query fields of every cursor-paged list.
+PAGE_SIZE = Field(bounded(integer, ge=1, le=MAX_PAGE_SIZE), DEFAULT_PAGE_SIZE)
+CURSOR = Field(string, None)
 
 _NUMBERS_QUERY = {
-    "page_size": _PAGE_SIZE,
+    "page_size": PAGE_SIZE,
     "search": Field(string, None),
     "label": Field(string, None),
     "phone_number": Field(string, None),
@@ -50,9 +56,9 @@ _NUMBERS_QUERY = {
     "branch_id": Field(string, None),
     "sort_by": Field(enum("label", "phone_number"), None),
     "sort_direction": Field(enum("asc", "desc"), "asc"),
-    "cursor": _CURSOR,
+    "cursor": CURSOR,
 }
-_SIP_QUERY = {"page_size": _PAGE_SIZE, "cursor": _CURSOR}
+_SIP_QUERY = {"page_size": PAGE_SIZE, "cursor": CURSOR}
 
 
 class CursorError(ValueError):
@@ -104,17 +110,56 @@ def paginate(
     return [item for _, item in page], next_cursor
 
 
-def _read_cursor(
-    query: Mapping[str, Any], scope: str, shape: Sequence[type], errors: list[ErrorItem]
+def read_cursor(
+    query: Mapping[str, Any],
+    scope: str,
+    shape: Sequence[type],
+    errors: list[ErrorItem],
+    name: str = "cursor",
 ) -> Key | None:
-    cursor = query.get("cursor")
+    """Return the key in the query's cursor (the parameter ``name``), or None.
+
+    A garbled cursor, or one made for another scope, appends a 422
+    ``value_error`` at ``["query", name]``; it is only judged when the rest
+    of the query found no error.
+    """
+    cursor = query.get(name)
     if cursor is None or errors:
         return None
     try:
         return decode_cursor(cursor, scope, shape)
     except CursorError as exc:
-        errors.append(value_error(("query", "cursor"), str(exc), cursor))
+        errors.append(value_error(("query", name), str(exc), cursor))
         return None
+
+
+_T = TypeVar("_T")
+
+
+class CreationOrder:
+    """Serial numbers of items by ID, fixed when each is first seen.
+
+    They survive deletions, so a cursor made before one still points to the
+    right place; items a test put into a store directly get theirs when next
+    listed.
+    """
+
+    def __init__(self) -> None:
+        self._serials: dict[str, int] = {}
+        self._next = itertools.count()
+
+    def serial(self, item_id: str) -> int:
+        """Return the serial of ``item_id``, giving it the next one if new."""
+        if item_id not in self._serials:
+            self._serials[item_id] = next(self._next)
+        return self._serials[item_id]
+
+    def of(self, items: Mapping[str, _T]) -> list[tuple[int, _T]]:
+        """Return ``(serial, item)`` for every item, oldest first."""
+        return sorted(
+            ((self.serial(item_id), item) for item_id, item in items.items()),
+            key=lambda pair: pair[0],
+        )
 
 
 def _matches(number: Mapping[str, Any], query: Mapping[str, Any]) -> bool:
@@ -148,7 +193,7 @@ def numbers_page(store: PhoneNumberStore, raw_query: Mapping[str, str]) -> ApiRe
     )
     sort_by = query.get("sort_by")
     shape = (str, int) if sort_by else (int,)
-    after = _read_cursor(query, scope, shape, errors)
+    after = read_cursor(query, scope, shape, errors)
     if errors:
         return unprocessable(errors)
     keyed = [
@@ -171,15 +216,33 @@ def sip_messages_page(
     store: PhoneNumberStore, phone_number_id: str, raw_query: Mapping[str, str]
 ) -> ApiResponse:
     """Answer ``GET /v1/convai/phone-numbers/{id}/sip-messages``: newest first."""
+
+    def log() -> list[dict[str, Any]] | ApiResponse:
+        if phone_number_id not in store.numbers:
+            return not_found(phone_number_id)
+        return store.sip_messages.get(phone_number_id, [])
+
+    return sip_log_page(raw_query, f"sip-messages:{phone_number_id}", log)
+
+
+def sip_log_page(
+    raw_query: Mapping[str, str],
+    scope: str,
+    log: Callable[[], Sequence[Mapping[str, Any]] | ApiResponse],
+) -> ApiResponse:
+    """Answer a page of SIP messages, newest first, once the query is valid.
+
+    ``log`` returns the messages, oldest added first, or the answer when the
+    resource they belong to does not exist (judged after the query).
+    """
     query, errors = validate_query(_SIP_QUERY, raw_query)
-    scope = f"sip-messages:{phone_number_id}"
-    after = _read_cursor(query, scope, (int, int), errors)
+    after = read_cursor(query, scope, (int, int), errors)
     if errors:
         return unprocessable(errors)
-    if phone_number_id not in store.numbers:
-        return not_found(phone_number_id)
-    log = store.sip_messages.get(phone_number_id, [])
-    keyed = [((_created_at(message), index), message) for index, message in enumerate(log)]
+    messages = log()
+    if isinstance(messages, ApiResponse):
+        return messages
+    keyed = [((_created_at(message), index), message) for index, message in enumerate(messages)]
     page, next_cursor = paginate(
         keyed, size=query["page_size"], after=after, descending=True, scope=scope
     )

@@ -20,6 +20,8 @@ from ._responses import JSON, ApiResponse
 
 def response(answer: ApiResponse) -> web.Response:
     """The aiohttp response for ``answer``, encoded as Starlette would."""
+    if answer.body is None:  # 204 No Content
+        return web.Response(status=answer.status, headers=answer.headers)
     if answer.media_type == JSON:
         # Starlette's JSONResponse encoding: compact, UTF-8.
         payload = json.dumps(answer.body, ensure_ascii=False, separators=(",", ":"))

@@ -20,7 +20,8 @@ JSON = "application/json"
 class ApiResponse:
     """What the API answers: a status, a body and extra headers.
 
-    ``body`` is JSON-able when ``media_type`` is JSON, and text otherwise.
+    ``body`` is JSON-able when ``media_type`` is JSON, and text otherwise;
+    ``None`` sends no body at all (a 204).
     """
 
     status: int

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from . import _replies
 from ._api import ElevenLabsApi
-from ._calls import CallLog, PlacedCall, RegisteredCall
+from ._call_controls import CallControls
 from ._faults import (
     DEFAULT_FAULT_MIX,
     AfterActingFault,
@@ -27,23 +27,23 @@ from ._faults import (
     FaultSchedule,
     StatusFault,
 )
-from ._limits import AccountLimits, Setting, schedule
+from ._lifecycle import DEFAULT_CALL_DURATION
+from ._limits import AccountLimits, Latency, Setting, draw_latency, schedule
 from ._recording import RecordedRequest, record
 from ._responses import ApiResponse
 from ._state import PhoneNumberNotFound, PhoneNumberStore
-from ._stats import FakeStats, throttle_code
-
-Latency = float | tuple[float, float]
+from ._stats import FakeStats, count_answer, throttle_code
 
 
-class FakeElevenLabs:
-    """An in-memory ElevenLabs phone-numbers API on a local port.
+class FakeElevenLabs(CallControls):
+    """An in-memory ElevenLabs phone-numbers API, and the life of its calls, on a local port.
 
     See the :mod:`elevenphone.testing` docstring for the whole API. ``latency``,
-    ``fault_rate``, ``fault_mix`` and the limits (``concurrency_limit``,
+    ``fault_rate``, ``fault_mix``, the limits (``concurrency_limit``,
     ``other_clients_in_flight``, ``rate_limit``, ``rate_limit_burst``,
-    ``rate_limit_retry_after``) are attributes that may be changed at any time,
-    also while serving.
+    ``rate_limit_retry_after``), ``call_duration``, ``webhook_url`` and
+    ``webhook_secret`` are attributes that may be changed at any time, also
+    while serving.
     """
 
     def __init__(
@@ -63,6 +63,9 @@ class FakeElevenLabs:
         rate_limit: Setting = None,
         rate_limit_burst: int | None = None,
         rate_limit_retry_after: bool = False,
+        call_duration: float | None = DEFAULT_CALL_DURATION,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
     ) -> None:
         """Build the fake (not yet serving; use ``async with`` or :meth:`start`).
 
@@ -95,13 +98,20 @@ class FakeElevenLabs:
                 second's worth, at least 1).
             rate_limit_retry_after: whether a ``rate_limit_exceeded`` 429 says
                 ``Retry-After``.
+            call_duration: seconds from placing a call to its end, half of
+                them ringing; 0 ends it within a few loop turns; None never
+                ends it unless :meth:`end_call` does.
+            webhook_url: where to POST the webhook of each call that ends
+                (None: no webhooks).
+            webhook_secret: the secret that signs them (None: unsigned).
 
         Raises:
             ValueError: a negative ``numbers``, a ``fault_rate`` outside
                 [0, 1], a ``concurrency_limit`` below 1, a negative
                 ``other_clients_in_flight``, a ``rate_limit`` that is not
-                positive, a ``rate_limit_burst`` below 1 or a malformed
-                schedule.
+                positive, a ``rate_limit_burst`` below 1, a malformed
+                schedule, a negative ``call_duration``, or an empty
+                ``webhook_url`` or ``webhook_secret``.
         """
         if numbers < 0:
             raise ValueError("numbers must be >= 0")
@@ -125,8 +135,10 @@ class FakeElevenLabs:
         self.requests: list[RecordedRequest] = []
         self.stats = FakeStats()
         self._store = PhoneNumberStore(numbers=numbers, seed=seed, agent_ids=agent_ids)
-        self._calls = CallLog(seed)
-        self._api = ElevenLabsApi(self._store, self._calls, api_key)
+        self._set_up_calls(seed, call_duration, webhook_url, webhook_secret)
+        self._api = ElevenLabsApi(
+            self._store, self._calls, self._conversations, self._batches, api_key
+        )
         self._faults = FaultSchedule(seed)
         self._latency_rng = random.Random(f"latency-{seed}")
         # The suite's hook: when set, awaited in place of ``latency`` by each
@@ -207,11 +219,6 @@ class FakeElevenLabs:
         return self._store.numbers
 
     @property
-    def agents(self) -> dict[str, str]:
-        """The agent registry, ``{agent_id: agent_name}`` (mutable)."""
-        return self._store.agents
-
-    @property
     def provider_settings(self) -> dict[str, dict[str, Any]]:
         """What each number imported through the API was configured with, by ID.
 
@@ -228,16 +235,6 @@ class FakeElevenLabs:
     def sip_messages(self) -> dict[str, list[dict[str, Any]]]:
         """Each number's SIP log, oldest added first, each message a ``SipLogMessage`` dict."""
         return self._store.sip_messages
-
-    @property
-    def calls(self) -> list[PlacedCall]:
-        """Every outbound call the fake accepted, in order (see :class:`PlacedCall`)."""
-        return self._calls.calls
-
-    @property
-    def registered_calls(self) -> list[RegisteredCall]:
-        """Every call registered through Twilio's register-call (see :class:`RegisteredCall`)."""
-        return self._calls.registered_calls
 
     @property
     def port(self) -> int:
@@ -409,9 +406,12 @@ class FakeElevenLabs:
             raise
         self._runner = runner
         self._port = int(runner.addresses[0][1])
+        self._lifecycle.open()
 
     async def close(self) -> None:
-        """Stop serving and drop open connections; calling it twice is harmless."""
+        """Stop the calls where they are, cancel webhooks under way, stop serving
+        and drop open connections; calling it twice is harmless."""
+        await self._lifecycle.close()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
@@ -429,11 +429,7 @@ class FakeElevenLabs:
         await self.close()
 
     def _next_latency(self) -> float:
-        latency = self.latency
-        if isinstance(latency, tuple):
-            low, high = latency
-            return self._latency_rng.uniform(low, high)
-        return float(latency)
+        return draw_latency(self.latency, self._latency_rng)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
@@ -470,9 +466,11 @@ class FakeElevenLabs:
                     return await self._inject(fault, request)
             # One value per name, the last one sent, as Starlette reads a query.
             query = {name: value for name, value in request.query.items()}
+            repeated = {name: request.query.getall(name) for name in query}
             answer = self._api.handle(
-                request.method, request.rel_url.raw_path, query, request.headers, body
+                request.method, request.rel_url.raw_path, query, request.headers, body, repeated
             )
+            self._lifecycle.kick()  # start the calls the request made
             if isinstance(fault, AfterActingFault):
                 # The API has acted; now the reply is lost on the way back.
                 if isinstance(fault.reply, DelayFault):
@@ -484,14 +482,10 @@ class FakeElevenLabs:
             stats.in_flight -= 1
 
     def _respond(self, answer: ApiResponse) -> web.Response:
-        self.stats.statuses[answer.status] += 1
-        if answer.status == 429:
-            self.stats.throttled[throttle_code(answer.body)] += 1
+        count_answer(self.stats, answer.status, answer.body)
         return _replies.response(answer)
 
     async def _inject(self, fault: Fault, request: web.Request) -> web.StreamResponse:
         if isinstance(fault, StatusFault):
-            self.stats.statuses[fault.http_status] += 1
-            if fault.http_status == 429:
-                self.stats.throttled[throttle_code(fault.body)] += 1
+            count_answer(self.stats, fault.http_status, fault.body)
         return await _replies.inject(fault, request)

@@ -1,5 +1,9 @@
 """The fake's in-memory state: phone numbers, agents, SIP logs, and the rules that change them.
 
+Every agent a number is assigned to is registered (:mod:`._agents`), with the
+branch the number names, whether the number was seeded, added, imported or
+updated: an unknown agent ID is accepted and registered, as the fake always has.
+
 Numbers are stored exactly as the API returns them (plain JSON dicts), so what
 a test reads from ``fake.numbers`` is what a client receives. Changes are built
 on a copy and swapped in whole, so a rejected update leaves no trace. Secrets
@@ -14,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import _data, _sip_log
+from ._agents import AgentRegistry
 from ._bodies import SIP_ONLY_FIELDS
 from ._trunks import inbound_from_config, outbound_from_config, provider_settings
 
@@ -44,14 +49,19 @@ class PhoneNumberStore:
         self._ids = random.Random(f"ids-{seed}")
         self._sip_rng = random.Random(f"sip-{seed}")
         if agent_ids is None:
-            self.agents = _data.generate_agents(rng, max(1, min(numbers // 10, 25)))
+            names = _data.generate_agents(rng, max(1, min(numbers // 10, 25)))
         elif isinstance(agent_ids, Mapping):
-            self.agents = dict(agent_ids)
+            names = dict(agent_ids)
         else:
-            self.agents = {agent_id: _data.agent_name_for(agent_id) for agent_id in agent_ids}
-        self.numbers = _data.generate_numbers(
-            rng, numbers, self.agents, assign_all=agent_ids is not None
-        )
+            names = {agent_id: _data.agent_name_for(agent_id) for agent_id in agent_ids}
+        self.agent_registry = AgentRegistry()
+        #: Agents by ID, each as the API returns it plus its ``branches``.
+        self.agents = self.agent_registry.records
+        for agent_id, name in names.items():
+            self.agent_registry.register(agent_id, name)
+        self.numbers = _data.generate_numbers(rng, numbers, names, assign_all=agent_ids is not None)
+        for number in self.numbers.values():
+            self._register_agent_of(number)
         #: What each import configured beyond the number, without secrets.
         self.provider_settings: dict[str, dict[str, Any]] = {}
         #: SIP messages by phone number ID, in the order they were added.
@@ -61,7 +71,17 @@ class PhoneNumberStore:
 
     def agent_name(self, agent_id: str) -> str:
         """Return the registered name of ``agent_id``, registering a derived one if unknown."""
-        return self.agents.setdefault(agent_id, _data.agent_name_for(agent_id))
+        return self.agent_registry.name(agent_id)
+
+    def _register_agent_of(self, number: Mapping[str, Any]) -> None:
+        """Register the agent (and branch) ``number`` is assigned to, if it is."""
+        assigned = number.get("assigned_agent") or {}
+        agent_id = assigned.get("agent_id")
+        if agent_id is None:
+            return
+        self.agent_registry.register(agent_id)
+        if assigned.get("branch_id") is not None:
+            self.agent_registry.add_branch(agent_id, assigned["branch_id"])
 
     def new_phone_number_id(self) -> str:
         """Return a fresh, unused ``phnum_`` ID (deterministic under the seed)."""
@@ -147,6 +167,7 @@ class PhoneNumberStore:
         if is_sip:
             self._update_sip(updated, fields)
         self.numbers[phone_number_id] = updated
+        self._register_agent_of(updated)
         return updated
 
     def _assigned_agent(
@@ -240,7 +261,7 @@ class PhoneNumberStore:
         assigned = None
         if agent_id is not None:
             if agent_name is not None:
-                self.agents[agent_id] = agent_name
+                self.agent_registry.register(agent_id, agent_name)
             assigned = _data.agent_info(
                 agent_id, self.agent_name(agent_id), environment=environment, branch_id=branch_id
             )
@@ -253,6 +274,7 @@ class PhoneNumberStore:
             label=label if label is not None else f"Number {len(self.numbers) + 1}",
             assigned_agent=assigned,
         )
+        self._register_agent_of(self.numbers[pid])
         return pid
 
     def _free_test_number(self) -> str:

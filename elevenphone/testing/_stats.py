@@ -68,3 +68,10 @@ def throttle_code(body: Any) -> str:
     detail = body.get("detail") if isinstance(body, dict) else None
     code = detail.get("code") if isinstance(detail, dict) else None
     return code if isinstance(code, str) else ""
+
+
+def count_answer(stats: FakeStats, status: int, body: Any) -> None:
+    """Count an answer sent with ``status``, and a 429 by its code."""
+    stats.statuses[status] += 1
+    if status == 429:
+        stats.throttled[throttle_code(body)] += 1

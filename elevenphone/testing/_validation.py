@@ -150,12 +150,22 @@ def literal(*choices: str) -> Validator:
     return validate
 
 
-def list_of(item: Validator, *, max_length: int | None = None) -> Validator:
+def list_of(
+    item: Validator, *, min_length: int | None = None, max_length: int | None = None
+) -> Validator:
     """Return a validator for a list of ``item``, each bad item reported at its index."""
 
     def validate(value: Any, loc: Loc, errors: list[ErrorItem]) -> Any:
         if not isinstance(value, list):
             errors.append(error_item("list_type", loc, "Input should be a valid list", value))
+            return value
+        if min_length is not None and len(value) < min_length:
+            msg = (
+                f"List should have at least {min_length} item{'s' if min_length != 1 else ''}"
+                f" after validation, not {len(value)}"
+            )
+            ctx = {"field_type": "List", "min_length": min_length, "actual_length": len(value)}
+            errors.append(error_item("too_short", loc, msg, value, ctx))
             return value
         if max_length is not None and len(value) > max_length:
             # pydantic reports only the length then, not the items.

@@ -89,7 +89,7 @@ async def fake() -> AsyncIterator[FakeElevenLabs]:
     async with FakeElevenLabs(
         api_key=API_KEY, numbers=12, seed=7, agent_ids={AGENT: "Support Agent"}
     ) as server:
-        server.agents[NEW_AGENT] = "Support Agent (2025)"
+        server.add_agent(NEW_AGENT, name="Support Agent (2025)")
         server.add_number(
             phone_number_id=PHONE,
             phone_number="+14155550123",

@@ -39,7 +39,7 @@ async def test_unknown_id_is_404(api: Api) -> None:
 
 
 async def test_unknown_route_and_method(api: Api, fake: FakeElevenLabs) -> None:
-    assert await api.call("GET", "/v1/convai/agents") == (404, {"detail": "Not Found"})
+    assert await api.call("GET", "/v1/convai/knowledge-base") == (404, {"detail": "Not Found"})
     pid = first_of(fake, "twilio")
     assert await api.call("GET", f"{NUMBERS}/{pid}/extra") == (404, {"detail": "Not Found"})
     assert await api.call("PUT", f"{NUMBERS}/{pid}", json={}) == (
@@ -118,7 +118,7 @@ async def test_omitted_fields_are_unchanged(api: Api, fake: FakeElevenLabs) -> N
 
 async def test_agent_id_assigns_and_null_unassigns(api: Api, fake: FakeElevenLabs) -> None:
     pid = first_of(fake, "twilio")
-    fake.agents["agent_known"] = "Known Agent"
+    fake.add_agent("agent_known", name="Known Agent")
     _, body = await api.patch(pid, {"agent_id": "agent_known"})
     assert body["assigned_agent"] == {
         "agent_id": "agent_known",
@@ -128,7 +128,7 @@ async def test_agent_id_assigns_and_null_unassigns(api: Api, fake: FakeElevenLab
     }
     _, body = await api.patch(pid, {"agent_id": "agent_0123456789abcdefghjkmnpqrstv"})
     assert body["assigned_agent"]["agent_name"] == "Agent pqrstv"
-    assert fake.agents["agent_0123456789abcdefghjkmnpqrstv"] == "Agent pqrstv"
+    assert fake.agents["agent_0123456789abcdefghjkmnpqrstv"]["name"] == "Agent pqrstv"
     _, body = await api.patch(pid, {"agent_id": None})
     assert body["assigned_agent"] is None
     assert fake.numbers[pid]["assigned_agent"] is None

@@ -33,6 +33,8 @@ def test_defaults() -> None:
         "rate_limit": None,
         "rate_limit_burst": None,
         "retry_after": False,
+        "webhook_url": None,
+        "webhook_secret": None,
     }
     assert (DEFAULT_PORT, DEFAULT_NUMBERS) == (8080, 100)
 
@@ -56,7 +58,12 @@ def test_values_and_schedules() -> None:
         "--rate-limit-burst",
         "5",
         "--retry-after",
+        "--webhook-url",
+        "http://127.0.0.1:9/hooks",
+        "--webhook-secret",
+        "whsec",
     )
+    assert (args["webhook_url"], args["webhook_secret"]) == ("http://127.0.0.1:9/hooks", "whsec")
     assert args["api_key"] == "k"  # --key is another name of --api-key
     assert args["agent_ids"] == ["agent_a", "agent_b"]
     assert args["latency"] == (0.01, 0.05)
@@ -136,6 +143,22 @@ def test_the_limit_flags_reach_the_fake() -> None:
         process.terminate()
         process.communicate(timeout=10)
     assert process.returncode == 0
+
+
+def test_the_webhook_flags_reach_the_fake(monkeypatch: pytest.MonkeyPatch) -> None:
+    import elevenphone.testing.__main__ as entry
+
+    seen: dict[str, Any] = {}
+
+    async def serve(on_ready: Any, **options: Any) -> None:
+        seen.update(options)
+
+    monkeypatch.setattr(entry, "serve", serve)
+    argv = ["--webhook-url", "http://127.0.0.1:9/hooks", "--webhook-secret", "whsec"]
+    assert main(argv) == 0
+    assert (seen["webhook_url"], seen["webhook_secret"]) == ("http://127.0.0.1:9/hooks", "whsec")
+    assert main([]) == 0
+    assert (seen["webhook_url"], seen["webhook_secret"]) == (None, None)
 
 
 def test_a_port_in_use_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

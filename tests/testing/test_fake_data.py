@@ -58,7 +58,7 @@ def test_seeded_numbers_look_like_the_api() -> None:
         agent = number["assigned_agent"]
         if agent is not None:
             assert AGENT_ID.fullmatch(agent["agent_id"])
-            assert agent["agent_name"] == fake.agents[agent["agent_id"]]
+            assert agent["agent_name"] == fake.agents[agent["agent_id"]]["name"]
             assert agent["branch_id"] is None or BRANCH_ID.fullmatch(agent["branch_id"])
     agents = [n["assigned_agent"] for n in numbers]
     assert 10 <= sum(a is None for a in agents) <= 50
@@ -87,7 +87,7 @@ def test_all_seeded_numbers_on_one_agent(agents: list[str] | dict[str, str]) -> 
 def test_an_unknown_agent_gets_a_readable_name(agent_id: str, name: str) -> None:
     fake = FakeElevenLabs()
     pid = fake.add_number(agent_id=agent_id)
-    assert fake.agents[agent_id] == name
+    assert fake.agents[agent_id]["name"] == name
     assert fake.numbers[pid]["assigned_agent"]["agent_name"] == name
 
 
