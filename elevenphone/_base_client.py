@@ -150,15 +150,15 @@ class BaseClient:
 
         ``gate``, from a bulk run, wraps every attempt. Every error raised
         here, whatever the server sent, is typed, holds no secret and is
-        chained to nothing. (A plain function returning the coroutine: one
-        frame fewer for every suspension of every request.)
+        chained to nothing.
         """
-        return self._send(request, gate, False)
+        sending: Awaitable[T] = self.dispatch(request, gate)
+        return sending
 
     def send_raw(self, request: APIRequest[T]) -> Awaitable[APIResponse[T]]:
         """Send ``request`` with retries; return the raw 2xx reply, decoded on demand."""
-        raw: Awaitable[APIResponse[T]] = self._send(request, None, True)
-        return raw
+        sending: Awaitable[APIResponse[T]] = self.dispatch(request, None, True)
+        return sending
 
     def secrets_of(self, request: APIRequest[Any]) -> Secrets:
         """What no error of ``request`` may show: the client's key, a key in
@@ -171,7 +171,14 @@ class BaseClient:
             return self._secrets
         return Secrets(self._secrets + secret_forms(key, *found))
 
-    async def _send(self, request: APIRequest[Any], gate: Gate | None, raw: bool) -> Any:
+    def dispatch(
+        self, request: APIRequest[Any], gate: Gate | None = None, raw: bool = False
+    ) -> Awaitable[Any]:
+        """:meth:`send` (or, ``raw``, :meth:`send_raw`) in one Python frame:
+        what sending ``request`` needs, worked out once, then the coroutine of
+        its first attempt, which goes on with retries when it fails. (Plain,
+        returning the coroutine: a call that succeeds runs in one coroutine
+        frame of the client's.)"""
         options = request.options
         timeout = self.timeout
         policy = self.retry_policy
@@ -189,16 +196,8 @@ class BaseClient:
         if query:
             url = url.with_query(query)
         if raw:
-            return await self._send_raw(request, url, headers, timeout, policy)
-        decode = request.decode
-        try:
-            # The first attempt runs here rather than in the retry loop: a call
-            # that succeeds pays nothing for retrying.
-            return await self._attempt(request, url, headers, timeout, gate, decode)
-        except ElevenPhoneError as error:
-            first_failure = error
-        attempt = functools.partial(self._attempt, request, url, headers, timeout, gate, decode)
-        return await self._retry(request, policy, first_failure, attempt, gate)
+            return self._send_raw(request, url, headers, timeout, policy)
+        return self._attempt(request, url, headers, timeout, gate, request.decode, policy)
 
     async def _retry(
         self,
@@ -211,7 +210,7 @@ class BaseClient:
         """Go on from a failed first attempt by ``policy``; the error raised at
         the end is unchained, and worded as an unknown outcome where the server
         may have acted on a request that is not idempotent."""
-        idempotent = bool(request.idempotent)  # a bool once built
+        idempotent = request.idempotent
         final: ElevenPhoneError | None = None
         try:
             return await policy.retry(
@@ -236,9 +235,14 @@ class BaseClient:
         timeout: float | None,
         gate: Gate | None,
         decode: Callable[[bytes, int], Any] | None,
+        policy: RetryPolicy | None = None,
     ) -> Any:
         """Send ``request`` once, through ``gate``; its decoded 2xx reply, or
-        the reply itself when ``decode`` is None (a raw response)."""
+        the reply itself when ``decode`` is None (a raw response).
+
+        ``policy``, on a first attempt only: when it fails, the retries
+        go on by it (without, the failure is raised: a retry's own).
+        """
         permit = None
         if gate is not None:
             permit = gate.enter()
@@ -247,6 +251,7 @@ class BaseClient:
         debug = logger.isEnabledFor(logging.DEBUG)
         started = time.perf_counter() if debug else 0.0
         transport = self._transport
+        failure: ElevenPhoneError
         try:
             reply = await transport.send(request.method, url, headers, request.body, timeout)
         except ElevenPhoneError as exc:
@@ -261,30 +266,35 @@ class BaseClient:
                 )
             if gate is not None:
                 gate.leave(permit, failure)
-            raise failure from None
         except BaseException as exc:  # cancelled: the permit goes back all the same
             if gate is not None:
                 gate.leave(permit, exc)
             raise
-        if debug:
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            logger.debug(
-                "%s %s -> %d in %.1f ms", request.method, request.path, reply.status, elapsed_ms
-            )
-        try:
-            value = decipher(reply, decode, transport.max_response_bytes)
-        except APIStatusError as exc:
-            failure = redact_error(exc, self.secrets_of(request))
-            if gate is not None:
-                gate.leave(permit, failure)
-            raise failure from None
-        except ElevenPhoneError as exc:  # a 2xx that cannot be read: the attempt went through
-            if gate is not None:
-                gate.leave(permit, None)
-            raise redact_error(exc, self.secrets_of(request)) from None
-        if gate is not None:
-            gate.leave(permit, None)
-        return reply if decode is None else value
+        else:
+            if debug:
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                logger.debug(
+                    "%s %s -> %d in %.1f ms", request.method, request.path, reply.status, elapsed_ms
+                )
+            try:
+                value = decipher(reply, decode, transport.max_response_bytes)
+            except APIStatusError as exc:
+                failure = redact_error(exc, self.secrets_of(request))
+                if gate is not None:
+                    gate.leave(permit, failure)
+            except ElevenPhoneError as exc:  # a 2xx that cannot be read: the attempt went through
+                failure = redact_error(exc, self.secrets_of(request))
+                if gate is not None:
+                    gate.leave(permit, None)
+            else:
+                if gate is not None:
+                    gate.leave(permit, None)
+                return reply if decode is None else value
+        # Failed: raised, or retried, outside the except blocks (unchained).
+        if policy is None:
+            raise failure
+        again = functools.partial(self._attempt, request, url, headers, timeout, gate, decode)
+        return await self._retry(request, policy, failure, again, gate)
 
     async def _send_raw(
         self,
@@ -308,10 +318,13 @@ class BaseClient:
                 elapsed = time.monotonic() - started
             return reply
 
+        failed: ElevenPhoneError | None = None
         try:
             reply = await timed_attempt()
         except ElevenPhoneError as error:
-            reply = await self._retry(request, policy, error, timed_attempt, None)
+            failed = error
+        if failed is not None:  # retried outside the except block: unchained
+            reply = await self._retry(request, policy, failed, timed_attempt, None)
 
         def unreadable(error: ElevenPhoneError) -> ElevenPhoneError:
             error = redact_error(error, self.secrets_of(request))

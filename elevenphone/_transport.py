@@ -31,6 +31,7 @@ reply, a v1 list of every number of a large account, is a few MiB (about
 0.5 KiB per number)."""
 
 _CHUNK = 64 * 1024
+_new_reply = tuple.__new__
 _HTTP_11 = (1, 1)
 
 
@@ -143,7 +144,10 @@ class HTTPTransport:
                     # no copies, and no coroutine frame for _read_capped.
                     body = await response.read()
                     version = response.version or _HTTP_11
-                    return HTTPReply(response.status, response.headers, body, False, version)
+                    # tuple.__new__, not HTTPReply(...): no Python frame per reply.
+                    return _new_reply(
+                        HTTPReply, (response.status, response.headers, body, False, version)
+                    )
                 return await self._read_capped(response)
         except asyncio.TimeoutError:
             error = APITimeoutError(f"no complete reply within {timeout} s")

@@ -25,6 +25,7 @@ from .errors import (
 )
 from .queries import QueryKind, query_kinds, query_of
 from .replies import (
+    ExpectedChange,
     decode_created_phone_number,
     decode_exotel_call,
     decode_nothing,
@@ -73,6 +74,7 @@ __all__ = [
     "PHONE_NUMBER_PAGES_PATH",
     "REDACTED",
     "REGISTER_CALL_PATH",
+    "ExpectedChange",
     "QueryKind",
     "Secrets",
     "check_header_value",

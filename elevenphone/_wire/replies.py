@@ -6,6 +6,7 @@ bulk run) one that does not show the change asked for."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Container
 from typing import Any, TypeVar
 
@@ -83,56 +84,73 @@ _TAG_AT = len(_PROVIDER_FIRST)
 _decoders_by_tag = {provider.encode(): decoder for provider, decoder in _decoders.items()}
 
 
-def decode_phone_number(body: bytes, status_code: int = 200) -> PhoneNumber:
-    """Decode one phone number into the Struct of its ``provider``.
-
-    A provider this version does not know becomes a :class:`GenericPhoneNumber`
-    (never another provider's Struct); unknown fields are ignored.
-
-    Raises:
-        APIResponseValidationError: the body is not a phone number.
-    """
+def _read_number(
+    phone_number_id: str | None,
+    change: ExpectedChange | None,
+    body: bytes,
+    status_code: int = 200,
+) -> PhoneNumber:
+    """Decode one phone number into the Struct of its ``provider``; with a
+    ``phone_number_id``, check that the reply is that number, and with a
+    ``change``, that it shows it. (The one function behind
+    :func:`decode_phone_number` and :func:`phone_number_decoder`: a reply
+    is read in one pass, in one Python frame.)"""
     decoder = None
     if body.startswith(_PROVIDER_FIRST):  # as the API sends it: one pass over the body
         decoder = _decoders_by_tag.get(body[_TAG_AT : body.find(b'"', _TAG_AT)])
-    if decoder is not None:
-        try:
-            number: PhoneNumber = decoder.decode(body)
-        except UNDECODABLE:
-            pass  # read again below, for the reason
-        else:
+    number: PhoneNumber
+    try:
+        if decoder is None:
+            raise ValueError("the provider is not first")
+        number = decoder.decode(body)
+    except UNDECODABLE:  # read again, slowly, for the reason
+        what = "a valid phone number"
+        if decoder is None:
+            provider = decode_reply(_tag_decoder, body, what=what, status_code=status_code)
+            decoder = _decoders.get(provider.provider, _generic_decoder)
+        number = decode_reply(decoder, body, what=what, status_code=status_code)
+    if phone_number_id is None or (number.phone_number_id == phone_number_id and change is None):
+        return number
+    if number.phone_number_id != phone_number_id:
+        problem = (
+            f"the reply is about the phone number {clip(number.phone_number_id, 200)!r},"
+            f" not {phone_number_id!r} that was asked for"
+        )
+    else:
+        assert change is not None
+        unshown = change.unshown(number)
+        if unshown is None:
             return number
-    what = "a valid phone number"
-    if decoder is None:
-        provider = decode_reply(_tag_decoder, body, what=what, status_code=status_code).provider
-        decoder = _decoders.get(provider, _generic_decoder)
-    number = decode_reply(decoder, body, what=what, status_code=status_code)
-    return number
+        problem = unshown
+    raise APIResponseValidationError(problem, status_code=status_code, body=body)
+
+
+decode_phone_number: Callable[[bytes, int], PhoneNumber] = functools.partial(
+    _read_number, None, None
+)
+"""Decode one phone number into the Struct of its ``provider``:
+``decode_phone_number(body, status_code)``.
+
+A provider this version does not know becomes a :class:`GenericPhoneNumber`
+(never another provider's Struct); unknown fields are ignored. Raises
+:class:`APIResponseValidationError` when the body is not a phone number."""
 
 
 def phone_number_decoder(
     phone_number_id: str,
-    change: UpdatePhoneNumberRequest | None = None,
+    change: UpdatePhoneNumberRequest | ExpectedChange | None = None,
     *,
     unchecked: Container[str] = (),
 ) -> Callable[[bytes, int], PhoneNumber]:
     """A decoder of the reply about the phone number ``phone_number_id`` (to a
     get or an update): :func:`decode_phone_number`, then a check that the reply
-    is that number and, given a ``change``, that it shows the change applied.
-
-    What a reply can show of a change, and is compared: ``agent_id``
-    (``assigned_agent.agent_id``, None when no agent is assigned) and
-    ``label``; ``branch_id`` and ``environment`` where the reply carries them.
-    Not compared: a ``label`` cleared with None (the API words a cleared label
-    as it likes); a ``branch_id`` or ``environment`` the reply leaves out or
-    gives as null, or that it cannot carry because no agent is assigned (older
-    replies leave them out); trunk settings (the reply shows them in another
-    shape, without their secrets); and every field in ``unchecked`` (fields
-    ``extra_body`` sent instead).
+    is that number and, given a ``change``, that it shows the change applied
+    (see :class:`ExpectedChange` for what is compared).
 
     Args:
         phone_number_id: the number asked for, as given (not percent-encoded).
-        change: the update sent, if the reply must show it.
+        change: the update sent, if the reply must show it (or what it must
+            show, read from it once for many numbers).
         unchecked: names of fields of ``change`` not to compare.
 
     Returns:
@@ -140,61 +158,63 @@ def phone_number_decoder(
         :class:`APIResponseValidationError` when the body is not a phone
         number, is another number, or does not show the change.
     """
-
-    def decode(body: bytes, status_code: int = 200) -> PhoneNumber:
-        number = decode_phone_number(body, status_code)
-        if number.phone_number_id != phone_number_id:
-            problem = (
-                f"the reply is about the phone number {clip(number.phone_number_id, 200)!r},"
-                f" not {phone_number_id!r} that was asked for"
-            )
-        elif change is None:
-            return number
-        else:
-            unshown = _unshown_change(change, number, unchecked)
-            if unshown is None:
-                return number
-            problem = unshown
-        raise APIResponseValidationError(problem, status_code=status_code, body=body)
-
-    return decode
+    if isinstance(change, UpdatePhoneNumberRequest):
+        change = ExpectedChange(change, unchecked)
+    # A partial, not a closure: its call runs in C, into one Python frame.
+    return functools.partial(_read_number, phone_number_id, change)
 
 
-def _unshown_change(
-    change: UpdatePhoneNumberRequest, number: PhoneNumber, unchecked: Container[str]
-) -> str | None:
-    """What of ``change`` the reply ``number`` does not show, for a person; None
-    if it shows every part it can (see :func:`phone_number_decoder`)."""
-    # Plain compares in a row: this runs once per item of every bulk run.
-    agent = number.assigned_agent
-    asked: object = change.agent_id
-    if asked is not UNSET:
-        shown = None if agent is None else agent.agent_id
-        if shown != asked and "agent_id" not in unchecked:
-            return _not_shown("agent_id", asked, shown)
-    asked = change.label
-    # A label cleared with None is not compared: how a reply words it is the API's.
-    if (
-        asked is not UNSET
-        and asked is not None
-        and number.label != asked
-        and "label" not in unchecked
-    ):
-        return _not_shown("label", asked, number.label)
-    if agent is None:  # it alone carries the branch and environment
+class ExpectedChange:
+    """What a reply to an update must show of it, read from the update once.
+
+    Compared: ``agent_id`` (``assigned_agent.agent_id``, None when no agent is
+    assigned) and ``label``; ``branch_id`` and ``environment`` where the reply
+    carries them. Not compared: a ``label`` cleared with None (the API words a
+    cleared label as it likes); a ``branch_id`` or ``environment`` the reply
+    leaves out or gives as null, or that it cannot carry because no agent is
+    assigned (older replies leave them out); trunk settings (the reply shows
+    them in another shape, without their secrets); and every field in
+    ``unchecked`` (fields ``extra_body`` sent instead).
+
+    Args:
+        change: the update sent.
+        unchecked: names of its fields not to compare.
+    """
+
+    __slots__ = ("_checks",)
+
+    def __init__(self, change: UpdatePhoneNumberRequest, unchecked: Container[str] = ()) -> None:
+        checks = []
+        for name in _SHOWN:
+            asked = getattr(change, name)
+            if asked is UNSET or name in unchecked or (name == "label" and asked is None):
+                continue
+            checks.append((name, asked))
+        self._checks: tuple[tuple[str, object], ...] = tuple(checks)
+
+    def unshown(self, number: PhoneNumber) -> str | None:
+        """What of the change ``number`` does not show, for a person; None if
+        it shows every part it can."""
+        agent = number.assigned_agent
+        for name, asked in self._checks:
+            shown: object
+            if name == "agent_id":
+                shown = None if agent is None else agent.agent_id
+            elif name == "label":
+                shown = number.label
+            elif agent is None:  # it alone carries the branch and environment
+                continue
+            else:
+                shown = getattr(agent, name)
+                if shown is None:
+                    continue
+            if shown != asked:
+                return _not_shown(name, asked, shown)
         return None
-    asked, shown = change.branch_id, agent.branch_id
-    if asked is not UNSET and shown is not None and shown != asked and "branch_id" not in unchecked:
-        return _not_shown("branch_id", asked, shown)
-    asked, shown = change.environment, agent.environment
-    if (
-        asked is not UNSET
-        and shown is not None
-        and shown != asked
-        and "environment" not in unchecked
-    ):
-        return _not_shown("environment", asked, shown)
-    return None
+
+
+_SHOWN = ("agent_id", "label", "branch_id", "environment")
+"""The fields of an update a reply shows, in the order they are compared."""
 
 
 def _not_shown(name: str, asked: object, shown: object) -> str:

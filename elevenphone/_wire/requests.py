@@ -61,7 +61,11 @@ def phone_number_path(phone_number_id: object) -> str:
             f"phone_number_id must be a str, not {type(phone_number_id).__name__}",
             field="phone_number_id",
         )
-    if _PLAIN_ID.fullmatch(phone_number_id):  # every real id: nothing to encode
+    # An ASCII identifier ("phnum_...": every real id) needs no encoding, and
+    # is told in C far faster than by the pattern, which takes the rest.
+    if phone_number_id.isascii() and (
+        phone_number_id.isidentifier() or _PLAIN_ID.fullmatch(phone_number_id)
+    ):
         return f"{PHONE_NUMBERS_PATH}/{phone_number_id}"
     if not phone_number_id.strip():
         raise InvalidRequestError(

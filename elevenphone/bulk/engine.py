@@ -38,7 +38,7 @@ from collections.abc import AsyncGenerator, Awaitable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .._exceptions import ElevenPhoneError, InvalidRequestError, JournalError
+from .._exceptions import ElevenPhoneError, JournalError
 from .._request import APIRequest
 from .adaptive import Permit
 from .gate import BulkGate
@@ -46,7 +46,7 @@ from .journal import Journal, JournalJob
 from .operations import BulkOperation
 from .options import BulkOptions, JournalArg, ProgressCallback
 from .result import BulkOutcome, BulkProgress, BulkResult
-from .source import ItemSource, SeenIds, check_no_repeats, length_of, repeated
+from .source import END, ItemSource, SeenIds, check_no_repeats, length_of, repeated
 
 if TYPE_CHECKING:
     from .._base_client import BaseClient
@@ -112,17 +112,17 @@ class _Sender:
     path, as the gate of each attempt (the run's gate, counting the item's
     requests for its outcome)."""
 
-    __slots__ = ("_client", "_gate", "_run", "requests")
+    __slots__ = ("_gate", "_run", "_send", "requests")
 
     def __init__(self, run: BulkRun[Any]) -> None:
         self._run = run
-        self._client = run._client
+        self._send = run._client.dispatch
         self._gate = run._gate
         self.requests = 0
 
     def __call__(self, request: APIRequest[T]) -> Awaitable[T]:
         self._run._calls += 1
-        return self._client.send(request, self)
+        return self._send(request, self)
 
     def enter(self) -> Permit | None:
         permit = self._gate.enter()
@@ -312,7 +312,7 @@ class BulkRun(Generic[ItemT]):
                                 and not self._stopping
                             ):
                                 self._stopping = True
-                                self.stopped_early = await self._pull() is not None
+                                self.stopped_early = await self._peek() is not END
                             yield outcome
                         if self._fatal is not None:
                             raise self._fatal
@@ -329,46 +329,52 @@ class BulkRun(Generic[ItemT]):
             if self._ended is None:
                 self._ended = time.monotonic()
 
-    async def _pull(self) -> tuple[object] | None:
-        """The next raw item (in a 1-tuple), or None when there are no more."""
+    async def _peek(self) -> object:
+        """Whether items remain: the next raw item (taken), or :data:`END`."""
         source = self._source
-        if source.is_sync:
-            more, raw = source.next()
-        else:
-            async with self._pulling:  # an async iterator serves one caller at a time
-                more, raw = await source.anext()
-        return (raw,) if more else None
+        return source.next() if source.is_sync else await self._pull()
+
+    async def _pull(self) -> object:
+        """The next raw item from an async source, or :data:`END`."""
+        async with self._pulling:  # an async iterator serves one caller at a time
+            return await self._source.anext()
 
     async def _work(self, journal: Journal | None) -> None:
         """One worker: take items until there are none, or the run stops."""
         operation = self._operation
+        prepare, key_of, apply = operation.prepare, operation.key, operation.apply
         finished, woken = self._finished, self._woken
+        pull = self._source.next if self._source.is_sync else None
+        seen = self._seen
+        window = self._window
         sender = _Sender(self)
         try:
             while not self._stopping:
                 # No further ahead of the caller than the window: memory stays
                 # flat however slowly the outcomes are taken.
-                while self._pulled - self._done >= self._window:
+                while self._pulled - self._done >= window:
                     self._room.clear()
                     await self._room.wait()
                     if self._stopping:
                         return
-                pulled = await self._pull()
-                if pulled is None:
+                raw = pull() if pull is not None else await self._pull()
+                if raw is END:
                     return
                 self._pulled += 1
-                item = operation.prepare(pulled[0])
-                key = operation.key(item)
-                repeat = self._repeat(key)
-                if repeat is not None:
-                    # Never sent; what is in flight ends, records included.
-                    self._end_with(repeat)
-                    return
+                item = prepare(raw)
+                key = key_of(item)
+                if seen is not None:
+                    index = len(seen)
+                    first = seen.add(key)
+                    if first is not None:
+                        # Never sent; what is in flight ends, records included.
+                        self._end_with(repeated(key, index, first))
+                        return
                 if journal is not None and operation.is_done(item, journal):
                     finished.append(BulkOutcome(key, "skipped"))
                 else:
                     sender.requests = 0
-                    finished.append(await operation.apply(item, sender, journal))
+                    finished.append(await apply(item, sender, journal))
                 woken.set()
         except JournalError as error:
             # Nothing new may start without a journal; what is in flight ends
@@ -387,15 +393,6 @@ class BulkRun(Generic[ItemT]):
         """Start nothing more; raise ``error`` once what is in flight has ended."""
         self._ending = self._ending or error
         self._stopping = True
-
-    def _repeat(self, key: str) -> InvalidRequestError | None:
-        """The error for a streamed item whose number the run has met already."""
-        seen = self._seen
-        if seen is None:
-            return None
-        index = len(seen)
-        first = seen.add(key)
-        return None if first is None else repeated(key, index, first)
 
     def _count(self, outcome: BulkOutcome) -> BulkOutcome:
         self._done += 1

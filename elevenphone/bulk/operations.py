@@ -25,7 +25,13 @@ from .._exceptions import (
 from .._models import UpdatePhoneNumberRequest
 from .._options import CallOptions
 from .._request import APIRequest
-from .._wire import encode_body, encode_update_request, phone_number_decoder, phone_number_path
+from .._wire import (
+    ExpectedChange,
+    encode_body,
+    encode_update_request,
+    phone_number_decoder,
+    phone_number_path,
+)
 from .journal import Journal, JournalJob, PhoneNumberState, RecordedRequest
 from .result import BulkOutcome
 
@@ -102,6 +108,7 @@ class UpdateItem(NamedTuple):
         path: its path, when the id is valid.
         body: the encoded update, when it fits the schema.
         refusal: why it was refused locally, if it was (nothing is sent).
+        expected: what a reply must show of the update.
     """
 
     phone_number_id: str
@@ -110,6 +117,7 @@ class UpdateItem(NamedTuple):
     path: str = ""
     body: bytes = b""
     refusal: InvalidRequestError | None = None
+    expected: ExpectedChange | None = None
 
 
 class UpdateOperation:
@@ -141,9 +149,10 @@ class UpdateOperation:
         # send path takes as its fast case.
         self._read_options = options.without_body()
         self._undoing = undoing
-        # The last update encoded, and its body: the items of a run often
-        # share one update (a reassignment always does), encoded once.
-        self._last: tuple[UpdatePhoneNumberRequest, bytes] | None = None
+        # The last update read, its body and what a reply must show of it:
+        # the items of a run often share one update (a reassignment always
+        # does), read once.
+        self._last: tuple[UpdatePhoneNumberRequest, bytes, ExpectedChange] | None = None
         # A field extra_body sets is sent as given there, not as the item asks:
         # the reply is not held to the item's value of it.
         self._unchecked = frozenset(options.extra_body or ())
@@ -153,27 +162,29 @@ class UpdateOperation:
         return self._job
 
     def prepare(self, raw: object) -> UpdateItem:
-        if isinstance(raw, UpdateItem):
+        before = None
+        if type(raw) is tuple and len(raw) == 2 and type(raw[0]) is str:
+            phone_number_id, request = raw
+            if type(request) is not UpdatePhoneNumberRequest:
+                phone_number_id, request = _pair(raw)
+        elif isinstance(raw, UpdateItem):
             phone_number_id, request, before = raw.phone_number_id, raw.request, raw.before
         else:
             phone_number_id, request = _pair(raw)
-            before = None
         try:
             path = phone_number_path(phone_number_id)
             last = self._last
-            if last is not None and last[0] is request:
-                body = last[1]
-            else:
+            if last is None or last[0] is not request:
                 body = encode_body(
                     request,
                     UpdatePhoneNumberRequest,
                     what="update",
                     extra=self._options.extra_body,
                 )
-                self._last = (request, body)
+                last = self._last = (request, body, ExpectedChange(request, self._unchecked))
         except InvalidRequestError as error:
             return UpdateItem(phone_number_id, request, before, refusal=error)
-        return UpdateItem(phone_number_id, request, before, path, body)
+        return UpdateItem(phone_number_id, request, before, path, last[1], None, last[2])
 
     def key(self, item: UpdateItem) -> str:
         return item.phone_number_id
@@ -201,7 +212,7 @@ class UpdateOperation:
             # A reply that does not show the change fails the item: journaled
             # as failed, not done, so that a run resumed with the journal sends
             # it again.
-            decode = phone_number_decoder(pid, item.request, unchecked=self._unchecked)
+            decode = phone_number_decoder(pid, item.expected)
             number = await send(
                 APIRequest(
                     "PATCH",

@@ -84,15 +84,20 @@ _SETTINGS = frozenset(BulkSettings.__annotations__) | frozenset(UndoSettings.__a
 
 @dataclass(frozen=True)
 class BulkOptions:
-    """The settings of a bulk run, checked.
+    """The settings of a bulk run, checked: what every layer of a run reads.
+    Each argument is the attribute of that name.
 
-    Attributes:
+    Args:
         concurrency: the most requests in flight.
         max_rate: the most requests per second (None: no cap).
         stop_on_error: start no new item once one has failed.
         journal: the journal, or None.
         on_progress: called with a :class:`BulkProgress` after each item.
         options: the per-call options of every request of the run.
+
+    Raises:
+        ValueError: ``concurrency`` or ``max_rate`` out of range.
+        TypeError: ``journal`` of the wrong type.
     """
 
     concurrency: int = DEFAULT_CONCURRENCY
@@ -121,6 +126,10 @@ class BulkOptions:
     @classmethod
     def of(cls, arguments: Mapping[str, object]) -> BulkOptions:
         """The settings and per-call options of a bulk method's keyword arguments.
+
+        Args:
+            arguments: the keyword arguments of a bulk method (its settings
+                and per-call options).
 
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.

@@ -6,15 +6,18 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Literal
 
+import msgspec
+
 from .._exceptions import BulkUpdateError
 from .._models import PhoneNumber
 
 __all__ = ["BulkOutcome", "BulkProgress", "BulkResult"]
 
 
-@dataclass(frozen=True)
-class BulkOutcome:
+class BulkOutcome(msgspec.Struct, frozen=True):
     """How one item of a bulk run ended. Each argument is the attribute of that name.
+
+    (A Struct: one is made per item of every run, and its construction runs in C.)
 
     Args:
         phone_number_id: the number.

@@ -9,12 +9,16 @@ checked before anything is sent, a stream as it comes.
 
 from __future__ import annotations
 
+import functools
 from array import array
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 
 from .._exceptions import InvalidRequestError
 
-__all__ = ["ItemSource", "SeenIds", "check_no_repeats", "length_of", "repeated"]
+__all__ = ["END", "ItemSource", "SeenIds", "check_no_repeats", "length_of", "repeated"]
+
+END: object = object()
+"""What a source gives once it has no more items."""
 
 
 def repeated(key: str, index: int, first: int) -> InvalidRequestError:
@@ -122,19 +126,15 @@ class ItemSource:
         """Whether items come from a sync iterable: pulled by :meth:`next`."""
         return self._sync is not None
 
-    def next(self) -> tuple[bool, object]:
-        """From a sync iterable: ``(True, item)``, or ``(False, None)`` once
-        there are no more."""
+    @property
+    def next(self) -> Callable[[], object]:
+        """From a sync iterable: a function giving the next item, or
+        :data:`END` once there are no more (``next`` itself, with a default:
+        no Python frame per item)."""
         assert self._sync is not None
-        try:
-            return True, next(self._sync)
-        except StopIteration:
-            return False, None
+        return functools.partial(next, self._sync, END)
 
-    async def anext(self) -> tuple[bool, object]:
-        """Like :meth:`next`, from an async iterable."""
+    async def anext(self) -> object:
+        """From an async iterable: the next item, or :data:`END`."""
         assert self._async is not None
-        try:
-            return True, await anext(self._async)
-        except StopAsyncIteration:
-            return False, None
+        return await anext(self._async, END)

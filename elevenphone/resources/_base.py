@@ -17,11 +17,12 @@ from the ``@endpoint`` marks, never listed again.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from .._base_client import BaseClient
-from .._options import DEFAULT_OPTIONS, CallOptions, call_options
+from .._options import CallOptions
 from .._request import APIRequest, Decoder, Operation, Query, build_request
 from .._response import APIResponse
 
@@ -52,27 +53,24 @@ def endpoints_of(resource: type[Resource]) -> Iterator[str]:
 
 
 class Resource:
-    """Base of ``client.phone_numbers`` and the other resources.
-
-    Reached as an attribute of the client, not built by hand.
-
-    Args:
-        client: the send path its calls use (session, settings, retries).
-        raw: whether each call returns an :class:`APIResponse` of its reply
-            (what ``with_raw_response`` gives) instead of the parsed value.
-    """
+    """Base of ``client.phone_numbers`` and the other resources."""
 
     def __init__(self, client: BaseClient, *, raw: bool = False) -> None:
+        """Reached as an attribute of the client, not built by hand.
+
+        Args:
+            client: the send path its calls use (session, settings, retries).
+            raw: whether each call returns an :class:`APIResponse` of its reply
+                (what ``with_raw_response`` gives) instead of the parsed value.
+        """
         self._client = client
         self._raw = raw
-
-    def _send(self, request: APIRequest[T]) -> Awaitable[T]:
-        # Returns the client's coroutine rather than awaiting it: one frame
-        # fewer at every suspension of the request.
-        if self._raw:
-            # Seen through RawResponses, whose type says so.
-            return cast(Awaitable[T], self._client.send_raw(request))
-        return self._client.send(request)
+        # The client's coroutine is returned, not awaited here: one frame
+        # fewer at every suspension of a request; and dispatch, through a
+        # partial, called in C: one Python frame fewer per call.
+        self._send: Callable[[APIRequest[Any]], Awaitable[Any]] = functools.partial(
+            client.dispatch, gate=None, raw=raw
+        )
 
     def _request(
         self,
@@ -80,7 +78,6 @@ class Resource:
         path: str,
         decode: Decoder[T],
         options: Mapping[str, object] | CallOptions,
-        *,
         query: Query | None = None,
         body: object = None,
         model: Any = None,
@@ -89,18 +86,9 @@ class Resource:
     ) -> Awaitable[T]:
         """Send the request of one endpoint (see :func:`build_request`) with the
         caller's ``options`` (a method's ``**options``, or already checked)."""
-        if not options:
-            checked = DEFAULT_OPTIONS
-        elif isinstance(options, CallOptions):
-            checked = options
-        else:
-            checked = call_options(options)
-        request = build_request(method, path, decode, checked, query, body, model, what, operation)
-        if self._raw:
-            return cast(Awaitable[T], self._client.send_raw(request))
-        # The client's coroutine, not awaited here: one frame fewer at every
-        # suspension of the request.
-        return self._client.send(request)
+        return self._send(
+            build_request(method, path, decode, options, query, body, model, what, operation)
+        )
 
 
 class RawResponses(Generic[R]):

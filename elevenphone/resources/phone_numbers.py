@@ -361,8 +361,8 @@ class PhoneNumbers(PhoneNumberRuns):
             APIStatusError, APIConnectionError: as for :meth:`update`.
             APIResponseValidationError: a 2xx reply that does not decode.
         """
-        request = self._pages(dict(filters, cursor=cursor))
-        return await self._send(request)
+        page: PhoneNumberPage = await self._send(self._pages(dict(filters, cursor=cursor)))
+        return page
 
     def iter(self, **filters: Unpack[PhoneNumberListArgs]) -> AsyncIterator[PhoneNumber]:
         """Every matching phone number, across pages: ``async for number in ...``.
@@ -418,8 +418,9 @@ class PhoneNumbers(PhoneNumberRuns):
             NotFoundError: no such phone number (404).
             APIStatusError, APIConnectionError: as for :meth:`update`.
         """
-        request = self._sip_pages(phone_number_id, dict(arguments, cursor=cursor))
-        return await self._send(request)
+        request = self._sip_pages(phone_number_id, {**arguments, "cursor": cursor})
+        page: SIPMessagePage = await self._send(request)
+        return page
 
     def iter_sip_messages(
         self, phone_number_id: str, **arguments: Unpack[SIPMessageListArgs]
