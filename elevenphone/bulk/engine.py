@@ -122,7 +122,8 @@ class _Sender:
 
     def __call__(self, request: APIRequest[T]) -> Awaitable[T]:
         self._run._calls += 1
-        return self._send(request, self)
+        sending: Awaitable[T] = self._send(request, self, False)
+        return sending
 
     def enter(self) -> Permit | None:
         permit = self._gate.enter()
