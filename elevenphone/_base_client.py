@@ -24,7 +24,7 @@ from multidict import CIMultiDict
 from yarl import URL
 
 from ._exceptions import APIResponseValidationError, APIStatusError, ElevenPhoneError
-from ._logs import logger
+from ._logs import LEVELS_ENABLED, logger
 from ._options import DEFAULT_OPTIONS
 from ._request import APIRequest, Operation
 from ._response import APIResponse
@@ -35,6 +35,9 @@ from ._wire import Secrets, decipher, raise_unchained, redact_error, secret_form
 __all__ = ["BaseClient", "Gate", "merged_headers", "outcome_unknown"]
 
 T = TypeVar("T")
+
+_DEBUG = logging.DEBUG
+_debug_cached = LEVELS_ENABLED.get
 
 
 class Gate(BulkRunState, Protocol):
@@ -102,6 +105,8 @@ class BaseClient:
     """
 
     __slots__ = (
+        "_base_path",
+        "_base_url",
         "_headers",
         "_json_headers",
         "_secrets",
@@ -123,6 +128,8 @@ class BaseClient:
     ) -> None:
         self._transport = transport
         self.base_url = base_url
+        self._base_url = URL(base_url)
+        self._base_path = self._base_url.raw_path.rstrip("/")
         self._headers = headers
         self._json_headers = merged_headers(headers, {"Content-Type": "application/json"})
         self._secrets = secrets
@@ -191,7 +198,7 @@ class BaseClient:
             if options.max_retries is not UNSET:
                 policy = policy.with_max_retries(options.max_retries)
         # The path is already percent-encoded: keep yarl from decoding "%2E".
-        url = URL(self.base_url + request.path, encoded=True)
+        url = self._base_url.with_path(self._base_path + request.path, encoded=True)
         query = request.query
         if query:
             url = url.with_query(query)
@@ -248,7 +255,9 @@ class BaseClient:
             permit = gate.enter()
             if permit is None:
                 permit = await gate.wait()
-        debug = logger.isEnabledFor(logging.DEBUG)
+        debug = _debug_cached(_DEBUG)
+        if debug is None:
+            debug = logger.isEnabledFor(_DEBUG)
         started = time.perf_counter() if debug else 0.0
         transport = self._transport
         failure: ElevenPhoneError

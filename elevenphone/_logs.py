@@ -16,10 +16,17 @@ import os
 import sys
 from collections.abc import Mapping
 
-__all__ = ["LOG_ENVIRONMENT_VARIABLE", "log_from_environment", "logger"]
+__all__ = ["LEVELS_ENABLED", "LOG_ENVIRONMENT_VARIABLE", "log_from_environment", "logger"]
 
 logger = logging.getLogger("elevenphone")
 logger.addHandler(logging.NullHandler())
+
+LEVELS_ENABLED: dict[int, bool] = getattr(logger, "_cache", {})
+"""What ``logger.isEnabledFor(level)`` last answered, by level: the logger's
+own cache, which :mod:`logging` empties whenever a level changes. The send
+path reads it (a lookup in C) before calling ``isEnabledFor`` (a Python frame)
+for every attempt; a level it lacks is asked for. (An empty dict of its own
+where a Python keeps no such cache: then it is always asked.)"""
 
 LOG_ENVIRONMENT_VARIABLE = "ELEVENPHONE_LOG"
 

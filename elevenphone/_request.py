@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from ._exceptions import InvalidRequestError
-from ._options import DEFAULT_OPTIONS, CallOptions
+from ._options import DEFAULT_OPTIONS, CallOptions, call_options
 from ._wire import NO_SECRETS, Secrets, encode_body, secret_values
 
 __all__ = [
@@ -151,7 +151,7 @@ def build_request(
     method: str,
     path: str,
     decode: Decoder[T],
-    options: CallOptions = DEFAULT_OPTIONS,
+    options: Mapping[str, object] | CallOptions = DEFAULT_OPTIONS,
     query: Query | None = None,
     body: object = None,
     model: Any = None,
@@ -166,7 +166,8 @@ def build_request(
         method: the HTTP method.
         path: the path, its ids already percent-encoded.
         decode: reads the 2xx reply.
-        options: the checked per-call options.
+        options: the per-call options: a method's ``**options`` (checked
+            here), or options checked already.
         query: the endpoint's own query parameters, as strings.
         body: the body: a request Struct or mapping checked against
             ``model``, or bytes already encoded (``extra_body`` merged).
@@ -179,6 +180,8 @@ def build_request(
         InvalidRequestError: the body does not fit ``model``, or cannot be
             sent; ``extra_body`` on a request without a body.
     """
+    if not isinstance(options, CallOptions):
+        options = call_options(options) if options else DEFAULT_OPTIONS
     extra_body = options.extra_body
     encoded: bytes | None
     if body is None:

@@ -3,12 +3,13 @@ into a request, and raw responses derived from its methods.
 
 A resource method is its endpoint: a method, a path, the decoder of the reply
 (and for a body, the model it is checked against) and the caller's options,
-handed to :meth:`Resource._request`::
+made into a request by :func:`~elevenphone._request.build_request` and handed
+to ``self._send``::
 
     @endpoint
     async def get(self, phone_number_id: str, **options: Unpack[RequestOptions]) -> PhoneNumber:
         path = phone_number_path(phone_number_id)
-        return await self._request("GET", path, phone_number_decoder(phone_number_id), options)
+        return await self._send(build_request("GET", path, decode_phone_number, options))
 
 A resource made for ``with_raw_response`` runs the same methods, and hands
 each request to the client's raw path instead; which methods it offers is read
@@ -17,12 +18,11 @@ from the ``@endpoint`` marks, never listed again.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, Generic, Protocol, TypeVar
 
 from .._base_client import BaseClient
-from .._options import DEFAULT_OPTIONS, CallOptions, call_options
-from .._request import APIRequest, Decoder, Operation, Query, build_request
+from .._request import APIRequest
 from .._response import APIResponse
 
 __all__ = ["RawResponses", "Resource", "endpoint", "endpoints_of"]
@@ -32,6 +32,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R", bound="Resource")
 
 _ENDPOINT = "__elevenphone_endpoint__"
+
+
+class Send(Protocol):
+    """Hands a request to the client: its decoded reply (or, for a raw
+    resource, an :class:`APIResponse` of it, which the raw wrappers' types say)."""
+
+    def __call__(self, request: APIRequest[T], /) -> Awaitable[T]: ...
 
 
 def endpoint(method: F) -> F:
@@ -64,35 +71,10 @@ class Resource:
         """
         self._client = client
         self._raw = raw
-        self._send: Callable[[APIRequest[Any]], Awaitable[Any]] = (
-            client.send_raw if raw else client.send
-        )
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        decode: Decoder[T],
-        options: Mapping[str, object] | CallOptions,
-        query: Query | None = None,
-        body: object = None,
-        model: Any = None,
-        what: str = "",
-        operation: Operation | None = None,
-    ) -> Awaitable[T]:
-        """Send the request of one endpoint (see :func:`build_request`) with the
-        caller's ``options`` (a method's ``**options``, or already checked)."""
-        if not options:
-            checked = DEFAULT_OPTIONS
-        elif isinstance(options, CallOptions):
-            checked = options
-        else:
-            checked = call_options(options)
-        request = build_request(method, path, decode, checked, query, body, model, what, operation)
-        # The client's coroutine is returned, not awaited here: one frame fewer
-        # at every suspension of the request.
-        sending: Awaitable[T] = self._client.dispatch(request, None, self._raw)
-        return sending
+        # What a method hands its request to: the client's dispatch, whose
+        # coroutine it awaits (one frame fewer at every suspension than a
+        # coroutine of its own would add), or the raw path.
+        self._send: Send = client.send_raw if raw else client.dispatch  # type: ignore[assignment]
 
 
 class RawResponses(Generic[R]):

@@ -289,15 +289,17 @@ class Calls(Resource):
             )
             if value is not UNSET
         }
-        return await self._request(
-            "POST",
-            REGISTER_CALL_PATH,
-            decode_text,
-            options,
-            body=body,
-            model=TwilioRegisterCallRequest,
-            what="call registration",
-            operation=_REGISTRATION,
+        return await self._send(
+            build_request(
+                "POST",
+                REGISTER_CALL_PATH,
+                decode_text,
+                options,
+                body=body,
+                model=TwilioRegisterCallRequest,
+                what="call registration",
+                operation=_REGISTRATION,
+            )
         )
 
     def _place(self, provider: str, fields: Mapping[str, object], options: CallOptions) -> Any:
@@ -316,15 +318,17 @@ class Calls(Resource):
                 f"call_recording_enabled is for Twilio numbers; this one is {provider}",
                 field="call_recording_enabled",
             )
-        return self._request(
-            "POST",
-            endpoint_.path,
-            endpoint_.decode,
-            options,
-            body=dict(fields),
-            model=endpoint_.body,
-            what=f"{provider} call",
-            operation=_CALL,
+        return self._send(
+            build_request(
+                "POST",
+                endpoint_.path,
+                endpoint_.decode,
+                options,
+                body=dict(fields),
+                model=endpoint_.body,
+                what=f"{provider} call",
+                operation=_CALL,
+            )
         )
 
 

@@ -218,14 +218,16 @@ class PhoneNumbers(PhoneNumberRuns):
                 "pass either an UpdatePhoneNumberRequest or field keywords, not both",
                 field="request",
             )
-        return await self._request(
-            "PATCH",
-            phone_number_path(phone_number_id),
-            phone_number_decoder(phone_number_id),
-            options,
-            body=request,
-            model=UpdatePhoneNumberRequest,
-            what="update",
+        return await self._send(
+            build_request(
+                "PATCH",
+                phone_number_path(phone_number_id),
+                phone_number_decoder(phone_number_id),
+                options,
+                body=request,
+                model=UpdatePhoneNumberRequest,
+                what="update",
+            )
         )
 
     @endpoint
@@ -245,7 +247,9 @@ class PhoneNumbers(PhoneNumberRuns):
             RuntimeError: the client is closed.
         """
         path = phone_number_path(phone_number_id)
-        return await self._request("GET", path, phone_number_decoder(phone_number_id), options)
+        return await self._send(
+            build_request("GET", path, phone_number_decoder(phone_number_id), options)
+        )
 
     @endpoint
     async def list(
@@ -274,8 +278,8 @@ class PhoneNumbers(PhoneNumberRuns):
         """
         filters = {"provider": provider, "agent_id": agent_id, "branch_id": branch_id}
         query = query_of(filters, _FILTERS)
-        return await self._request(
-            "GET", PHONE_NUMBERS_PATH, decode_phone_number_list, options, query=query
+        return await self._send(
+            build_request("GET", PHONE_NUMBERS_PATH, decode_phone_number_list, options, query=query)
         )
 
     @endpoint
@@ -314,15 +318,17 @@ class PhoneNumbers(PhoneNumberRuns):
             APIResponseValidationError: a 2xx reply that cannot be read (with
                 ``outcome_unknown``: the server accepted the import).
         """
-        return await self._request(
-            "POST",
-            PHONE_NUMBERS_PATH,
-            decode_created_phone_number,
-            options,
-            body=request,
-            model=CreatePhoneNumberRequest,
-            what="import",
-            operation=_IMPORT,
+        return await self._send(
+            build_request(
+                "POST",
+                PHONE_NUMBERS_PATH,
+                decode_created_phone_number,
+                options,
+                body=request,
+                model=CreatePhoneNumberRequest,
+                what="import",
+                operation=_IMPORT,
+            )
         )
 
     @endpoint
@@ -338,8 +344,8 @@ class PhoneNumbers(PhoneNumberRuns):
             NotFoundError: no such phone number (404), even with an empty body.
             APIStatusError, APIConnectionError: as for :meth:`update`.
         """
-        return await self._request(
-            "DELETE", phone_number_path(phone_number_id), decode_nothing, options
+        return await self._send(
+            build_request("DELETE", phone_number_path(phone_number_id), decode_nothing, options)
         )
 
     @endpoint
