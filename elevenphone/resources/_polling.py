@@ -127,7 +127,7 @@ async def poll(
             last, rate_limited = value, 0
         elapsed = max(now() - start, slept)
         if elapsed >= deadline:
-            state = "was not read" if last is None else f"is still {last.status!r}"
+            state = "was not read" if last is None else f"is still {str(last.status)!r}"
             raise PollTimeoutError(
                 f"{what} {state} after {deadline:g} s", timeout=deadline, last=last
             )
