@@ -89,9 +89,10 @@ _SETTINGS = frozenset(BulkSettings.__annotations__) | frozenset(UndoSettings.__a
 
 @dataclass(frozen=True)
 class BulkOptions:
-    """The settings of a bulk run, checked.
+    """The settings of a bulk run, checked. Each argument is the attribute of
+    that name.
 
-    Attributes:
+    Args:
         concurrency: the most requests in flight.
         max_rate: the most requests per second (None: no cap).
         stop_on_error: start no new item once one has failed.
@@ -131,6 +132,10 @@ class BulkOptions:
     @classmethod
     def of(cls, arguments: Mapping[str, object]) -> BulkOptions:
         """The settings and per-call options of a bulk method's keyword arguments.
+
+        Args:
+            arguments: the keyword arguments: the :class:`BulkSettings` and
+                the per-call options (:class:`RequestOptions`).
 
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.

@@ -125,7 +125,7 @@ class BatchCalls(Resource):
         concurrency and the pace itself.
 
         Sent once: never retried once the server may have acted (see
-        ``outcome_unknown``). A field left out (or :data:`NOT_GIVEN`) is not
+        ``outcome_unknown``). A field left out (or ``NOT_GIVEN``) is not
         sent; None is sent as null.
 
         Args:

@@ -76,7 +76,7 @@ class OutboundCallArgs(RequestOptions, total=False):
     takes, and the per-call options (:class:`RequestOptions`).
     ``conversation_initiation_client_data`` and ``telephony_call_config``
     take the Structs or plain mappings of the same fields; a field left out
-    (or :data:`NOT_GIVEN`) is not sent, and None is sent as null."""
+    (or ``NOT_GIVEN``) is not sent, and None is sent as null."""
 
     agent_id: Required[str]
     """The agent that talks."""
@@ -329,7 +329,7 @@ class Calls(Resource):
 
 
 def _fields_and_options(call: Mapping[str, object]) -> tuple[dict[str, object], CallOptions]:
-    """The fields of a call given (not :data:`NOT_GIVEN`), and its checked options."""
+    """The fields of a call given (not ``NOT_GIVEN``), and its checked options."""
     fields, options = split_options(call)
     return {name: value for name, value in fields.items() if value is not UNSET}, options
 

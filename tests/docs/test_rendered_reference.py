@@ -205,7 +205,7 @@ def test_the_check_finds_parameters_where_they_are(site: Site) -> None:
     assert parameters_shown(update) == _signature_parameters(elevenphone.PhoneNumbers.update)
     # A class's table is its own, not one of its methods'.
     assert parameters_shown(site.headings["elevenphone.PhoneNumbersWithRawResponse"]) == [
-        "phone_numbers"
+        "resource"
     ]
 
 
