@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from .._exceptions import AgentCheckError, NotFoundError
 from .._models import Agent
@@ -68,8 +68,7 @@ class AgentChecks:
             APIStatusError, APIConnectionError, APIResponseValidationError:
                 the check could not be made (as the GET raised it).
         """
-        agent = await self._once(agent_id, lambda: self._agent(agent_id, send, field))
-        assert isinstance(agent, Agent)
+        agent = cast(Agent, await self._once(agent_id, lambda: self._agent(agent_id, send, field)))
         if branch_id is not None:
             await self._once((agent_id, branch_id), lambda: self._branch(agent_id, branch_id, send))
         return agent

@@ -23,6 +23,7 @@ from elevenphone import (
     InvalidRequestError,
     NotFoundError,
     PollTimeoutError,
+    RateLimitError,
     RetryPolicy,
 )
 from elevenphone.resources._polling import NOT_FOUND_GRACE, poll
@@ -316,3 +317,25 @@ async def test_the_loop_counts_what_it_slept_when_its_clock_stands_still() -> No
             clock=lambda: 0.0,
         )
     assert (sleeps.delays, count[0]) == ([1, 1, 1], 4)
+
+
+async def test_a_429_until_the_deadline_times_out_with_nothing_read() -> None:
+    clock = Clock()
+    refused = RateLimitError("Slow down", status_code=429, headers={}, body=None, retry_after=30.0)
+
+    async def read() -> Status:
+        raise refused
+
+    with pytest.raises(PollTimeoutError) as caught:
+        await poll(
+            read,
+            final=frozenset({"end"}),
+            what="thing 't'",
+            interval=1,
+            timeout=45,
+            policy=RetryPolicy(sleep=clock.sleep),
+            clock=clock,
+        )
+    assert str(caught.value) == "thing 't' was not read after 45 s"
+    assert caught.value.last is None
+    assert clock.delays == [30.0, 15.0]  # as the server asked, then the rest of the timeout
