@@ -199,7 +199,8 @@ class UpdateOperation:
                 # Before the journal records anything: an item whose agent
                 # fails is never sent.
                 branch = branch_id if isinstance(branch_id, str) else None
-                await checks.check(agent_id, branch, send)
+                if not checks.passed(agent_id, branch):
+                    await checks.check(agent_id, branch, send)
         try:
             if item.refusal is not None:
                 raise item.refusal

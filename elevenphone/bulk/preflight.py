@@ -49,6 +49,12 @@ class AgentChecks:
     def __init__(self, options: CallOptions) -> None:
         self._options = options.without_body()
         self._done: dict[Hashable, asyncio.Future[object]] = {}
+        self._passed: set[tuple[str, str | None]] = set()
+
+    def passed(self, agent_id: str, branch_id: str | None) -> bool:
+        """Whether ``agent_id`` (and ``branch_id``) passed their check already:
+        an item that assigns them needs no wait."""
+        return (agent_id, branch_id) in self._passed
 
     async def check(
         self, agent_id: str, branch_id: str | None, send: Send, *, field: str = "agent_id"
@@ -71,6 +77,7 @@ class AgentChecks:
         agent = cast(Agent, await self._once(agent_id, lambda: self._agent(agent_id, send, field)))
         if branch_id is not None:
             await self._once((agent_id, branch_id), lambda: self._branch(agent_id, branch_id, send))
+        self._passed.add((agent_id, branch_id))
         return agent
 
     async def _once(self, key: Hashable, make: Callable[[], Awaitable[object]]) -> object:
