@@ -170,6 +170,7 @@ async def serve(scenario: Scenario, count: int, seed: int) -> None:
     ) as fake:
         for phone_number_id in _ids(count):
             fake.add_number(agent_id=OLD_AGENT, phone_number_id=phone_number_id)
+        fake.add_agent(NEW_AGENT)  # the run checks it before its first update
         print(f"READY {fake.port}", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
         moved = sum(

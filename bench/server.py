@@ -10,6 +10,9 @@ The clients, in other processes, are what is measured.
 ``GET /v1/convai/phone-numbers/{id}`` answers with a chunked reply of
 :data:`HUGE_REPLY_BYTES` (300 MiB), for the benchmark of the client's size cap
 (:mod:`bench.big_reply`), or less if the client hangs up first.
+
+``GET /v1/convai/agents/{id}`` answers with that agent, not archived: a bulk
+run checks the agent its updates assign once, before the first of them.
 """
 
 from __future__ import annotations
@@ -49,7 +52,11 @@ def make_app(provider: str) -> web.Application:
                 await response.write(chunk)
         return response
 
+    async def agent(request: web.Request) -> web.Response:
+        return web.json_response({"agent_id": request.match_info["agent_id"], "name": "Bench"})
+
     app = web.Application()
+    app.router.add_get("/v1/convai/agents/{agent_id}", agent)
     app.router.add_patch("/v1/convai/phone-numbers/{phone_number_id}", update)
     app.router.add_get("/v1/convai/phone-numbers/{phone_number_id}", huge)
     return app

@@ -14,6 +14,7 @@ from msgspec import UnsetType as NotGiven
 
 from ._client import REGIONS, ElevenPhone
 from ._exceptions import (
+    AgentCheckError,
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -28,6 +29,7 @@ from ._exceptions import (
     JournalError,
     NotFoundError,
     PermissionDeniedError,
+    PollTimeoutError,
     RateLimitError,
     ValidationError,
     ValidationErrorItem,
@@ -119,7 +121,20 @@ from ._public import present_as as _present_as
 from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._version import __version__
+from .resources.agents import AgentFilters, AgentListArgs, Agents, AgentsWithRawResponse
+from .resources.batch_calls import (
+    BatchCallFilters,
+    BatchCallListArgs,
+    BatchCalls,
+    BatchCallsWithRawResponse,
+)
 from .resources.calls import Calls, CallsWithRawResponse, OutboundCallArgs, TwilioOutboundCallArgs
+from .resources.conversations import (
+    ConversationFilters,
+    ConversationListArgs,
+    Conversations,
+    ConversationsWithRawResponse,
+)
 from .resources.phone_numbers import (
     PhoneNumberFilters,
     PhoneNumberListArgs,
@@ -191,18 +206,27 @@ __all__ = [
     "Agent",
     "AgentBranch",
     "AgentCallLimits",
+    "AgentCheckError",
+    "AgentFilters",
+    "AgentListArgs",
     "AgentPage",
     "AgentSortBy",
     "AgentSummary",
+    "Agents",
+    "AgentsWithRawResponse",
     "AuthenticationError",
     "BadRequestError",
     "BatchCall",
     "BatchCallDetail",
+    "BatchCallFilters",
+    "BatchCallListArgs",
     "BatchCallPage",
     "BatchCallRecipient",
     "BatchCallRecipientResult",
     "BatchCallRecipientStatus",
     "BatchCallStatus",
+    "BatchCalls",
+    "BatchCallsWithRawResponse",
     "BulkOptions",
     "BulkOutcome",
     "BulkProgress",
@@ -220,13 +244,17 @@ __all__ = [
     "ConversationAnalysis",
     "ConversationBatchCallInfo",
     "ConversationErrorInfo",
+    "ConversationFilters",
     "ConversationInitiationClientData",
     "ConversationInitiationSource",
     "ConversationInitiationSourceInfo",
+    "ConversationListArgs",
     "ConversationMetadata",
     "ConversationPage",
     "ConversationStatus",
     "ConversationSummary",
+    "Conversations",
+    "ConversationsWithRawResponse",
     "CreateExotelPhoneNumberRequest",
     "CreatePhoneNumberRequest",
     "CreatePhoneNumberResponse",
@@ -267,6 +295,7 @@ __all__ = [
     "PhoneNumberState",
     "PhoneNumbers",
     "PhoneNumbersWithRawResponse",
+    "PollTimeoutError",
     "RateLimitError",
     "RequestOptions",
     "RetryPolicy",

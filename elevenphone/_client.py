@@ -23,7 +23,10 @@ from ._retry import RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPTransport
 from ._version import __version__
 from ._wire import check_header_value, secret_forms
+from .resources.agents import Agents
+from .resources.batch_calls import BatchCalls
 from .resources.calls import Calls
+from .resources.conversations import Conversations
 from .resources.phone_numbers import PhoneNumbers
 
 __all__ = ["REGIONS", "ElevenPhone"]
@@ -176,6 +179,18 @@ class ElevenPhone:
     calls: Calls
     """Outbound calls from an imported number, through its provider."""
 
+    agents: Agents
+    """Agents: get one (name, archived, branches, numbers, call limits) and
+    page through the workspace's."""
+
+    conversations: Conversations
+    """Conversations, what became of each call: get one, wait until it is
+    over, page through them, read their SIP messages."""
+
+    batch_calls: BatchCalls
+    """Batch calling: submit many calls for the server to place, follow,
+    cancel, retry, delete and export them."""
+
     def __init__(
         self,
         api_key: str | None = None,
@@ -217,6 +232,9 @@ class ElevenPhone:
         self._sender = sender
         self.phone_numbers = PhoneNumbers(sender)
         self.calls = Calls(sender)
+        self.agents = Agents(sender)
+        self.conversations = Conversations(sender)
+        self.batch_calls = BatchCalls(sender)
 
     @property
     def base_url(self) -> str:

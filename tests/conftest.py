@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from aioresponses import aioresponses
@@ -121,6 +122,17 @@ def sent_requests(m: aioresponses) -> list[tuple[str, str, Any]]:
         for call in requests:
             calls.append((method, str(url), call.kwargs))
     return calls
+
+
+def sent_queries(m: aioresponses) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(method, path, query) of every request aioresponses saw, the query as
+    its sorted (name, value) pairs, a repeated name once per value:
+    aioresponses keeps a URL with its query sorted."""
+    sent = []
+    for method, url, _ in sent_requests(m):
+        parts = urlsplit(url)
+        sent.append((method, parts.path, sorted(parse_qsl(parts.query))))
+    return sent
 
 
 def sent_json(kwargs: dict[str, Any]) -> Any:

@@ -11,9 +11,12 @@ the API anywhere in an agent never fails its decoding. The wire shape
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import msgspec
 
 from ._base import ResponseModel, StrEnum
+from ._pages import PageModel
 from .phone_numbers import PhoneNumber
 
 __all__ = [
@@ -98,15 +101,19 @@ class AgentSummary(ResponseModel):
     """The ID of the agent's voice."""
 
 
-class AgentPage(ResponseModel):
-    """One page of agents; ``next_cursor`` is None on the last."""
+class AgentPage(PageModel[AgentSummary], kw_only=True):
+    """One page of agents (``GET /v1/convai/agents``).
+
+    ``await page.next_page()`` fetches the next page (None after the last);
+    ``async for agent in page`` takes this page's agents.
+    """
+
+    items_field: ClassVar[str] = "agents"
 
     agents: list[AgentSummary]
     """The agents of this page."""
     next_cursor: str | None = None
     """Pass it as ``cursor`` for the next page; None on the last page."""
-    has_more: bool = False
-    """Whether more pages follow."""
 
 
 class AgentBranch(ResponseModel):

@@ -7,12 +7,13 @@ server holds its concurrency and retries, and the client sends it once.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from ._base import RequestModel, ResponseModel, StrEnum, known, members
+from ._pages import PageModel
 from .calls import ConversationInitiationClientData, TelephonyCallConfig
 from .phone_numbers import TelephonyProvider
 
@@ -189,15 +190,18 @@ class BatchCallDetail(BatchCall, kw_only=True):
     """Each recipient, and where its call is."""
 
 
-class BatchCallPage(ResponseModel):
-    """One page of a workspace's batches; ``next_doc`` is None on the last.
+class BatchCallPage(PageModel[BatchCall], kw_only=True):
+    """One page of a workspace's batches (``GET /v1/convai/batch-calling/workspace``).
 
     This API pages with ``last_doc``/``next_doc``, not cursors.
+    ``await page.next_page()`` fetches the next page (None after the last);
+    ``async for batch in page`` takes this page's batches.
     """
+
+    items_field: ClassVar[str] = "batch_calls"
+    cursor_field: ClassVar[str] = "next_doc"
 
     batch_calls: list[BatchCall]
     """The batches of this page."""
     next_doc: str | None = None
     """Pass it as ``last_doc`` for the next page; None on the last page."""
-    has_more: bool = False
-    """Whether more pages follow."""

@@ -12,11 +12,12 @@ added to the API decodes as a plain ``str``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import msgspec
 
 from ._base import ResponseModel, StrEnum, known, members
+from ._pages import PageModel
 from .calls import TelephonyDirection
 
 __all__ = [
@@ -345,12 +346,16 @@ class ConversationSummary(ResponseModel):
             self.direction = known(_DIRECTIONS, self.direction)
 
 
-class ConversationPage(ResponseModel):
-    """One page of conversations; ``next_cursor`` is None on the last."""
+class ConversationPage(PageModel[ConversationSummary], kw_only=True):
+    """One page of conversations (``GET /v1/convai/conversations``).
+
+    ``await page.next_page()`` fetches the next page (None after the last);
+    ``async for conversation in page`` takes this page's conversations.
+    """
+
+    items_field: ClassVar[str] = "conversations"
 
     conversations: list[ConversationSummary]
     """The conversations of this page."""
     next_cursor: str | None = None
     """Pass it as ``cursor`` for the next page; None on the last page."""
-    has_more: bool = False
-    """Whether more pages follow."""

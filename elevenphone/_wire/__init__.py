@@ -2,10 +2,11 @@
 
 Nothing here does I/O, so every rule can be tested by feeding bytes in and
 checking what comes out. The transport (:mod:`elevenphone._transport`) moves
-the bytes; this package gives them meaning: ``requests`` (paths, queries,
-headers, bodies), ``sendable`` (what JSON and HTTP can carry), ``decipher``
-(the reply decision: a value or a typed error), ``replies`` (2xx bodies into
-Structs), ``lifecycle`` (the replies about agents, conversations and batch
+the bytes; this package gives them meaning: ``paths`` (each id one
+percent-encoded segment), ``requests`` (queries, headers, bodies),
+``sendable`` (what JSON and HTTP can carry), ``decipher`` (the reply
+decision: a value or a typed error), ``replies`` (2xx bodies into Structs),
+``lifecycle`` (the replies about agents, conversations and batch
 calls), ``errors`` (error replies into typed errors) and ``secrets`` (the
 secrets of a request, kept out of what errors show). The rest of the SDK
 imports them from here.
@@ -23,9 +24,33 @@ from .errors import (
     parse_retry_after,
     too_large_error,
 )
+from .lifecycle import (
+    check_recipients,
+    decode_agent,
+    decode_agent_branch,
+    decode_agent_page,
+    decode_batch_call,
+    decode_batch_call_detail,
+    decode_batch_call_page,
+    decode_conversation,
+    decode_conversation_page,
+)
+from .paths import (
+    AGENTS_PATH,
+    BATCH_CALLS_PATH,
+    BATCH_SUBMIT_PATH,
+    BATCH_WORKSPACE_PATH,
+    CONVERSATIONS_PATH,
+    agent_branch_path,
+    agent_path,
+    batch_call_path,
+    conversation_path,
+    id_segment,
+)
 from .queries import QueryKind, query_kinds, query_of
 from .replies import (
     ExpectedChange,
+    decode_bytes,
     decode_created_phone_number,
     decode_exotel_call,
     decode_nothing,
@@ -67,6 +92,11 @@ from .secrets import (
 from .sendable import MAX_DEPTH, check_sendable
 
 __all__ = [
+    "AGENTS_PATH",
+    "BATCH_CALLS_PATH",
+    "BATCH_SUBMIT_PATH",
+    "BATCH_WORKSPACE_PATH",
+    "CONVERSATIONS_PATH",
     "MAX_DEPTH",
     "NO_SECRETS",
     "OUTBOUND_CALL_PATHS",
@@ -77,9 +107,23 @@ __all__ = [
     "ExpectedChange",
     "QueryKind",
     "Secrets",
+    "agent_branch_path",
+    "agent_path",
+    "batch_call_path",
     "check_header_value",
+    "check_recipients",
     "check_sendable",
+    "conversation_path",
     "decipher",
+    "decode_agent",
+    "decode_agent_branch",
+    "decode_agent_page",
+    "decode_batch_call",
+    "decode_batch_call_detail",
+    "decode_batch_call_page",
+    "decode_bytes",
+    "decode_conversation",
+    "decode_conversation_page",
     "decode_created_phone_number",
     "decode_exotel_call",
     "decode_nothing",
@@ -95,6 +139,7 @@ __all__ = [
     "encode_update_request",
     "error_from_response",
     "header_int",
+    "id_segment",
     "merge_extra_body",
     "optional_query",
     "parse_retry_after",

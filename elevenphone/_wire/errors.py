@@ -26,8 +26,8 @@ from .._exceptions import (
     RateLimitError,
     ValidationError,
     ValidationErrorItem,
-    status_line,
 )
+from .._exceptions._status import status_line
 from ._shared import UNDECODABLE, any_decoder, clip
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

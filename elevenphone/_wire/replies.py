@@ -276,6 +276,12 @@ def decode_nothing(body: bytes, status_code: int = 200) -> None:
     return None
 
 
+def decode_bytes(body: bytes, status_code: int = 200) -> bytes:
+    """A reply taken as it came (an export's CSV), within the client's
+    ``max_response_bytes`` as every reply is."""
+    return body
+
+
 def decode_text(body: bytes, status_code: int = 200) -> str:
     """A text reply (register-call's TwiML), as a str.
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any, NoReturn
-from urllib.parse import quote
 
 import msgspec
 
@@ -23,6 +22,7 @@ from .._models import (
     UpdatePhoneNumberRequest,
 )
 from ._shared import any_decoder, encoder
+from .paths import id_segment
 from .sendable import (
     BYTES_LIKE,
     check_sendable,
@@ -47,36 +47,22 @@ _MSGSPEC_PATH = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.
 
 
 def phone_number_path(phone_number_id: object) -> str:
-    """The path of one phone number, with its id percent-encoded.
-
-    Every character outside the unreserved set is encoded, and so are dots,
-    so that no id (``..``, ``a/b``, ``x?y``) can reach another path.
+    """The path of one phone number, with its id percent-encoded as
+    :func:`~.paths.id_segment` does.
 
     Raises:
         InvalidRequestError: the id is not a str (also a ``TypeError``), or
             is empty or blank, or holds a lone surrogate (also a ``ValueError``).
     """
-    if not isinstance(phone_number_id, str):
-        raise InvalidRequestError(
-            f"phone_number_id must be a str, not {type(phone_number_id).__name__}",
-            field="phone_number_id",
-        )
     # An ASCII identifier ("phnum_...": every real id) needs no encoding, and
-    # is told in C far faster than by the pattern, which takes the rest.
-    if phone_number_id.isascii() and (
-        phone_number_id.isidentifier() or _PLAIN_ID.fullmatch(phone_number_id)
+    # is told in C far faster than by id_segment's pattern: no call either.
+    if (
+        type(phone_number_id) is str
+        and phone_number_id.isascii()
+        and phone_number_id.isidentifier()
     ):
         return f"{PHONE_NUMBERS_PATH}/{phone_number_id}"
-    if not phone_number_id.strip():
-        raise InvalidRequestError(
-            "phone_number_id must be a non-empty string", field="phone_number_id"
-        )
-    check_text(phone_number_id, field="phone_number_id")
-    return f"{PHONE_NUMBERS_PATH}/{quote(phone_number_id, safe='').replace('.', '%2E')}"
-
-
-# Unreserved characters but the dot: what quote(safe="") leaves as it is.
-_PLAIN_ID = re.compile(r"[A-Za-z0-9_~-]+")
+    return f"{PHONE_NUMBERS_PATH}/{id_segment(phone_number_id, 'phone_number_id')}"
 
 
 def sip_messages_path(phone_number_id: object) -> str:

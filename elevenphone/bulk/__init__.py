@@ -12,6 +12,7 @@
 - :mod:`.journal`: the durable, locked record of a run (the file), with
   :mod:`.journal_format` (its records) and :mod:`.journal_replay` (what they say);
 - :mod:`.result`: outcomes, progress and results;
+- :mod:`.preflight`: the check of the agents a run assigns, before it does;
 - :mod:`.recipes`: the jobs users ask for.
 """
 

@@ -17,7 +17,8 @@ and path.
 
 Failures of one item (422, 404, 400, retries exhausted, a value refused
 locally) are outcomes and the run goes on, unless ``stop_on_error``. A refused
-key (401, 403) ends the run: it would fail every item.
+key (401, 403) ends the run: it would fail every item. So does an agent the
+items assign that fails its check (see :mod:`elevenphone.bulk.preflight`).
 
 With a journal (see :mod:`elevenphone.bulk.journal`), the journal is opened,
 locked and checked against the operation's job before anything is sent, and
@@ -38,7 +39,12 @@ from collections.abc import AsyncGenerator, Awaitable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .._exceptions import ElevenPhoneError, JournalError
+from .._exceptions import (
+    AuthenticationError,
+    ElevenPhoneError,
+    JournalError,
+    PermissionDeniedError,
+)
 from .._request import APIRequest
 from .adaptive import Permit
 from .gate import BulkGate
@@ -58,6 +64,7 @@ T = TypeVar("T")
 ItemT = TypeVar("ItemT")
 
 _DEFAULT_SETTINGS = BulkOptions()
+_KEY_REFUSED = (AuthenticationError, PermissionDeniedError)
 
 
 @contextlib.contextmanager
@@ -181,10 +188,15 @@ class BulkRun(Generic[ItemT]):
         JournalError: the journal is in use by another run, serves another
             job, is damaged before its last line, or cannot be read or
             written.
+        AgentCheckError: an agent the items assign does not exist or is
+            archived, or so is the branch they ask for (see
+            :mod:`elevenphone.bulk.preflight`); no item assigning it is sent.
+        APIStatusError, APIConnectionError: such an agent could not be
+            checked (as the GET raised it).
 
-    After a repeated number or a journal failure the run starts no new item;
-    the items in flight end (their journal records written), then the error
-    is raised.
+    After a repeated number, a journal failure or an agent check that failed
+    or could not be made, the run starts no new item; the items in flight end
+    (their journal records written), then the error is raised.
     """
 
     def __init__(
@@ -377,15 +389,17 @@ class BulkRun(Generic[ItemT]):
                     sender.requests = 0
                     finished.append(await apply(item, sender, journal))
                 woken.set()
-        except JournalError as error:
-            # Nothing new may start without a journal; what is in flight ends
-            # (its records may still be written).
-            self._end_with(error)
         except asyncio.CancelledError:
             raise
-        except BaseException as error:  # a refused key, a malformed item: the run ends
-            self._fatal = self._fatal or error
-            self._stopping = True
+        except BaseException as error:
+            if isinstance(error, ElevenPhoneError) and not isinstance(error, _KEY_REFUSED):
+                # A journal that fails, an agent that fails its check (or
+                # cannot be checked): nothing new may start; what is in flight
+                # ends (its records may still be written), then it is raised.
+                self._end_with(error)
+            else:  # a refused key, a malformed item: the run ends now
+                self._fatal = self._fatal or error
+                self._stopping = True
         finally:
             self._active -= 1
             woken.set()

@@ -33,6 +33,7 @@ from .._wire import (
     phone_number_path,
 )
 from .journal import Journal, JournalJob, PhoneNumberState, RecordedRequest
+from .preflight import AgentChecks
 from .result import BulkOutcome
 
 __all__ = [
@@ -132,6 +133,10 @@ class UpdateOperation:
         job: the job the journal serves (None when undoing).
         options: the per-call options of every request the run sends.
         undoing: the items put numbers back into the states a journal kept.
+        checks: the checks of the agents the items assign (None: none): an
+            item that assigns an agent is sent once that agent, and the
+            branch it asks for, passed. A failed check (or one that could not
+            be made) is raised from :meth:`apply`: it ends the run.
     """
 
     def __init__(
@@ -140,9 +145,11 @@ class UpdateOperation:
         job: JournalJob | None,
         options: CallOptions,
         undoing: bool = False,
+        checks: AgentChecks | None = None,
     ) -> None:
         self._job = job
         self._options = options
+        self._checks = checks
         self._query = options.extra_query or None
         # The GET of a number's state sends no body: extra_body is for the
         # update. Without one, the options stay the shared default, which the
@@ -196,6 +203,15 @@ class UpdateOperation:
 
     async def apply(self, item: UpdateItem, send: Sender, journal: Journal | None) -> BulkOutcome:
         pid = item.phone_number_id
+        checks = self._checks
+        if checks is not None and item.refusal is None:
+            agent_id, branch_id = item.request.agent_id, item.request.branch_id
+            if isinstance(agent_id, str):
+                # Before the journal records anything: an item whose agent
+                # fails is never sent.
+                branch = branch_id if isinstance(branch_id, str) else None
+                if not checks.passed(agent_id, branch):
+                    await checks.check(agent_id, branch, send)
         try:
             if item.refusal is not None:
                 raise item.refusal

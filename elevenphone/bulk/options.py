@@ -66,6 +66,11 @@ class BulkSettings(UndoSettings, total=False):
     a journal, nothing is fetched before an update; with one, the state
     before is fetched with a ``get`` per number (``reassign_agent``'s listing
     gives it instead)."""
+    check_agent: bool
+    """Check each agent the updates assign, with one GET of it (and of the
+    branch asked for) before the first update that assigns it: a missing or
+    archived agent or branch raises :class:`AgentCheckError` and ends the
+    run (default True; see :mod:`elevenphone.bulk.preflight`)."""
 
 
 class BulkUpdateArgs(BulkSettings, RequestOptions, total=False):
@@ -92,6 +97,8 @@ class BulkOptions:
         max_rate: the most requests per second (None: no cap).
         stop_on_error: start no new item once one has failed.
         journal: the journal, or None.
+        check_agent: check each agent the updates assign before the first
+            update that assigns it.
         on_progress: called with a :class:`BulkProgress` after each item.
         options: the per-call options of every request of the run.
 
@@ -105,6 +112,7 @@ class BulkOptions:
     stop_on_error: bool = False
     journal: str | os.PathLike[str] | Journal | None = None
     on_progress: ProgressCallback | None = None
+    check_agent: bool = True
     options: CallOptions = field(default=DEFAULT_OPTIONS)
 
     def __post_init__(self) -> None:
@@ -122,18 +130,20 @@ class BulkOptions:
         journal = self.journal
         if journal is not None and not isinstance(journal, Journal | str | os.PathLike):
             raise TypeError(f"journal must be a path or a Journal, not {type(journal).__name__}")
+        if not isinstance(self.check_agent, bool):
+            raise TypeError(f"check_agent must be a bool, not {type(self.check_agent).__name__}")
 
     @classmethod
     def of(cls, arguments: Mapping[str, object]) -> BulkOptions:
         """The settings and per-call options of a bulk method's keyword arguments.
 
         Args:
-            arguments: the keyword arguments of a bulk method (its settings
-                and per-call options).
+            arguments: the keyword arguments: the :class:`BulkSettings` and
+                the per-call options (:class:`RequestOptions`).
 
         Raises:
             ValueError: ``concurrency`` or ``max_rate`` out of range.
-            TypeError: ``journal`` of the wrong type.
+            TypeError: ``journal`` or ``check_agent`` of the wrong type.
             InvalidRequestError: an unknown argument, or a per-call option that
                 cannot be sent.
         """

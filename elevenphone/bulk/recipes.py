@@ -22,6 +22,7 @@ from .engine import BulkRun, collect, opened_journal
 from .journal import JournalJob, PhoneNumberState, read_journal
 from .operations import UpdateItem, UpdateOperation
 from .options import BulkOptions
+from .preflight import AgentChecks
 from .result import BulkResult
 
 __all__ = [
@@ -89,8 +90,10 @@ class Move(NamedTuple):
 
 
 def update_run(client: BaseClient, updates: object, settings: BulkOptions) -> BulkRun[UpdateItem]:
-    """A run of ``(phone_number_id, UpdatePhoneNumberRequest)`` updates."""
-    operation = UpdateOperation(job=BULK_UPDATE_JOB, options=settings.options)
+    """A run of ``(phone_number_id, UpdatePhoneNumberRequest)`` updates, each
+    agent they assign checked first unless ``settings.check_agent`` is False."""
+    checks = AgentChecks(settings.options) if settings.check_agent else None
+    operation = UpdateOperation(job=BULK_UPDATE_JOB, options=settings.options, checks=checks)
     return BulkRun(client, operation, updates, settings)
 
 
@@ -126,12 +129,19 @@ async def reassign_agent(client: BaseClient, move: Move, settings: BulkOptions) 
     request = move.request()
     # Opened before the listing: a journal of another job is refused before anything is sent.
     with opened_journal(settings.journal, move.job()) as opened:
+        checks = None
+        if settings.check_agent:
+            # The target first: a move to an agent that fails lists nothing
+            # and touches no number. The run's items find it checked.
+            checks = AgentChecks(settings.options)
+            branch = move.branch_id if isinstance(move.branch_id, str) else None
+            await checks.check(move.to_agent_id, branch, client.send, field="to_agent_id")
         numbers = await numbers_on_agent(client, move.from_agent_id, settings.options)
         # The listing gives each number's state before: nothing else is fetched.
         items = (
             UpdateItem(n.phone_number_id, request, before=PhoneNumberState.of(n)) for n in numbers
         )
-        operation = UpdateOperation(job=move.job(), options=settings.options)
+        operation = UpdateOperation(job=move.job(), options=settings.options, checks=checks)
         run = BulkRun(client, operation, items, settings, journal=opened, total=len(numbers))
         return await collect(run)
 

@@ -42,13 +42,21 @@ class PhoneNumberRuns(Resource):
         requests in flight and closes the journal. Errors met while iterating
         are those of :class:`BulkRun`.
 
+        Each agent the updates assign is checked (one GET of it, and of the
+        branch an update asks for) before the first update that assigns it;
+        the items that assign it wait for that check. When every item
+        assigns the same agent, a missing or archived one (or branch)
+        raises :class:`AgentCheckError` before any number is touched. In a
+        stream that assigns several agents, each is checked when it first
+        appears. ``check_agent=False`` skips the checks.
+
         Args:
             updates: ``{phone_number_id: UpdatePhoneNumberRequest}``, or a sync
                 or async iterable of such pairs; consumed lazily. Each number
                 may appear once.
             **arguments: the :class:`BulkSettings` (``concurrency``,
                 ``max_rate``, ``stop_on_error``, ``journal``,
-                ``on_progress``) and the per-call options
+                ``on_progress``, ``check_agent``) and the per-call options
                 (:class:`RequestOptions`), given to every request of the run.
 
         Raises:
@@ -89,6 +97,11 @@ class PhoneNumberRuns(Resource):
                 end, and raises. The repeat is never sent.
             AuthenticationError, PermissionDeniedError: the key was refused (the
                 run stops).
+            AgentCheckError: an agent the updates assign does not exist or is
+                archived, or so is the branch asked for (see
+                :meth:`iter_bulk_update`); the run stops.
+            APIStatusError, APIConnectionError: such an agent could not be
+                checked (a 5xx, no reply: raised as it is); the run stops.
             JournalError: the journal is in use by another run, serves another
                 job, is damaged before its last line, or cannot be read or
                 written (see :class:`BulkRun`).
@@ -108,8 +121,12 @@ class PhoneNumberRuns(Resource):
     ) -> BulkResult:
         """Move every number assigned to ``from_agent_id`` to ``to_agent_id``.
 
-        Lists the numbers on the old agent (the ``agent_id`` list filter; a
-        number listed twice is moved once), then runs :meth:`bulk_update` with
+        First checks the target with one GET of ``to_agent_id`` (and of
+        ``branch_id``'s branch, when given): a missing or archived agent or
+        branch raises :class:`AgentCheckError` before any number is listed
+        or touched (``check_agent=False`` skips it). Then lists the numbers
+        on the old agent (the ``agent_id`` list filter; a number listed
+        twice is moved once), and runs :meth:`bulk_update` with
         ``agent_id=to_agent_id`` and, when given, ``branch_id`` and
         ``environment``. The list gives each number's state before, for the
         journal, so nothing else is fetched. The journal records the agents,
@@ -124,15 +141,19 @@ class PhoneNumberRuns(Resource):
             environment: the environment the numbers are put in (not given:
                 left as it is; None: cleared).
             **arguments: the :class:`BulkSettings` and the per-call options
-                (:class:`RequestOptions`), given to the listing and to every
-                update of the run.
+                (:class:`RequestOptions`), given to the check, the listing
+                and every update of the run.
 
         Raises:
+            AgentCheckError: the target agent or branch does not exist or is
+                archived (``.reason`` says which); nothing was touched.
             InvalidRequestError: an agent id is empty, both are the same, or
                 ``branch_id``/``environment`` is not a str or None.
             ValueError: ``concurrency`` or ``max_rate`` out of range.
             AuthenticationError, PermissionDeniedError: the key was refused.
-            APIStatusError, APIConnectionError: the listing failed, after retries.
+            APIStatusError, APIConnectionError: the check or the listing
+                failed, after retries (a 401 or 5xx of the check is raised as
+                it is: it says nothing of the agent).
             JournalError: the journal is in use by another run, serves another
                 job, is damaged before its last line, or cannot be read or
                 written.

@@ -71,9 +71,11 @@ async def test_a_stream_naming_a_number_again_ends_after_the_items_in_flight(
 
 async def test_reassign_moves_a_number_the_listing_repeats_once() -> None:
     async with FakeElevenLabs(numbers=0) as fake:
+        fake.add_agent(NEW)
         twice, once = fake.add_number(agent_id=OLD), fake.add_number(agent_id=OLD)
         listing = [fake.numbers[twice], fake.numbers[once], fake.numbers[twice]]
-        fake.script(Fault.status(200, listing))  # the answer to the listing
+        # The answer to the listing (not to the check of NEW before it).
+        fake.script(Fault.status(200, listing), method="GET", path="/v1/convai/phone-numbers")
         async with client_for(fake) as client:
             result = await client.phone_numbers.reassign_agent(OLD, NEW)
         assert sorted(result.succeeded) == sorted([twice, once])

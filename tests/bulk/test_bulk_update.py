@@ -34,6 +34,7 @@ async def test_thousands_of_updates_with_transient_faults() -> None:
     # proved no more and took a third of the suite's time.
     count = 2_000
     async with FakeElevenLabs(numbers=count, seed=1, agent_ids=[OLD], fault_rate=0.1) as fake:
+        fake.add_agent(NEW)
         ids = list(fake.numbers)
         # A generator: the input is consumed lazily.
         updates = (
@@ -52,7 +53,8 @@ async def test_thousands_of_updates_with_transient_faults() -> None:
         assert fake.stats.peak_in_flight <= 16
         injected = sum(fake.stats.faults.values())
         assert injected > 100  # the run did go through faults
-        assert result.requests == fake.stats.requests == count + result.retries
+        # The check of NEW, then a PATCH per number, and the retries.
+        assert result.requests == fake.stats.requests == 1 + count + result.retries
         assert result.retries >= injected
 
 
@@ -60,6 +62,7 @@ async def test_the_limit_adapts_to_the_accounts_concurrency(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     async with FakeElevenLabs(numbers=600, seed=2, agent_ids=[OLD], concurrency_limit=4) as fake:
+        fake.add_agent(NEW)
         hold_until_settled(fake)  # the fake sees each window whole, on any machine
         # After each finished item: (requests the fake has seen, of which 429 for concurrency).
         samples: list[tuple[int, int]] = []
@@ -109,6 +112,7 @@ def _at(samples: list[tuple[int, int]], requests: int) -> tuple[int, int]:
 
 async def test_concurrency_429s_do_not_use_up_the_retry_budget() -> None:
     async with FakeElevenLabs(numbers=60, seed=3, agent_ids=[OLD], concurrency_limit=1) as fake:
+        fake.add_agent(NEW)
         hold_until_settled(fake)
         async with client_for(fake, max_retries=0, retry_policy=TURN_RETRIES) as client:
             result = await client.phone_numbers.reassign_agent(OLD, NEW, concurrency=8)
@@ -119,6 +123,7 @@ async def test_concurrency_429s_do_not_use_up_the_retry_budget() -> None:
 
 async def test_permanent_failures_are_recorded_and_the_rest_goes_on() -> None:
     async with FakeElevenLabs(numbers=0) as fake:
+        fake.add_agent(NEW)
         twilio = [fake.add_number(provider="twilio", agent_id=OLD) for _ in range(20)]
         updates: dict[str, UpdatePhoneNumberRequest] = {
             pid: UpdatePhoneNumberRequest(agent_id=NEW) for pid in twilio
@@ -145,6 +150,7 @@ async def test_permanent_failures_are_recorded_and_the_rest_goes_on() -> None:
 
 async def test_stop_on_error_starts_nothing_new_after_a_failure() -> None:
     async with FakeElevenLabs(numbers=0) as fake:
+        fake.add_agent(NEW)
         ids = [fake.add_number(agent_id=OLD) for _ in range(30)]
         updates = [("phnum_missing", UpdatePhoneNumberRequest(agent_id=NEW))]
         updates += [(pid, UpdatePhoneNumberRequest(agent_id=NEW)) for pid in ids]
@@ -198,6 +204,7 @@ async def test_inputs_mapping_list_and_async_iterable() -> None:
 
 async def test_iter_pulls_only_a_window_of_items_ahead() -> None:
     async with FakeElevenLabs(numbers=200, seed=5, agent_ids=[OLD], latency=0.002) as fake:
+        fake.add_agent(NEW)
         pulled = 0
         pulled_at_outcome: list[int] = []
 
@@ -222,6 +229,7 @@ async def test_iter_pulls_only_a_window_of_items_ahead() -> None:
 
 async def test_leaving_iteration_early_cancels_in_flight_requests(tmp_path: Path) -> None:
     async with FakeElevenLabs(numbers=100, seed=6, agent_ids=[OLD], latency=0.01) as fake:
+        fake.add_agent(NEW)
         journal = tmp_path / "j.jsonl"
         async with client_for(fake) as client:
             updates = {pid: UpdatePhoneNumberRequest(agent_id=NEW) for pid in fake.numbers}
@@ -241,6 +249,7 @@ async def test_leaving_iteration_early_cancels_in_flight_requests(tmp_path: Path
 
 async def test_a_cancelled_run_leaves_no_task_and_a_consistent_journal(tmp_path: Path) -> None:
     async with FakeElevenLabs(numbers=300, seed=7, agent_ids=[OLD], latency=0.01) as fake:
+        fake.add_agent(NEW)
         journal = tmp_path / "j.jsonl"
         done = asyncio.Event()
 
@@ -273,6 +282,7 @@ async def test_a_cancelled_run_leaves_no_task_and_a_consistent_journal(tmp_path:
 
 async def test_undo_restores_agent_branch_environment_and_label(tmp_path: Path) -> None:
     async with FakeElevenLabs(numbers=0) as fake:
+        fake.add_agent(NEW, branches=["agtbrch_new"])
         for i in range(40):
             if i % 3 == 0:
                 fake.add_number(agent_id=OLD, branch_id=f"agtbrch_{i}", environment="staging")
@@ -331,6 +341,7 @@ async def test_bad_options_are_refused_before_anything_is_sent() -> None:
 
 async def test_max_rate_runs_every_item() -> None:
     async with FakeElevenLabs(numbers=20, seed=9, agent_ids=[OLD]) as fake:
+        fake.add_agent(NEW)
         async with client_for(fake) as client:
             result = await client.phone_numbers.reassign_agent(OLD, NEW, max_rate=200)
         assert len(result.succeeded) == 20

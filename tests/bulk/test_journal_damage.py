@@ -47,6 +47,7 @@ async def test_a_damaged_last_before_is_reported_and_undo_restores_its_number(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with FakeElevenLabs(numbers=0) as fake:
+        fake.add_agent(NEW)
         ids = [fake.add_number(agent_id=OLD, label=f"line {i}") for i in range(4)]
         original = copy.deepcopy(fake.numbers)
         journal = tmp_path / "j.jsonl"
@@ -144,6 +145,7 @@ async def test_a_last_record_torn_before_its_newline_is_not_glued_to_the_next(
 
 async def test_a_resume_reports_the_damage_and_sends_the_number_again(tmp_path: Path) -> None:
     async with FakeElevenLabs(numbers=3, seed=41, agent_ids=[OLD]) as fake:
+        fake.add_agent(NEW)
         journal = tmp_path / "j.jsonl"
         updates = {pid: UpdatePhoneNumberRequest(agent_id=NEW) for pid in fake.numbers}
         async with client_for(fake) as client:

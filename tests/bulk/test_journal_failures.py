@@ -98,6 +98,7 @@ async def test_a_disk_filling_mid_run_starts_nothing_new_and_sends_nothing_unjou
     tmp_path: Path,
 ) -> None:
     async with FakeElevenLabs(numbers=200, seed=13, agent_ids=[OLD], latency=0.002) as fake:
+        fake.add_agent(NEW)
         journal = tmp_path / "j.jsonl"
         ids = list(fake.numbers)
         pulled = 0

@@ -31,6 +31,8 @@ async def test_reassigning_onwards_with_the_same_journal_is_refused_before_anyth
     tmp_path: Path,
 ) -> None:
     async with FakeElevenLabs(numbers=20, seed=31, agent_ids=[A]) as fake:
+        fake.add_agent(B)
+        fake.add_agent(C)
         journal = tmp_path / "j.jsonl"
         async with client_for(fake) as client:
             moved = await client.phone_numbers.reassign_agent(A, B, journal=journal)
@@ -63,6 +65,7 @@ async def test_reassigning_onwards_with_the_same_journal_is_refused_before_anyth
 
 async def test_the_same_move_with_another_branch_is_refused(tmp_path: Path) -> None:
     async with FakeElevenLabs(numbers=5, seed=32, agent_ids=[A]) as fake:
+        fake.add_agent(B)
         journal = tmp_path / "j.jsonl"
         async with client_for(fake) as client:
             await client.phone_numbers.reassign_agent(A, B, journal=journal)
@@ -136,6 +139,7 @@ async def test_the_reassign_job_records_the_values_asked(tmp_path: Path) -> None
         FakeElevenLabs(numbers=2, seed=34, agent_ids=[A]) as fake,
         client_for(fake) as client,
     ):
+        fake.add_agent(B)
         await client.phone_numbers.reassign_agent(
             A, B, environment=None, journal=tmp_path / "j.jsonl"
         )
@@ -151,6 +155,7 @@ async def test_the_reassign_job_records_the_values_asked(tmp_path: Path) -> None
 
 async def test_a_journal_written_by_0_1_0_is_resumed_without_skipping(tmp_path: Path) -> None:
     async with FakeElevenLabs(numbers=5, seed=35, agent_ids=[A]) as fake:
+        fake.add_agent(B)
         original = copy.deepcopy(fake.numbers)
         journal = tmp_path / "old.jsonl"
         lines = []

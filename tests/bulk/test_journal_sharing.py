@@ -51,6 +51,7 @@ def test_a_second_open_in_this_process_is_refused(tmp_path: Path) -> None:
 
 async def test_two_runs_started_together_on_one_journal(tmp_path: Path) -> None:
     async with FakeElevenLabs(numbers=30, seed=11, agent_ids=[OLD]) as fake:
+        fake.add_agent(NEW)
         updates = {pid: UpdatePhoneNumberRequest(agent_id=NEW) for pid in fake.numbers}
         journal = tmp_path / "j.jsonl"
         async with client_for(fake) as client:
@@ -97,6 +98,7 @@ async def _release(child: asyncio.subprocess.Process) -> None:
 
 async def test_a_journal_held_by_another_process_is_refused(tmp_path: Path) -> None:
     async with FakeElevenLabs(numbers=10, seed=12, agent_ids=[OLD]) as fake:
+        fake.add_agent(NEW)
         journal = tmp_path / "j.jsonl"
         updates = {pid: UpdatePhoneNumberRequest(agent_id=NEW) for pid in fake.numbers}
         async with client_for(fake) as client:

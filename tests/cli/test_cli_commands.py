@@ -21,6 +21,7 @@ OLD, NEW = "agent_old", "agent_new"
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeElevenLabs]:
     async with FakeElevenLabs(api_key=API_KEY, numbers=12, seed=11, agent_ids=[OLD]) as fake:
+        fake.add_agent(NEW)  # where the tests move the numbers to
         yield fake
 
 
@@ -380,11 +381,12 @@ async def test_a_bare_command_shows_its_help() -> None:
 
 async def test_bulk_summaries_say_the_in_flight_limit_the_run_found(tmp_path: Path) -> None:
     # One request in flight at a time, and another client of the account holds
-    # both slots exactly when each run's first PATCH arrives: after 1 request
-    # received (the first run's GET), and after 33 (its 32, the second's GET).
-    # Each run is refused once and finds its share, on any machine: the fake
-    # keys its limits by requests received, never by time.
-    others = [(0, 0), (1, 2), (2, 0), (33, 2), (34, 0)]
+    # both slots exactly when each run's first PATCH arrives: after 2 requests
+    # received (the first run's GETs: the check of the agent, the listing),
+    # and after 35 (its 33, the second's two GETs). Each run is refused once
+    # and finds its share, on any machine: the fake keys its limits by
+    # requests received, never by time.
+    others = [(0, 0), (2, 2), (3, 0), (35, 2), (36, 0)]
     async with FakeElevenLabs(
         api_key=API_KEY,
         numbers=30,
@@ -393,6 +395,7 @@ async def test_bulk_summaries_say_the_in_flight_limit_the_run_found(tmp_path: Pa
         concurrency_limit=2,
         other_clients_in_flight=others,
     ) as limited:
+        limited.add_agent(NEW)
         as_json = await run_cli(
             "bulk-reassign",
             "--from-agent",
@@ -414,7 +417,8 @@ async def test_bulk_summaries_say_the_in_flight_limit_the_run_found(tmp_path: Pa
         assert report["peak_in_flight"] == 1
         assert report["paced_rate"] is None
         assert "in-flight limit found" in as_json.stderr
-        assert len(limited.requests) == 32  # the GET, 30 PATCHes, the one retried
+        # The check, the listing, 30 PATCHes, the one retried.
+        assert len(limited.requests) == 33
         table = await run_cli(
             "bulk-reassign",
             "--from-agent",

@@ -19,6 +19,7 @@ from elevenphone.testing import FakeElevenLabs, Fault
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeElevenLabs]:
     async with FakeElevenLabs(api_key=API_KEY, numbers=6, seed=9, agent_ids=["agent_a"]) as fake:
+        fake.add_agent("agent_b")  # where the tests move the numbers to
         yield fake
 
 

@@ -30,6 +30,7 @@ async def test_killed_run_resumes_without_repeats_and_undo_restores_all(
     sig: signal.Signals, tmp_path: Path
 ) -> None:
     async with FakeElevenLabs(api_key=API_KEY, numbers=COUNT, seed=21, agent_ids=[OLD]) as fake:
+        fake.add_agent(NEW)
         # Every update after the 30th waits until the kill: the run is caught
         # mid-way on any machine, never finished before the signal.
         killed_now = asyncio.Event()
@@ -113,6 +114,7 @@ async def test_a_journal_damaged_before_its_last_line_is_not_offered_for_resume(
     command: str, tmp_path: Path
 ) -> None:
     async with FakeElevenLabs(api_key=API_KEY, numbers=4, seed=2, agent_ids=[OLD]) as fake:
+        fake.add_agent(NEW)
         journal = tmp_path / "journal.jsonl"
         args = ("bulk-reassign", "--from-agent", OLD, "--to-agent", NEW, "--journal", str(journal))
         moved = await run_cli(*args, fake=fake)

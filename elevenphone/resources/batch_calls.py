@@ -1,0 +1,421 @@
+"""The batch-calling resource: ``client.batch_calls``, many calls the server
+places for you, at its own pace.
+
+Submitting a batch and retrying one are not idempotent (the API has no
+idempotency key): each is sent once, retried only when the server certainly
+did not act (the connection could not be made, or a 429 refused it). After a
+timeout, a reset, a reply cut short, a 408 or a 5xx, and after a 2xx whose
+reply cannot be read, the error comes back with ``outcome_unknown`` set: the
+batch may exist, the recipients may be called again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from functools import cached_property
+from typing import Annotated, Any, TypedDict
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from .._models import (
+    BatchCall,
+    BatchCallDetail,
+    BatchCallPage,
+    BatchCallRecipient,
+    BatchCallStatus,
+    SubmitBatchCallRequest,
+    TelephonyCallConfig,
+)
+from .._options import RequestOptions, Unpack, call_options, split_options
+from .._request import Operation, build_request
+from .._wire import (
+    BATCH_SUBMIT_PATH,
+    BATCH_WORKSPACE_PATH,
+    batch_call_path,
+    check_recipients,
+    decode_batch_call,
+    decode_batch_call_detail,
+    decode_batch_call_page,
+    decode_bytes,
+    decode_nothing,
+    query_kinds,
+    query_of,
+)
+from ._base import RawResponses, Resource, endpoint
+from ._pages import items_of_pages, paged
+from ._polling import check_poll_times, poll
+
+__all__ = ["BatchCallFilters", "BatchCallListArgs", "BatchCalls", "BatchCallsWithRawResponse"]
+
+ENDED = frozenset(
+    {BatchCallStatus.COMPLETED.value, BatchCallStatus.FAILED.value, BatchCallStatus.CANCELLED.value}
+)
+"""The statuses of a batch that is over."""
+
+_SUBMIT = Operation(
+    "batch submit",
+    "the batch may already exist and be calling; look for it in client.batch_calls.iter()"
+    " before submitting it again",
+)
+_RETRY = Operation(
+    "batch retry",
+    "its failed recipients may already be called again; get the batch before retrying it again",
+)
+
+
+class BatchCallFilters(TypedDict, total=False):
+    """The filters of the workspace's batches, as :meth:`BatchCalls.list_page`
+    and :meth:`BatchCalls.iter` take them. A filter left out or None is not
+    sent; a value of the wrong type is refused before anything is sent."""
+
+    agent_id: str | None
+    """Only the batches of this agent."""
+    limit: Annotated[int, msgspec.Meta(ge=1)] | None
+    """Batches per page (per request; the API takes at most 100)."""
+
+
+class BatchCallListArgs(BatchCallFilters, RequestOptions, total=False):
+    """The keyword arguments of :meth:`BatchCalls.list_page` and
+    :meth:`BatchCalls.iter`: the :class:`BatchCallFilters` and the per-call
+    options (:class:`RequestOptions`)."""
+
+
+class _Export(TypedDict, total=False):
+    limit: Annotated[int, msgspec.Meta(ge=1)] | None
+
+
+_FILTERS = query_kinds(BatchCallFilters)
+_EXPORT = query_kinds(_Export)
+
+
+class BatchCalls(Resource):
+    """Calls on ``/v1/convai/batch-calling``. Reached as ``client.batch_calls``.
+
+    :meth:`submit` hands the server a batch of recipients to call;
+    :meth:`get`, :meth:`poll` and :meth:`export` follow it; :meth:`cancel`,
+    :meth:`retry` and :meth:`delete` act on it; :meth:`list_page` and
+    :meth:`iter` page through the workspace's batches. Every method takes
+    the per-call options of :class:`RequestOptions`.
+    """
+
+    @cached_property
+    def with_raw_response(self) -> BatchCallsWithRawResponse:
+        """The same calls, each returning an :class:`APIResponse`."""
+        return BatchCallsWithRawResponse(self)
+
+    @endpoint
+    async def submit(
+        self,
+        *,
+        call_name: str,
+        agent_id: str,
+        recipients: Sequence[BatchCallRecipient | Mapping[str, Any]],
+        agent_phone_number_id: str | None | UnsetType = UNSET,
+        scheduled_time_unix: int | None | UnsetType = UNSET,
+        timezone: str | None | UnsetType = UNSET,
+        target_concurrency_limit: int | None | UnsetType = UNSET,
+        telephony_call_config: TelephonyCallConfig | Mapping[str, Any] | None | UnsetType = UNSET,
+        branch_id: str | None | UnsetType = UNSET,
+        environment: str | None | UnsetType = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> BatchCall:
+        """Submit a batch: the server calls each recipient from
+        ``agent_phone_number_id``, with ``agent_id`` talking, holding the
+        concurrency and the pace itself.
+
+        Sent once: never retried once the server may have acted (see
+        ``outcome_unknown``). A field left out (or ``NOT_GIVEN``) is not
+        sent; None is sent as null.
+
+        Args:
+            call_name: a name for the batch.
+            agent_id: the agent that talks.
+            recipients: the numbers to call: :class:`BatchCallRecipient`
+                (or mappings of its fields), at least one, each number once.
+            agent_phone_number_id: the imported number the calls come from.
+            scheduled_time_unix: when to start, in seconds since the Unix
+                epoch (left out: at once).
+            timezone: the timezone the schedule is read in.
+            target_concurrency_limit: the most calls of this batch at a time
+                (left out: the smaller of half the workspace's limit and 70%
+                of the agent's).
+            telephony_call_config: telephony settings of every call: a
+                :class:`TelephonyCallConfig` or a mapping.
+            branch_id: the agent branch the calls use.
+            environment: the environment used to resolve the agent's variables.
+            **options: the per-call options (:class:`RequestOptions`).
+
+        Returns:
+            The batch, ``pending`` or already ``in_progress``.
+
+        Raises:
+            InvalidRequestError: no recipient, a recipient without a phone
+                number, a number given twice (naming the index,
+                ``recipients.3``), or a value that does not fit the schema;
+                nothing is sent.
+            NotFoundError: no such agent, number or branch (404).
+            ValidationError: the API refused the batch (422).
+            APIStatusError, APIConnectionError: the submit failed; see
+                ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read (with
+                ``outcome_unknown``: the server accepted the batch).
+        """
+        check_recipients(recipients)
+        body = {
+            name: value
+            for name, value in (
+                ("call_name", call_name),
+                ("agent_id", agent_id),
+                ("recipients", list(recipients)),
+                ("agent_phone_number_id", agent_phone_number_id),
+                ("scheduled_time_unix", scheduled_time_unix),
+                ("timezone", timezone),
+                ("target_concurrency_limit", target_concurrency_limit),
+                ("telephony_call_config", telephony_call_config),
+                ("branch_id", branch_id),
+                ("environment", environment),
+            )
+            if value is not UNSET
+        }
+        return await self._send(
+            build_request(
+                "POST",
+                BATCH_SUBMIT_PATH,
+                decode_batch_call,
+                options,
+                body=body,
+                model=SubmitBatchCallRequest,
+                what="batch",
+                operation=_SUBMIT,
+            )
+        )
+
+    @endpoint
+    async def get(self, batch_id: str, **options: Unpack[RequestOptions]) -> BatchCallDetail:
+        """Fetch a batch, with where each of its recipients is.
+
+        Args:
+            batch_id: the batch (its ``id``).
+            **options: the per-call options (:class:`RequestOptions`).
+
+        Raises:
+            InvalidRequestError: ``batch_id`` is not a non-empty str.
+            NotFoundError: no such batch (404).
+            AuthenticationError, PermissionDeniedError: the key was refused.
+            APIStatusError: any other non-2xx reply, after retries.
+            APIConnectionError, APITimeoutError: no reply, after retries.
+            APIResponseValidationError: a 2xx reply that is not a batch.
+        """
+        path = batch_call_path(batch_id)
+        return await self._send(build_request("GET", path, decode_batch_call_detail, options))
+
+    async def poll(
+        self,
+        batch_id: str,
+        *,
+        interval: float = 5.0,
+        timeout: float | None = None,
+    ) -> BatchCallDetail:
+        """Wait until a batch is over: return it once its status is
+        ``completed``, ``failed`` or ``cancelled``.
+
+        It reads the batch every ``interval`` seconds. A 429 that outlasts
+        the request's retries is waited out (the server's ``Retry-After``
+        when it says). Each read has the client's timeout and retries
+        (:meth:`ElevenPhone.with_options` gives others). Cancel the task
+        awaiting it to stop it.
+
+        Args:
+            batch_id: the batch.
+            interval: seconds between reads.
+            timeout: seconds to wait in all (None: no limit; 0: read once).
+
+        Raises:
+            PollTimeoutError: ``timeout`` ran out first (also a
+                ``TimeoutError``); ``.last`` is the batch as last read.
+            InvalidRequestError: a bad id, interval or timeout (nothing is sent).
+            NotFoundError: no such batch (404).
+            APIStatusError, APIConnectionError, APIResponseValidationError: a
+                read failed, as for :meth:`get`.
+        """
+        seconds, limit = check_poll_times(interval, timeout)
+        path = batch_call_path(batch_id)
+        request = build_request("GET", path, decode_batch_call_detail)
+        return await poll(
+            lambda: self._client.send(request),
+            final=ENDED,
+            what=f"batch {batch_id!r}",
+            interval=seconds,
+            timeout=limit,
+            policy=self._client.retry_policy,
+        )
+
+    @endpoint
+    async def list_page(
+        self, *, last_doc: str | None = None, **filters: Unpack[BatchCallListArgs]
+    ) -> BatchCallPage:
+        """One page of the workspace's batches, newest first.
+
+        This API pages with ``last_doc``/``next_doc``, not cursors.
+        ``await page.next_page()`` fetches the page after it, with the same
+        filters and options, or let :meth:`iter` follow them all.
+
+        Args:
+            last_doc: where to start: the ``next_doc`` of the page before.
+            **filters: the :class:`BatchCallFilters` and the per-call options
+                (:class:`RequestOptions`).
+
+        Raises:
+            InvalidRequestError: a filter of the wrong type or value.
+            APIStatusError, APIConnectionError: as for :meth:`get`.
+            APIResponseValidationError: a 2xx reply that does not decode.
+        """
+        request = self._pages(dict(filters, last_doc=last_doc))
+        return await self._send(request)
+
+    def iter(self, **filters: Unpack[BatchCallListArgs]) -> AsyncIterator[BatchCall]:
+        """Every matching batch, across pages: ``async for batch in ...``.
+
+        Pages are fetched one at a time, each once the batches before it are
+        taken. The arguments are checked here, before anything is sent.
+
+        Args:
+            **filters: the :class:`BatchCallFilters` and the per-call options
+                (:class:`RequestOptions`), given to each page's request.
+
+        Raises:
+            InvalidRequestError: a filter of the wrong type or value (at once).
+            APIStatusError, APIConnectionError: while iterating, as for
+                :meth:`list_page`.
+            APIResponseValidationError: while iterating: a reply that does
+                not decode, a ``next_doc`` given a second time, or
+                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
+                more follow.
+        """
+        return items_of_pages(self._client.send(self._pages(filters)))
+
+    def _pages(self, arguments: Mapping[str, object]) -> Any:
+        filters, options = split_options(arguments)
+        query = query_of(filters, _FILTERS)
+        request = build_request(
+            "GET", BATCH_WORKSPACE_PATH, decode_batch_call_page, options, query=query
+        )
+        return paged(self._client, request, cursor_param="last_doc")
+
+    @endpoint
+    async def cancel(self, batch_id: str, **options: Unpack[RequestOptions]) -> BatchCall:
+        """Cancel a batch: its recipients not yet called are not called; the
+        calls under way end as they would.
+
+        Retried like a GET: cancelling twice calls no one, so a cancel whose
+        reply was lost is sent again rather than left in doubt. (The API may
+        answer a second cancel of a batch the first one ended with a 400.)
+
+        Args:
+            batch_id: the batch.
+            **options: the per-call options (:class:`RequestOptions`).
+
+        Returns:
+            The batch, as the cancel left it.
+
+        Raises:
+            InvalidRequestError: ``batch_id`` is not a non-empty str.
+            NotFoundError: no such batch (404).
+            BadRequestError: the batch is over already (400).
+            APIStatusError, APIConnectionError: as for :meth:`get`.
+        """
+        # Cancelling is idempotent: a second cancel moves no recipient and
+        # places no call, so it may be retried after any failure.
+        request = build_request(
+            "POST",
+            batch_call_path(batch_id) + "/cancel",
+            decode_batch_call,
+            call_options(options),
+            idempotent=True,
+        )
+        return await self._send(request)
+
+    @endpoint
+    async def retry(self, batch_id: str, **options: Unpack[RequestOptions]) -> BatchCall:
+        """Call a batch's failed and unanswered recipients again.
+
+        Sent once: never retried once the server may have acted, since a
+        second retry would call them yet again (see ``outcome_unknown``).
+
+        Args:
+            batch_id: the batch (over: not ``pending`` nor ``in_progress``).
+            **options: the per-call options (:class:`RequestOptions`).
+
+        Returns:
+            The batch, its ``retry_count`` one higher.
+
+        Raises:
+            InvalidRequestError: ``batch_id`` is not a non-empty str.
+            NotFoundError: no such batch (404).
+            BadRequestError: the batch is still running (400).
+            APIStatusError, APIConnectionError: the retry failed; see
+                ``outcome_unknown``.
+            APIResponseValidationError: a 2xx reply that cannot be read (with
+                ``outcome_unknown``: the server accepted the retry).
+        """
+        path = batch_call_path(batch_id) + "/retry"
+        return await self._send(
+            build_request(
+                "POST", path, decode_batch_call, options, what="batch retry", operation=_RETRY
+            )
+        )
+
+    @endpoint
+    async def delete(self, batch_id: str, **options: Unpack[RequestOptions]) -> None:
+        """Delete a batch and its recipients' records (their conversations stay).
+
+        Args:
+            batch_id: the batch.
+            **options: the per-call options (:class:`RequestOptions`).
+
+        Raises:
+            InvalidRequestError: ``batch_id`` is not a non-empty str.
+            NotFoundError: no such batch (404).
+            APIStatusError, APIConnectionError: as for :meth:`get`.
+        """
+        return await self._send(
+            build_request("DELETE", batch_call_path(batch_id), decode_nothing, options)
+        )
+
+    @endpoint
+    async def export(
+        self, batch_id: str, *, limit: int | None = None, **options: Unpack[RequestOptions]
+    ) -> bytes:
+        """A batch's recipients as CSV (``id``, ``phone_number``, ``status``,
+        ``conversation_id``, ...), as the API sends it.
+
+        Args:
+            batch_id: the batch.
+            limit: only the first ``limit`` recipients (None: all).
+            **options: the per-call options (:class:`RequestOptions`).
+
+        Returns:
+            The CSV, as bytes: at most the client's ``max_response_bytes``.
+
+        Raises:
+            InvalidRequestError: a bad id, or a ``limit`` that is not an int >= 1.
+            NotFoundError: no such batch (404).
+            APIStatusError, APIConnectionError: as for :meth:`get`.
+            APIResponseValidationError: the CSV is larger than
+                ``max_response_bytes``.
+        """
+        path = batch_call_path(batch_id) + "/export"
+        query = query_of({"limit": limit}, _EXPORT)
+        return await self._send(build_request("GET", path, decode_bytes, options, query=query))
+
+
+class BatchCallsWithRawResponse(RawResponses[BatchCalls]):
+    """``client.batch_calls.with_raw_response``: each call of :class:`BatchCalls`
+    that sends one request (``submit``, ``get``, ``list_page``, ``cancel``,
+    ``retry``, ``delete``, ``export``), with the same parameters, returning
+    an :class:`APIResponse` of what the plain call returns.
+
+    Args:
+        resource: the resource whose calls these are.
+    """
