@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ._bodies import PROVIDER_FILTER
 from ._responses import ApiResponse, not_found, unprocessable
@@ -33,8 +33,16 @@ from ._validation import (
     value_error,
 )
 
-if TYPE_CHECKING:
-    from ._state import PhoneNumberStore
+
+class PhoneNumberStore(Protocol):
+    """What the pages of numbers read of the store (the store's own module
+    builds on this one: a Protocol, not an import, keeps them apart)."""
+
+    numbers: dict[str, dict[str, Any]]
+    sip_messages: dict[str, list[dict[str, Any]]]
+
+    def creation_order(self) -> list[tuple[int, dict[str, Any]]]: ...
+
 
 DEFAULT_PAGE_SIZE = 30
 MAX_PAGE_SIZE = 100
