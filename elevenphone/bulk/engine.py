@@ -35,9 +35,9 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from .._exceptions import (
     AuthenticationError,
@@ -119,13 +119,28 @@ class _Sender:
     path, as the gate of each attempt (the run's gate, counting the item's
     requests for its outcome)."""
 
-    __slots__ = ("_gate", "_run", "_send", "requests")
+    __slots__ = (
+        "_gate",
+        "_run",
+        "_send",
+        "faults_are_rare",
+        "leave",
+        "requests",
+        "slot_pending",
+    )
 
     def __init__(self, run: BulkRun[Any]) -> None:
         self._run = run
         self._send = run._client.dispatch
-        self._gate = run._gate
+        gate = self._gate = run._gate
         self.requests = 0
+        # The gate's own methods, called by the send path with no frame of
+        # ours (only entering counts the item's requests).
+        self.leave: Callable[[object, BaseException | None], None] = cast(
+            "Callable[[object, BaseException | None], None]", gate.leave
+        )
+        self.slot_pending = gate.slot_pending
+        self.faults_are_rare = gate.faults_are_rare
 
     def __call__(self, request: APIRequest[T]) -> Awaitable[T]:
         self._run._calls += 1
@@ -142,16 +157,6 @@ class _Sender:
         permit = await self._gate.wait()
         self.requests += 1
         return permit
-
-    def leave(self, permit: object, error: BaseException | None) -> None:
-        assert isinstance(permit, Permit)
-        self._gate.leave(permit, error)
-
-    def slot_pending(self) -> bool:
-        return self._gate.slot_pending()
-
-    def faults_are_rare(self) -> bool:
-        return self._gate.faults_are_rare()
 
 
 class BulkRun(Generic[ItemT]):
@@ -234,7 +239,9 @@ class BulkRun(Generic[ItemT]):
         self._calls = 0
         self._finished: deque[BulkOutcome] = deque()
         self._woken = asyncio.Event()
+        self._waiting = False  # the caller waits on _woken
         self._room = asyncio.Event()
+        self._room_wanted = False  # a worker waits on _room
         self._pulling = asyncio.Lock()
         self._pulled = 0
         self._active = 0
@@ -315,10 +322,23 @@ class BulkRun(Generic[ItemT]):
                     }
                     self._active = len(workers)
                     outcomes = self._finished
+                    on_progress = self._on_progress
                     while True:
                         while outcomes:
-                            outcome = self._count(outcomes.popleft())
-                            self._room.set()  # one more taken: a worker may pull again
+                            outcome = outcomes.popleft()
+                            self._done += 1
+                            status = outcome.status
+                            if status == "succeeded":
+                                self._succeeded += 1
+                            elif status == "failed":
+                                self._failed += 1
+                            else:
+                                self._skipped += 1
+                            if on_progress is not None:
+                                on_progress(self.progress())
+                            if self._room_wanted:  # one more taken: a worker may pull again
+                                self._room_wanted = False
+                                self._room.set()
                             if (
                                 outcome.status == "failed"
                                 and self._stop_on_error
@@ -331,8 +351,12 @@ class BulkRun(Generic[ItemT]):
                             raise self._fatal
                         if not self._active:
                             break
+                        # Told by the workers only while it waits: an
+                        # Event's set() is a Python call per item otherwise.
+                        self._waiting = True
                         self._woken.clear()
                         await self._woken.wait()
+                        self._waiting = False
                     if self._ending is not None:
                         raise self._ending
                 finally:
@@ -366,6 +390,7 @@ class BulkRun(Generic[ItemT]):
                 # No further ahead of the caller than the window: memory stays
                 # flat however slowly the outcomes are taken.
                 while self._pulled - self._done >= window:
+                    self._room_wanted = True
                     self._room.clear()
                     await self._room.wait()
                     if self._stopping:
@@ -388,7 +413,8 @@ class BulkRun(Generic[ItemT]):
                 else:
                     sender.requests = 0
                     finished.append(await apply(item, sender, journal))
-                woken.set()
+                if self._waiting:
+                    woken.set()
         except asyncio.CancelledError:
             raise
         except BaseException as error:
@@ -408,18 +434,6 @@ class BulkRun(Generic[ItemT]):
         """Start nothing more; raise ``error`` once what is in flight has ended."""
         self._ending = self._ending or error
         self._stopping = True
-
-    def _count(self, outcome: BulkOutcome) -> BulkOutcome:
-        self._done += 1
-        if outcome.status == "succeeded":
-            self._succeeded += 1
-        elif outcome.status == "failed":
-            self._failed += 1
-        else:
-            self._skipped += 1
-        if self._on_progress is not None:
-            self._on_progress(self.progress())
-        return outcome
 
 
 async def collect(run: BulkRun[Any]) -> BulkResult:

@@ -231,19 +231,18 @@ class Calls(Resource):
 
     @endpoint
     async def exotel_outbound(self, **call: Unpack[OutboundCallArgs]) -> ExotelOutboundCallResponse:
-        """Place a call from an Exotel number (``POST /v1/convai/exotel/outbound-call``).
+        """Place a call from an Exotel number (``POST /v1/convai/exotel/outbound-call``):
+        as :meth:`sip_trunk_outbound` does over a SIP trunk.
 
         Args:
-            **call: the fields of :class:`OutboundCallArgs` (Twilio's
-                telephony settings are ignored) and the per-call options.
+            **call: as for :meth:`sip_trunk_outbound`.
 
         Returns:
             ``success``, ``message``, ``conversation_id`` and Exotel's ``call_sid``.
 
         Raises:
-            InvalidRequestError: a missing or bad value (nothing is placed).
-            NotFoundError: no such number (404).
-            APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            InvalidRequestError, NotFoundError, APIStatusError, APIConnectionError:
+                as for :meth:`sip_trunk_outbound`.
         """
         return await self._place("exotel", *_fields_and_options(call))  # type: ignore[no-any-return]
 
