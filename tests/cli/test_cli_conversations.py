@@ -9,7 +9,7 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from cli_helpers import API_KEY, run_cli
+from cli_helpers import API_KEY, clean_env, run_cli
 
 from elevenphone import ElevenPhone
 from elevenphone.testing import FakeElevenLabs
@@ -162,3 +162,29 @@ async def test_conversations_list_filters_by_agent_and_numbers(fake: FakeElevenL
     table = await run_cli("conversations", "list", "--limit", "1", fake=fake)
     assert table.returncode == 0, table.stderr
     assert table.stdout.startswith("# 1 conversations\n")
+
+
+async def _completed(words: str) -> list[str]:
+    env = clean_env(
+        _ELEVENPHONE_COMPLETE="bash_complete",
+        COMP_WORDS=words,
+        COMP_CWORD=str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+    )
+    result = await run_cli(env=env)
+    assert result.returncode == 0, result.stderr
+    return [line.split(",", 1)[1] for line in result.stdout.split()]
+
+
+async def test_completion_reaches_the_commands_of_groups_and_their_choices() -> None:
+    assert await _completed("elevenphone conv") == ["conversations"]
+    assert await _completed("elevenphone batch s") == ["submit"]
+    assert await _completed("elevenphone agents list --sort ") == [
+        "name",
+        "created_at",
+        "updated_at",
+        "call_count_7d",
+        "-name",
+        "-created_at",
+        "-updated_at",
+        "-call_count_7d",
+    ]
