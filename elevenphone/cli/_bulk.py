@@ -267,6 +267,8 @@ async def _checked_target(client: ElevenPhone, agent_id: str, branch_id: str | N
         CommandError: the agent or branch does not exist or is archived (exit 2).
     """
     try:
+        # The SDK's own preflight, on the client's send path: the same verdict
+        # as reassign_agent's, and the agent it read, whose name is shown.
         agent = await AgentChecks(DEFAULT_OPTIONS).check(
             agent_id, branch_id, client._sender.send, field="to_agent_id"
         )

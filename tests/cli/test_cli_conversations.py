@@ -188,3 +188,15 @@ async def test_completion_reaches_the_commands_of_groups_and_their_choices() -> 
         "-updated_at",
         "-call_count_7d",
     ]
+
+
+async def test_a_name_holding_escape_sequences_is_shown_not_obeyed(fake: FakeElevenLabs) -> None:
+    fake.add_agent("agent_evil", name="Evil\x1b[2J\u202eAgent")
+    shown = await run_cli("agents", "list", "--search", "evil", fake=fake)
+    assert shown.returncode == 0, shown.stderr
+    assert "Evil\\x1b[2J\\u202eAgent" in shown.stdout
+    assert "\x1b" not in shown.stdout
+    assert "\u202e" not in shown.stdout
+    as_json = await run_cli("agents", "get", "agent_evil", "--json", fake=fake)
+    assert as_json.json()["name"] == "Evil\x1b[2J\u202eAgent"  # the exact value, escaped by JSON
+    assert "\x1b" not in as_json.stdout
