@@ -18,8 +18,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     Exit statuses: 0 ok; 1 other failure; 2 usage error or a value refused
     locally; 3 the API found the request invalid (422, 400); 4 the key was
     refused or is missing; 5 not found; 6 a bulk run with failed items; 7 a
-    call or import sent whose reply was lost (it may have happened); 130
-    interrupted.
+    call, import, batch submit or batch retry sent whose reply was lost (it
+    may have happened); 8 a wait ran out of time (what it waited for goes
+    on); 130 interrupted.
     """
     try:
         from ._app import run

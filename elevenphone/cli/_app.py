@@ -3,8 +3,9 @@ point: the one place errors become exit statuses.
 
 Each command group lives in its own module: :mod:`._numbers` and
 :mod:`._create` (the account's numbers), :mod:`._calls` (outbound calls),
-:mod:`._bulk` (many numbers at once), :mod:`._local` (no key, no network); the
-global options and settings in :mod:`._settings`.
+:mod:`._agents`, :mod:`._conversations` and :mod:`._batch` (the life of
+calls), :mod:`._bulk` (many numbers at once), :mod:`._local` (no key, no
+network); the global options and settings in :mod:`._settings`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from collections.abc import Sequence
 import click
 
 from .._version import __version__
+from ._agents import agents
+from ._batch import batch
 from ._bulk import bulk_reassign, bulk_update, undo
 from ._calls import call
+from ._conversations import conversations
 from ._create import create
 from ._errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, describe, exit_code_for
 from ._local import demo, fake_server
@@ -63,6 +67,9 @@ for _command in (
     delete,
     sip_messages,
     call,
+    agents,
+    conversations,
+    batch,
     bulk_reassign,
     bulk_update,
     undo,
@@ -81,27 +88,38 @@ def _takes_a_value(command: click.Command) -> set[str]:
     }
 
 
-def _json_requested(args: list[str]) -> bool:
-    """Whether ``args`` give their command ``--json`` (as a flag, not as the
-    value of another option), read before click parses them: a usage error
-    found while parsing is then reported as JSON too."""
-    values = _takes_a_value(cli)
+def _skip_options(command: click.Command, args: list[str]) -> int:
+    """The index in ``args`` of the first word that is not an option of
+    ``command`` or an option's value: its subcommand, or an argument."""
+    values = _takes_a_value(command)
     index = 0
     while index < len(args) and args[index].startswith("-"):
         if args[index] == "--":
-            index += 1
-            break
+            return index + 1
         index += 2 if args[index] in values else 1
-    command = cli.commands.get(args[index]) if index < len(args) else None
-    if command is None or not any("--json" in param.opts for param in command.params):
+    return index
+
+
+def _json_requested(args: list[str]) -> bool:
+    """Whether ``args`` give their command ``--json`` (as a flag, not as the
+    value of another option), read before click parses them: a usage error
+    found while parsing is then reported as JSON too. The command may be in
+    a group (``batch get ID --json``)."""
+    command: click.Command = cli
+    while isinstance(command, click.Group):
+        index = _skip_options(command, args)
+        found = command.commands.get(args[index]) if index < len(args) else None
+        if found is None:
+            return False
+        command, args = found, args[index + 1 :]
+    if not any("--json" in param.opts for param in command.params):
         return False
     values = _takes_a_value(command)
-    rest = args[index + 1 :]
     index = 0
-    while index < len(rest) and rest[index] != "--":
-        if rest[index] == "--json":
+    while index < len(args) and args[index] != "--":
+        if args[index] == "--json":
             return True
-        index += 2 if rest[index] in values else 1
+        index += 2 if args[index] in values else 1
     return False
 
 

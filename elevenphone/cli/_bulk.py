@@ -13,8 +13,12 @@ from typing import Any
 import click
 from msgspec import UNSET
 
-from .._exceptions import JournalError
+from .._client import ElevenPhone
+from .._exceptions import AgentCheckError, JournalError
+from .._models import Agent
+from .._options import DEFAULT_OPTIONS
 from ..bulk.journal import read_journal
+from ..bulk.preflight import AgentChecks
 from ..bulk.recipes import assigned_to
 from ..bulk.result import BulkResult
 from ._errors import (
@@ -117,13 +121,15 @@ def _run_bulk(
     resume_hint: str,
     when_idle: Callable[[], dict[str, Any]] | None = None,
     undoing: bool = False,
+    reported: Callable[[], dict[str, Any]] | None = None,
 ) -> int:
     """Run a bulk job with a progress bar, print its summary, and exit by its result.
 
     ``when_idle``: for a run that found nothing to do, what to say instead of
     a summary of zeros: its ``message`` is printed, and every key goes into
     the ``--json`` result. ``undoing``: the job is an undo (what to do about a
-    damaged journal differs).
+    damaged journal differs). ``reported``: more keys of the ``--json``
+    result, read once the run is over.
     """
     console = stderr_console()
     bar = BulkProgressBar(console, title)
@@ -147,6 +153,8 @@ def _run_bulk(
             kind="JournalError",
         ) from None
     report = result_json(result, journal=str(journal) if journal else None)
+    if reported is not None:
+        report |= reported()
     if when_idle is not None and not (result.succeeded or result.failed or result.skipped):
         idle = when_idle()
         report |= idle
@@ -193,26 +201,41 @@ def bulk_reassign(
     stop_on_error: bool,
     dry_run: bool,
 ) -> int:
-    """Move every number of one agent to another, resumably (see undo)."""
+    """Move every number of one agent to another, resumably (see undo).
+
+    The target agent (and branch) is checked first: one that does not exist
+    or is archived stops the command (exit 2) before any number is touched.
+    """
+
+    async def target(client: ElevenPhone) -> Agent:
+        return await _checked_target(client, to_agent, branch_id)
+
     if dry_run:
 
-        async def listing() -> Any:
+        async def listing() -> tuple[Agent, Any]:
             async with settings.client() as client:
+                agent = await target(client)
                 listed = await client.phone_numbers.list(agent_id=from_agent)
-                return assigned_to(listed, from_agent)
+                return agent, assigned_to(listed, from_agent)
 
-        numbers = run_async(listing)
+        agent, numbers = run_async(listing)
         if as_json:
             print_json(numbers)
         else:
-            title = f"dry run: {len(numbers)} numbers would move from {from_agent} to {to_agent}"
+            title = (
+                f"dry run: {len(numbers)} numbers would move from {from_agent}"
+                f" to {to_agent} ({agent.name})"
+            )
             show(numbers_rows(numbers, title=title))
         return EXIT_OK
 
     path = _journal_path(journal, "reassign")
+    checked: list[Agent] = []
 
     async def start(bar: BulkProgressBar) -> BulkResult:
         async with settings.client() as client:
+            checked.append(await target(client))
+            # Checked above, where its name is read: the run need not GET it again.
             return await client.phone_numbers.reassign_agent(
                 from_agent,
                 to_agent,
@@ -223,6 +246,7 @@ def bulk_reassign(
                 stop_on_error=stop_on_error,
                 journal=path,
                 on_progress=bar.update,
+                check_agent=False,
             )
 
     return _run_bulk(
@@ -231,7 +255,32 @@ def bulk_reassign(
         as_json=as_json,
         journal=path,
         resume_hint=f"run the same command with --journal {path} to resume",
+        reported=lambda: {"to_agent": _agent_json(checked)},
     )
+
+
+async def _checked_target(client: ElevenPhone, agent_id: str, branch_id: str | None) -> Agent:
+    """The agent numbers are to move to, once it (and ``branch_id``) passed the
+    SDK's own preflight; its name is printed on stderr.
+
+    Raises:
+        CommandError: the agent or branch does not exist or is archived (exit 2).
+    """
+    try:
+        # The SDK's own preflight, on the client's send path: the same verdict
+        # as reassign_agent's, and the agent it read, whose name is shown.
+        agent = await AgentChecks(DEFAULT_OPTIONS).check(
+            agent_id, branch_id, client._sender.send, field="to_agent_id"
+        )
+    except AgentCheckError as error:
+        raise CommandError(f"{error} (reason: {error.reason})", exit_code=EXIT_USAGE) from error
+    on_branch = "" if branch_id is None else f", branch {branch_id}"
+    note(f"target agent: {agent.name} ({agent.agent_id}{on_branch})")
+    return agent
+
+
+def _agent_json(checked: list[Agent]) -> dict[str, Any] | None:
+    return {"agent_id": checked[0].agent_id, "name": checked[0].name} if checked else None
 
 
 @click.command("bulk-update")

@@ -18,6 +18,7 @@ from .._exceptions import (
     InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
+    PollTimeoutError,
     ValidationError,
 )
 from .._wire import redact as _redact
@@ -31,6 +32,7 @@ EXIT_AUTH = 4
 EXIT_NOT_FOUND = 5
 EXIT_BULK_FAILURES = 6
 EXIT_OUTCOME_UNKNOWN = 7
+EXIT_TIMEOUT = 8
 EXIT_INTERRUPTED = 130
 
 
@@ -60,6 +62,8 @@ def exit_code_for(error: BaseException) -> int:
         return error.exit_code
     if isinstance(error, ElevenPhoneError) and error.outcome_unknown:
         return EXIT_OUTCOME_UNKNOWN
+    if isinstance(error, PollTimeoutError):
+        return EXIT_TIMEOUT
     if isinstance(error, BulkUpdateError):
         return EXIT_BULK_FAILURES
     if isinstance(error, InvalidRequestError):

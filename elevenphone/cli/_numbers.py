@@ -48,13 +48,13 @@ def get(settings: Settings, phone_number_id: str, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _page_size(page_size: int | None, limit: int | None) -> int | None:
+def page_size_for(page_size: int | None, limit: int | None) -> int | None:
     """The page size asked, else one fit for ``limit``: ``--limit 5`` needs one
     page of 5, not the API's default page."""
     return page_size or (min(limit, _PAGE_SIZE_CAP) if limit else None)
 
 
-async def _first(items: AsyncIterator[T], limit: int | None) -> list[T]:
+async def first_items(items: AsyncIterator[T], limit: int | None) -> list[T]:
     """The first ``limit`` items (all when None); an iterator left early is closed,
     so no page fetch outlives the client."""
     taken: list[T] = []
@@ -131,9 +131,9 @@ def list_numbers(
                 **filters,
                 sort_by=None if sort is None else sort.lstrip("-"),
                 sort_direction="desc" if desc or (sort or "").startswith("-") else None,
-                page_size=_page_size(page_size, limit),
+                page_size=page_size_for(page_size, limit),
             )
-            return await _first(numbers, limit)
+            return await first_items(numbers, limit)
 
     numbers = run_async(go)
     if as_json:
@@ -255,9 +255,9 @@ def sip_messages(
         async with settings.client() as client:
             messages = client.phone_numbers.iter_sip_messages(
                 phone_number_id,
-                page_size=_page_size(page_size, limit),
+                page_size=page_size_for(page_size, limit),
             )
-            return await _first(messages, limit)
+            return await first_items(messages, limit)
 
     messages = run_async(go)
     if as_json:

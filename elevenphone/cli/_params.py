@@ -1,8 +1,9 @@
 """Parameter types and callbacks the commands share: ids that may not be
-blank, seconds, and JSON read from a file."""
+blank, seconds, times, and JSON read from a file."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from collections.abc import Callable
@@ -45,11 +46,11 @@ PROVIDER = choice_of(TelephonyProvider)
 
 
 class Seconds(click.FloatRange):
-    """A positive, finite number of seconds (``inf`` and ``nan`` parse as
-    floats, but no timer can run for them)."""
+    """A finite number of seconds, more than 0 (or, with ``zero``, 0 or
+    more): ``inf`` and ``nan`` parse as floats, but no timer can run for them."""
 
-    def __init__(self) -> None:
-        super().__init__(min=0, min_open=True)
+    def __init__(self, *, zero: bool = False) -> None:
+        super().__init__(min=0, min_open=not zero)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         seconds = super().convert(value, param, ctx)
@@ -59,7 +60,41 @@ class Seconds(click.FloatRange):
 
 
 SECONDS = Seconds()
-"""The type of ``--timeout``."""
+"""The type of the global ``--timeout`` and of ``--interval``."""
+
+WAIT_SECONDS = Seconds(zero=True)
+"""The type of a wait's ``--timeout`` (0: look once)."""
+
+
+class Time(click.types.StringParamType):
+    """An ISO 8601 time that says its timezone (``2025-11-27T14:30:00+01:00``,
+    ``2025-11-27T13:30Z``), as whole seconds since the Unix epoch.
+
+    A time without a timezone is refused: read in the wrong one, a schedule
+    would ring phones hours early or late.
+    """
+
+    name = "time"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = super().convert(value, param, ctx).strip()
+        # Python 3.10 reads no "Z"; it is UTC.
+        iso = text[:-1] + "+00:00" if text[-1:] in {"Z", "z"} else text
+        try:
+            moment = datetime.datetime.fromisoformat(iso)
+        except ValueError:
+            self.fail(f"{text!r} is not an ISO 8601 time (2025-11-27T14:30:00Z)", param, ctx)
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            self.fail(
+                f"{text!r} has no timezone: add Z for UTC, or an offset such as +01:00",
+                param,
+                ctx,
+            )
+        return math.floor(moment.timestamp())
+
+
+TIME = Time()
+"""The type of ``--at``: seconds since the Unix epoch."""
 
 
 def json_file(ctx: click.Context, param: click.Parameter, path: str | None) -> Any:

@@ -14,6 +14,7 @@ import pytest
 
 import elevenphone
 import elevenphone.testing
+import elevenphone.webhooks
 from tests.docs.markdown_blocks import DOCS
 
 REFERENCE = DOCS / "reference"
@@ -22,8 +23,8 @@ REFERENCE = DOCS / "reference"
 # ours to edit). Strict: once one gets its docstring, its entry must go.
 MISSING_DOCSTRINGS: dict[str, str] = {}
 
-_DIRECTIVE = re.compile(r"^::: (elevenphone(?:\.testing)?)\.(\w+)\s*$", re.M)
-_ANCHOR = re.compile(r"(?:\{ #|<a id=\")(elevenphone(?:\.testing)?)\.(\w+)")
+_DIRECTIVE = re.compile(r"^::: (elevenphone(?:\.testing|\.webhooks)?)\.(\w+)\s*$", re.M)
+_ANCHOR = re.compile(r"(?:\{ #|<a id=\")(elevenphone(?:\.testing|\.webhooks)?)\.(\w+)")
 
 
 def _documented() -> set[str]:
@@ -107,9 +108,17 @@ def _params(package: str, names: list[str]) -> list[object]:
     return params
 
 
+def _own(package: str) -> list[str]:
+    """The public names of ``package`` but those it takes from ``elevenphone``
+    (documented there)."""
+    module = importlib.import_module(package)
+    return [n for n in module.__all__ if getattr(elevenphone, n, None) is not getattr(module, n)]
+
+
 PUBLIC = [
     *_params("elevenphone", elevenphone.__all__),
     *_params("elevenphone.testing", elevenphone.testing.__all__),
+    *_params("elevenphone.webhooks", _own("elevenphone.webhooks")),
 ]
 
 
@@ -130,4 +139,5 @@ def test_public_name_is_in_the_api_reference(package: str, name: str) -> None:
 def test_reference_names_only_public_objects() -> None:
     public = {f"elevenphone.{n}" for n in elevenphone.__all__}
     public |= {f"elevenphone.testing.{n}" for n in elevenphone.testing.__all__}
+    public |= {f"elevenphone.webhooks.{n}" for n in elevenphone.webhooks.__all__}
     assert _documented() <= public, _documented() - public

@@ -1,4 +1,7 @@
-"""The CLI reference (docs/cli.md) names every command, option and exit status."""
+"""The CLI reference (docs/cli.md) names every command, option and exit status.
+
+A command is a ``## name`` section; a command of a group (``batch submit``) a
+``### group name`` section under its group's ``## group``."""
 
 from __future__ import annotations
 
@@ -14,10 +17,25 @@ from tests.docs.markdown_blocks import DOCS
 PAGE = (DOCS / "cli.md").read_text(encoding="utf-8")
 
 
-def _section(command: str) -> str:
-    match = re.search(rf"^## {re.escape(command)}\n(.*?)(?=^## |\Z)", PAGE, re.M | re.S)
-    assert match is not None, f"docs/cli.md has no '## {command}' section"
+def _section(title: str, level: int = 2) -> str:
+    """The text under the heading ``title`` (of ``level``), to the next ``##`` or ``###``."""
+    marks = "#" * level
+    match = re.search(rf"^{marks} {re.escape(title)}\n(.*?)(?=^###? |\Z)", PAGE, re.M | re.S)
+    assert match is not None, f"docs/cli.md has no '{marks} {title}' section"
     return match.group(1)
+
+
+def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
+    """Every command by its path (``batch submit``), groups and their commands included."""
+    found: dict[str, click.Command] = {}
+    for name, command in group.commands.items():
+        found[prefix + name] = command
+        if isinstance(command, click.Group):
+            found |= _commands(command, f"{prefix}{name} ")
+    return found
+
+
+COMMANDS = _commands(cli)
 
 
 def _options(command: click.Command) -> list[str]:
@@ -34,10 +52,14 @@ def test_every_global_option_is_documented() -> None:
         assert f"`{option}" in section, option
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))  # type: ignore[attr-defined]
+def test_commands_of_groups_are_found() -> None:
+    assert {"agents get", "conversations wait", "batch submit"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_and_option_is_documented(name: str) -> None:
-    command = cli.commands[name]  # type: ignore[attr-defined]
-    section = _section(name)
+    command = COMMANDS[name]
+    section = _section(name, level=2 + name.count(" "))
     for option in _options(command):
         assert f"`{option}" in section, f"{name} {option}"
     for param in command.params:

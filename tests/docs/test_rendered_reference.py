@@ -4,10 +4,12 @@ The site is built once, with ``mkdocs build --strict`` (a subprocess, into a
 temporary directory). mkdocstrings gives each object's heading its dotted path
 as id (``elevenphone.PhoneNumbers.update``); the object's section is the
 ``doc-contents`` block beside that heading, without the sections of its members.
-For each public class of ``elevenphone`` and ``elevenphone.testing``, its
-section (which shows the constructor) and that of each public method it
-defines must have a Parameters table naming every parameter of
-``inspect.signature`` (``self`` and ``cls`` aside).
+For each public class of ``elevenphone``, ``elevenphone.testing`` and
+``elevenphone.webhooks``, its section (which shows the constructor) and that
+of each public method it defines, and the section of each public function,
+must have a Parameters table naming every parameter of ``inspect.signature``
+(``self`` and ``cls`` aside). A name ``elevenphone.webhooks`` takes from
+``elevenphone`` (its errors) is checked there.
 
 Not checked: enums (their constructor is ``Enum(value)``) and response models,
 which the client decodes from replies and nobody builds: their fields are
@@ -34,13 +36,18 @@ import pytest
 
 import elevenphone
 import elevenphone.testing
+import elevenphone.webhooks
 from elevenphone._models._base import ResponseModel
 from tests.docs.markdown_blocks import ROOT
 
 for _module in ("mkdocs", "material", "mkdocstrings"):
     pytest.importorskip(_module, reason="needs the docs group: nox -s docs")
 
-PACKAGES = {"elevenphone": elevenphone, "elevenphone.testing": elevenphone.testing}
+PACKAGES = {
+    "elevenphone": elevenphone,
+    "elevenphone.testing": elevenphone.testing,
+    "elevenphone.webhooks": elevenphone.webhooks,
+}
 
 
 # --- the built site, as a tree of elements -------------------------------------------
@@ -177,6 +184,12 @@ def _callables() -> Iterator[Any]:
     for package, module in PACKAGES.items():
         for name in module.__all__:
             value = getattr(module, name)
+            if package != "elevenphone" and getattr(elevenphone, name, None) is value:
+                continue  # shown, and checked, as elevenphone's
+            if inspect.isfunction(value):
+                path = f"{package}.{name}"
+                yield pytest.param(path, _signature_parameters(value), id=path)
+                continue
             if not inspect.isclass(value) or not value.__module__.startswith("elevenphone"):
                 continue
             if issubclass(value, (enum.Enum, ResponseModel)):
