@@ -27,7 +27,7 @@ from .._models import (
     SubmitBatchCallRequest,
     TelephonyCallConfig,
 )
-from .._options import RequestOptions, Unpack, call_options, split_options
+from .._options import RequestOptions, Unpack, call_options
 from .._request import Operation, build_request
 from .._wire import (
     BATCH_SUBMIT_PATH,
@@ -43,7 +43,7 @@ from .._wire import (
     query_of,
 )
 from ._base import RawResponses, Resource, endpoint
-from ._pages import items_of_pages, paged
+from ._pages import PagedList
 from ._polling import check_poll_times, poll
 
 __all__ = ["BatchCallFilters", "BatchCallListArgs", "BatchCalls", "BatchCallsWithRawResponse"]
@@ -85,8 +85,8 @@ class _Export(TypedDict, total=False):
     limit: Annotated[int, msgspec.Meta(ge=1)] | None
 
 
-_FILTERS = query_kinds(BatchCallFilters)
 _EXPORT = query_kinds(_Export)
+_PAGES = PagedList(BATCH_WORKSPACE_PATH, decode_batch_call_page, BatchCallFilters, "last_doc")
 
 
 class BatchCalls(Resource):
@@ -255,53 +255,36 @@ class BatchCalls(Resource):
     async def list_page(
         self, *, last_doc: str | None = None, **filters: Unpack[BatchCallListArgs]
     ) -> BatchCallPage:
-        """One page of the workspace's batches, newest first.
-
-        This API pages with ``last_doc``/``next_doc``, not cursors.
-        ``await page.next_page()`` fetches the page after it, with the same
-        filters and options, or let :meth:`iter` follow them all.
+        """One page of the workspace's batches, newest first, of every agent
+        or of one. This list pages with ``last_doc``/``next_doc`` instead of
+        cursors; paging: :class:`PageModel`.
 
         Args:
-            last_doc: where to start: the ``next_doc`` of the page before.
-            **filters: the :class:`BatchCallFilters` and the per-call options
-                (:class:`RequestOptions`).
+            last_doc: the ``next_doc`` of the page before (None: the newest).
+            **filters: ``agent_id``, ``limit`` (batches per page) and the
+                per-call options (:class:`BatchCallListArgs`).
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value.
-            APIStatusError, APIConnectionError: as for :meth:`get`.
-            APIResponseValidationError: a 2xx reply that does not decode.
+            InvalidRequestError: a ``limit`` below 1 or a filter of the wrong
+                type (nothing is sent).
+            APIStatusError, APIConnectionError, APIResponseValidationError: as
+                for :meth:`get`.
         """
-        request = self._pages(dict(filters, last_doc=last_doc))
-        return await self._send(request)
+        return await self._send(_PAGES.request(self._client, dict(filters, last_doc=last_doc)))
 
     def iter(self, **filters: Unpack[BatchCallListArgs]) -> AsyncIterator[BatchCall]:
-        """Every matching batch, across pages: ``async for batch in ...``.
-
-        Pages are fetched one at a time, each once the batches before it are
-        taken. The arguments are checked here, before anything is sent.
+        """Every batch of the workspace (or of ``agent_id``), newest first:
+        ``async for batch in client.batch_calls.iter()``.
 
         Args:
-            **filters: the :class:`BatchCallFilters` and the per-call options
-                (:class:`RequestOptions`), given to each page's request.
+            **filters: as for :meth:`list_page`; ``limit`` is per page.
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value (at once).
-            APIStatusError, APIConnectionError: while iterating, as for
-                :meth:`list_page`.
-            APIResponseValidationError: while iterating: a reply that does
-                not decode, a ``next_doc`` given a second time, or
-                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
-                more follow.
+            InvalidRequestError: a bad ``agent_id`` or ``limit``, at once.
+            APIStatusError, APIConnectionError, APIResponseValidationError:
+                while iterating (:class:`PageModel`).
         """
-        return items_of_pages(self._client.send(self._pages(filters)))
-
-    def _pages(self, arguments: Mapping[str, object]) -> Any:
-        filters, options = split_options(arguments)
-        query = query_of(filters, _FILTERS)
-        request = build_request(
-            "GET", BATCH_WORKSPACE_PATH, decode_batch_call_page, options, query=query
-        )
-        return paged(self._client, request, cursor_param="last_doc")
+        return _PAGES.items(self._client, filters)
 
     @endpoint
     async def cancel(self, batch_id: str, **options: Unpack[RequestOptions]) -> BatchCall:
