@@ -44,7 +44,7 @@ from .._wire import (
 )
 from ._base import RawResponses, Resource, endpoint
 from ._pages import PagedList
-from ._polling import check_poll_times, poll
+from ._polling import Poller
 
 __all__ = ["BatchCallFilters", "BatchCallListArgs", "BatchCalls", "BatchCallsWithRawResponse"]
 
@@ -86,6 +86,7 @@ class _Export(TypedDict, total=False):
 
 
 _EXPORT = query_kinds(_Export)
+_POLLER = Poller(batch_call_path, decode_batch_call_detail, ENDED, "batch")
 _PAGES = PagedList(BATCH_WORKSPACE_PATH, decode_batch_call_page, BatchCallFilters, "last_doc")
 
 
@@ -203,28 +204,20 @@ class BatchCalls(Resource):
             InvalidRequestError: ``batch_id`` is not a non-empty str.
             NotFoundError: no such batch (404).
             AuthenticationError, PermissionDeniedError: the key was refused.
-            APIStatusError: any other non-2xx reply, after retries.
-            APIConnectionError, APITimeoutError: no reply, after retries.
+            APIStatusError, APIConnectionError: any other error reply, or no
+                reply (:class:`APITimeoutError`), after retries.
             APIResponseValidationError: a 2xx reply that is not a batch.
         """
         path = batch_call_path(batch_id)
         return await self._send(build_request("GET", path, decode_batch_call_detail, options))
 
     async def poll(
-        self,
-        batch_id: str,
-        *,
-        interval: float = 5.0,
-        timeout: float | None = None,
+        self, batch_id: str, *, interval: float = 5.0, timeout: float | None = None
     ) -> BatchCallDetail:
-        """Wait until a batch is over: return it once its status is
-        ``completed``, ``failed`` or ``cancelled``.
-
-        It reads the batch every ``interval`` seconds. A 429 that outlasts
-        the request's retries is waited out (the server's ``Retry-After``
-        when it says). Each read has the client's timeout and retries
-        (:meth:`ElevenPhone.with_options` gives others). Cancel the task
-        awaiting it to stop it.
+        """Wait until a batch is over and return it: its status
+        ``completed``, ``failed`` or ``cancelled``. It reads the batch every
+        ``interval`` seconds as :meth:`Conversations.poll` reads a
+        conversation, but a 404 ends it at once.
 
         Args:
             batch_id: the batch.
@@ -232,24 +225,14 @@ class BatchCalls(Resource):
             timeout: seconds to wait in all (None: no limit; 0: read once).
 
         Raises:
-            PollTimeoutError: ``timeout`` ran out first (also a
-                ``TimeoutError``); ``.last`` is the batch as last read.
+            PollTimeoutError: ``timeout`` ran out first; ``.last`` is the
+                batch as last read.
             InvalidRequestError: a bad id, interval or timeout (nothing is sent).
             NotFoundError: no such batch (404).
             APIStatusError, APIConnectionError, APIResponseValidationError: a
                 read failed, as for :meth:`get`.
         """
-        seconds, limit = check_poll_times(interval, timeout)
-        path = batch_call_path(batch_id)
-        request = build_request("GET", path, decode_batch_call_detail)
-        return await poll(
-            lambda: self._client.send(request),
-            final=ENDED,
-            what=f"batch {batch_id!r}",
-            interval=seconds,
-            timeout=limit,
-            policy=self._client.retry_policy,
-        )
+        return await _POLLER.wait(self._client, batch_id, interval, timeout)
 
     @endpoint
     async def list_page(

@@ -27,7 +27,7 @@ from .._wire import (
 )
 from ._base import RawResponses, Resource, endpoint
 from ._pages import PagedList
-from ._polling import NOT_FOUND_GRACE, check_poll_times, poll
+from ._polling import NOT_FOUND_GRACE, Poller
 from .phone_numbers import SIPMessageListArgs
 
 __all__ = [
@@ -70,6 +70,7 @@ def _sip_messages_path(conversation_id: str) -> str:
     return conversation_path(conversation_id) + "/sip-messages"
 
 
+_POLLER = Poller(conversation_path, decode_conversation, ENDED, "conversation", NOT_FOUND_GRACE)
 _PAGES = PagedList(CONVERSATIONS_PATH, decode_conversation_page, ConversationFilters)
 _SIP_PAGES = PagedList(_sip_messages_path, decode_sip_message_page, SIPMessageListArgs)
 
@@ -113,22 +114,18 @@ class Conversations(Resource):
         return await self._send(build_request("GET", path, decode_conversation, options))
 
     async def poll(
-        self,
-        conversation_id: str,
-        *,
-        interval: float = 2.0,
-        timeout: float | None = None,
+        self, conversation_id: str, *, interval: float = 2.0, timeout: float | None = None
     ) -> Conversation:
-        """Wait until a conversation is over: return it once its status is
-        ``done`` or ``failed``. Its ``call_result`` says what became of the call.
+        """Wait until a conversation is over and return it: its status
+        ``done`` or ``failed``, its ``call_result`` what became of the call.
 
-        It reads the conversation every ``interval`` seconds. A 404 before
-        the first read is taken for "not written yet" (it comes right after a
-        call is placed) for up to ``NOT_FOUND_GRACE`` (60) seconds, within the
-        timeout. A 429 that outlasts the request's retries is waited out (the
-        server's ``Retry-After`` when it says). Each read has the client's
-        timeout and retries (:meth:`ElevenPhone.with_options` gives others).
-        Cancel the task awaiting it to stop it.
+        It reads the conversation every ``interval`` seconds, each read with
+        the client's timeout and retries (:meth:`ElevenPhone.with_options`
+        gives others), and waits out a 429 that outlasts them (the server's
+        ``Retry-After`` when it says). A 404 before the first read is taken
+        for "not written yet" (it comes right after a call is placed) for up
+        to ``NOT_FOUND_GRACE`` (60) seconds, within the timeout. Cancel the
+        task awaiting it to stop it.
 
         Args:
             conversation_id: the conversation (a placed call's ``conversation_id``).
@@ -143,18 +140,7 @@ class Conversations(Resource):
             APIStatusError, APIConnectionError, APIResponseValidationError: a
                 read failed, as for :meth:`get`.
         """
-        seconds, limit = check_poll_times(interval, timeout)
-        path = conversation_path(conversation_id)
-        request = build_request("GET", path, decode_conversation)
-        return await poll(
-            lambda: self._client.send(request),
-            final=ENDED,
-            what=f"conversation {conversation_id!r}",
-            interval=seconds,
-            timeout=limit,
-            policy=self._client.retry_policy,
-            not_found_grace=NOT_FOUND_GRACE,
-        )
+        return await _POLLER.wait(self._client, conversation_id, interval, timeout)
 
     @endpoint
     async def list_page(

@@ -334,10 +334,11 @@ class PhoneNumbers(PhoneNumberRuns):
 
     @endpoint
     async def delete(self, phone_number_id: str, **options: Unpack[RequestOptions]) -> None:
-        """Delete a phone number.
+        """Delete a phone number from the account: its id no longer works.
+        Returns None, whatever the API's 2xx reply holds.
 
         Args:
-            phone_number_id: the number to delete.
+            phone_number_id: the id of the number (what :meth:`create` returned).
             **options: the per-call options (:class:`RequestOptions`).
 
         Raises:
