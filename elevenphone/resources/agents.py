@@ -137,7 +137,4 @@ class AgentsWithRawResponse(RawResponses[Agents]):
     """``client.agents.with_raw_response``: each call of :class:`Agents` that
     sends one request (``get``, ``list_page``), with the same parameters,
     returning an :class:`APIResponse` of what the plain call returns.
-
-    Args:
-        resource: the resource whose calls these are.
     """

@@ -42,7 +42,7 @@ from .._wire import (
     query_kinds,
     query_of,
 )
-from ._base import RawResponses, Resource, endpoint
+from ._base import RawResponses, Resource, endpoint, given
 from ._pages import PagedList
 from ._polling import Poller
 
@@ -163,22 +163,18 @@ class BatchCalls(Resource):
                 ``outcome_unknown``: the server accepted the batch).
         """
         check_recipients(recipients)
-        body = {
-            name: value
-            for name, value in (
-                ("call_name", call_name),
-                ("agent_id", agent_id),
-                ("recipients", list(recipients)),
-                ("agent_phone_number_id", agent_phone_number_id),
-                ("scheduled_time_unix", scheduled_time_unix),
-                ("timezone", timezone),
-                ("target_concurrency_limit", target_concurrency_limit),
-                ("telephony_call_config", telephony_call_config),
-                ("branch_id", branch_id),
-                ("environment", environment),
-            )
-            if value is not UNSET
-        }
+        body = given(
+            call_name=call_name,
+            agent_id=agent_id,
+            recipients=list(recipients),
+            agent_phone_number_id=agent_phone_number_id,
+            scheduled_time_unix=scheduled_time_unix,
+            timezone=timezone,
+            target_concurrency_limit=target_concurrency_limit,
+            telephony_call_config=telephony_call_config,
+            branch_id=branch_id,
+            environment=environment,
+        )
         return await self._send(
             build_request(
                 "POST",
@@ -381,7 +377,4 @@ class BatchCallsWithRawResponse(RawResponses[BatchCalls]):
     that sends one request (``submit``, ``get``, ``list_page``, ``cancel``,
     ``retry``, ``delete``, ``export``), with the same parameters, returning
     an :class:`APIResponse` of what the plain call returns.
-
-    Args:
-        resource: the resource whose calls these are.
     """

@@ -224,7 +224,4 @@ class ConversationsWithRawResponse(RawResponses[Conversations]):
     :class:`Conversations` that sends one request (``get``, ``list_page``,
     ``sip_messages_page``), with the same parameters, returning an
     :class:`APIResponse` of what the plain call returns.
-
-    Args:
-        resource: the resource whose calls these are.
     """

@@ -435,7 +435,4 @@ class PhoneNumbersWithRawResponse(RawResponses[PhoneNumbers]):
     ``list``, ``create``, ``delete``, ``list_page``, ``sip_messages_page``),
     with the same parameters, returning an :class:`APIResponse` of what the
     plain call returns.
-
-    Args:
-        resource: the resource whose calls these are.
     """
