@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from .._base_client import BaseClient
@@ -139,11 +140,12 @@ async def poll(
         slept += delay
 
 
+@dataclass(frozen=True, slots=True)
 class Poller(Generic[S]):
     """What a resource's ``poll`` waits on: one thing read by its id, until
     its status is final.
 
-    Args:
+    Attributes:
         path: the path of the thing, from its id (checking it).
         decode: reads the thing.
         final: the statuses that end the wait.
@@ -151,21 +153,11 @@ class Poller(Generic[S]):
         not_found_grace: seconds a 404 is taken for "not written yet" (0: never).
     """
 
-    __slots__ = ("_decode", "_final", "_grace", "_path", "_what")
-
-    def __init__(
-        self,
-        path: Callable[[str], str],
-        decode: Decoder[S],
-        final: frozenset[str],
-        what: str,
-        not_found_grace: float = 0.0,
-    ) -> None:
-        self._path = path
-        self._decode = decode
-        self._final = final
-        self._what = what
-        self._grace = not_found_grace
+    path: Callable[[str], str]
+    decode: Decoder[S]
+    final: frozenset[str]
+    what: str
+    not_found_grace: float = 0.0
 
     async def wait(self, client: BaseClient, id_: str, interval: object, timeout: object) -> S:
         """Read the thing ``id_`` names through ``client`` every ``interval``
@@ -176,13 +168,13 @@ class Poller(Generic[S]):
             Whatever :func:`poll` raises.
         """
         seconds, limit = check_poll_times(interval, timeout)
-        request = build_request("GET", self._path(id_), self._decode)
+        request = build_request("GET", self.path(id_), self.decode)
         return await poll(
             lambda: client.send(request),
-            final=self._final,
-            what=f"{self._what} {id_!r}",
+            final=self.final,
+            what=f"{self.what} {id_!r}",
             interval=seconds,
             timeout=limit,
             policy=client.retry_policy,
-            not_found_grace=self._grace,
+            not_found_grace=self.not_found_grace,
         )
