@@ -7,6 +7,11 @@ parameters griffe could not find (no types, and a warning each). This builds
 msgspec really accepts) and the fields' annotations as written (which render
 as cross-references). Response models are left alone: the client decodes
 them from replies, nobody builds one. mkdocs.yml loads it by path.
+
+A field a Struct inherits is documented once, on its base (the field's
+docstring, or the base's ``Args:``): the Struct's Parameters table is
+completed from there, in the order of the signature, so a subclass's
+``Args:`` names only its own fields.
 """
 
 from __future__ import annotations
@@ -81,3 +86,68 @@ class StructSignatures(griffe.Extension):
                 returns="None",
             )
             cls.set_member("__init__", init)
+            _complete_parameters(cls, parameters[1:])
+
+
+def _documented_by_a_base(cls: griffe.Class, name: str) -> str | None:
+    """What the bases of ``cls`` say of its field ``name``: the field's own
+    docstring, else its entry in a base's ``Args:``."""
+    field = cls.all_members.get(name)
+    docstring = getattr(field, "docstring", None)
+    if docstring is not None and docstring.value.strip():
+        return str(docstring.value).strip()
+    bases = list(cls.resolved_bases)
+    while bases:
+        base = bases.pop(0)
+        if not isinstance(base, griffe.Class):
+            continue
+        section = _parameters_section(base)
+        for entry in section.value if section else ():
+            if entry.name == name:
+                return str(entry.description)
+        bases.extend(base.resolved_bases)
+    return None
+
+
+def _parameters_section(cls: griffe.Class) -> griffe.DocstringSectionParameters | None:
+    """The Parameters section of the docstring of ``cls``, if it has one."""
+    sections = cls.docstring.parsed if cls.docstring else []
+    return next((s for s in sections if isinstance(s, griffe.DocstringSectionParameters)), None)
+
+
+def _as_entry(text: str) -> str:
+    """A field's docstring worded as an ``Args:`` entry: "A label." -> "a
+    label.", but "ID of ..." stays."""
+    first = text.split(maxsplit=1)[0]
+    return text[0].lower() + text[1:] if len(first) == 1 or first[1:].islower() else text
+
+
+def _complete_parameters(cls: griffe.Class, parameters: list[griffe.Parameter]) -> None:
+    """Add to the Parameters table of ``cls`` each parameter its docstring
+    leaves out that a base documents; the table then follows the signature."""
+    if cls.docstring is None:
+        return
+    section = _parameters_section(cls)
+    own = {entry.name: entry for entry in section.value} if section else {}
+    entries = []
+    for parameter in parameters:
+        entry = own.pop(parameter.name, None)
+        if entry is None:
+            described = _documented_by_a_base(cls, parameter.name)
+            if described is None:
+                continue
+            entry = griffe.DocstringParameter(
+                parameter.name,
+                description=_as_entry(described),
+                annotation=parameter.annotation,
+                value=parameter.default,
+            )
+        entries.append(entry)
+    if section is None:
+        if not entries:
+            return
+        # After the summary, where an Args: section would stand.
+        sections = cls.docstring.parsed
+        section = griffe.DocstringSectionParameters([])
+        sections.insert(1 if isinstance(sections[0], griffe.DocstringSectionText) else 0, section)
+    section.value = entries + list(own.values())

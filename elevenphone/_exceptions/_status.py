@@ -1,8 +1,9 @@
 """The errors of a non-2xx reply: one per status family, under
 :class:`APIStatusError`."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: StatusFields' Required keys are
+# read from its annotations when the class is made, which strings would hide.
+import sys
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -10,6 +11,11 @@ from typing import Any
 import msgspec
 
 from ._base import ElevenPhoneError
+
+if sys.version_info >= (3, 11):
+    from typing import Required, TypedDict, Unpack
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import Required, TypedDict, Unpack
 
 __all__ = [
     "APIStatusError",
@@ -20,10 +26,41 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "StatusFields",
     "ValidationError",
     "ValidationErrorItem",
     "status_line",
 ]
+
+
+class StatusFields(TypedDict, total=False):
+    """The keywords of every :class:`APIStatusError` constructor: what the
+    reply said, each the attribute of that name (documented there)."""
+
+    status_code: Required[int]
+    headers: Required[Mapping[str, str]]
+    body: Required[Any]
+    code: str | None
+    request_id: str | None
+    retry_after: float | None
+
+
+_REQUIRED_FIELDS = StatusFields.__required_keys__
+_FIELDS = frozenset(StatusFields.__annotations__)
+
+
+def _check_fields(cls: type, fields: Mapping[str, object]) -> None:
+    """What Python checks of declared keywords, for ``**fields``: a
+    misspelt or missing one is a TypeError, as it was before they were
+    declared once."""
+    given = fields.keys()
+    if _REQUIRED_FIELDS <= given <= _FIELDS:
+        return
+    missing = sorted(_REQUIRED_FIELDS - given)
+    if missing:
+        raise TypeError(f"{cls.__name__}() missing keyword arguments: {', '.join(missing)}")
+    unknown = sorted(given - _FIELDS)
+    raise TypeError(f"{cls.__name__}() got unexpected keyword arguments: {', '.join(unknown)}")
 
 
 class APIStatusError(ElevenPhoneError):
@@ -51,37 +88,28 @@ class APIStatusError(ElevenPhoneError):
     request_id: str | None
     retry_after: float | None
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        status_code: int,
-        headers: Mapping[str, str],
-        body: Any,
-        code: str | None = None,
-        request_id: str | None = None,
-        retry_after: float | None = None,
-    ) -> None:
+    def __init__(self, message: str, **fields: Unpack[StatusFields]) -> None:
         """The client makes one from each non-2xx reply; make one yourself
-        only to test code that handles it.
+        (or one of its subclasses) only to test code that handles it.
 
         Args:
             message: a readable message, from the body where it has one.
-            status_code: the HTTP status.
-            headers: the reply's headers.
-            body: the reply decoded as JSON, else its text.
-            code: the error code the body gives, if any.
-            request_id: the request id the body or headers give, if any.
-            retry_after: seconds the server asked to wait before trying
-                again, if it said.
+            **fields: ``status_code``, ``headers`` and ``body`` (required),
+                ``code``, ``request_id`` and ``retry_after`` (None when left
+                out): each the attribute of that name. Every subclass takes
+                them too.
+
+        Raises:
+            TypeError: a field missing or unknown (as for any keyword).
         """
+        _check_fields(type(self), fields)
         super().__init__(message)
-        self.status_code = status_code
-        self.headers = headers
-        self.body = body
-        self.code = code
-        self.request_id = request_id
-        self.retry_after = retry_after
+        self.status_code = fields["status_code"]
+        self.headers = fields["headers"]
+        self.body = fields["body"]
+        self.code = fields.get("code")
+        self.request_id = fields.get("request_id")
+        self.retry_after = fields.get("retry_after")
         self.args = (str(self),)
 
     def __str__(self) -> str:
@@ -167,37 +195,17 @@ class ValidationError(APIStatusError):
         self,
         message: str,
         *,
-        status_code: int,
-        headers: Mapping[str, str],
-        body: Any,
         errors: Sequence[ValidationErrorItem] = (),
-        code: str | None = None,
-        request_id: str | None = None,
-        retry_after: float | None = None,
+        **fields: Unpack[StatusFields],
     ) -> None:
-        """The client makes one from each 422 reply; make one yourself only to
-        test code that handles it.
+        """Made from each 422 reply, with the problems its body lists.
 
         Args:
-            message: a readable message, from the body where it has one.
-            status_code: the HTTP status.
-            headers: the reply's headers.
-            body: the reply decoded as JSON, else its text.
+            message: the message, as :class:`APIStatusError` takes it.
             errors: each problem the body lists.
-            code: the error code the body gives, if any.
-            request_id: the request id the body or headers give, if any.
-            retry_after: seconds the server asked to wait before trying
-                again, if it said.
+            **fields: the reply's fields, as :class:`APIStatusError` takes them.
         """
-        super().__init__(
-            message,
-            status_code=status_code,
-            headers=headers,
-            body=body,
-            code=code,
-            request_id=request_id,
-            retry_after=retry_after,
-        )
+        super().__init__(message, **fields)
         self.errors = list(errors)
 
 
@@ -216,41 +224,21 @@ class RateLimitError(APIStatusError):
         self,
         message: str,
         *,
-        status_code: int,
-        headers: Mapping[str, str],
-        body: Any,
-        code: str | None = None,
-        request_id: str | None = None,
-        retry_after: float | None = None,
         current_concurrent_requests: int | None = None,
         maximum_concurrent_requests: int | None = None,
+        **fields: Unpack[StatusFields],
     ) -> None:
-        """The client makes one from each 429 reply; make one yourself only to
-        test code that handles it.
+        """Made from each 429 reply, with its concurrency headers.
 
         Args:
-            message: a readable message, from the body where it has one.
-            status_code: the HTTP status.
-            headers: the reply's headers.
-            body: the reply decoded as JSON, else its text.
-            code: the error code the body gives, if any.
-            request_id: the request id the body or headers give, if any.
-            retry_after: seconds the server asked to wait before trying
-                again, if it said.
+            message: the message, as :class:`APIStatusError` takes it.
             current_concurrent_requests: the ``current-concurrent-requests``
                 header, if present.
             maximum_concurrent_requests: the ``maximum-concurrent-requests``
                 header, if present.
+            **fields: the reply's fields, as :class:`APIStatusError` takes them.
         """
-        super().__init__(
-            message,
-            status_code=status_code,
-            headers=headers,
-            body=body,
-            code=code,
-            request_id=request_id,
-            retry_after=retry_after,
-        )
+        super().__init__(message, **fields)
         self.current_concurrent_requests = current_concurrent_requests
         self.maximum_concurrent_requests = maximum_concurrent_requests
 

@@ -28,7 +28,23 @@ _FETCH_NEXT = "_fetch_next"
 
 class PageModel(ResponseModel, Generic[T], kw_only=True, dict=True):
     """A page of a paged list: its items (the field :attr:`items_field`
-    names), and whether more follow (``has_more``)."""
+    names), and whether more follow (``has_more``). Every paged list of the
+    client pages this way.
+
+    - ``list_page(...)`` (and ``sip_messages_page(...)``) returns one page.
+      ``await page.next_page()`` fetches the page after it, with the same
+      filters and per-call options (None after the last); ``async for item
+      in page`` takes this page's items.
+    - ``iter(...)`` (and ``iter_sip_messages(...)``) takes every item of
+      every page. It checks its arguments at once, before anything is sent,
+      then fetches each page only once the items before it are taken, so
+      memory holds one page however long the list. A cursor given in
+      ``extra_query`` (``cursor``, or ``last_doc`` for batches) says where
+      its first page starts.
+    - A server that would never end the list is not followed: a cursor
+      given a second time, or 10 empty pages in a row that each say more
+      follow, stop ``iter`` with :class:`APIResponseValidationError`.
+    """
 
     items_field: ClassVar[str]
     """The name of the field that holds the page's items."""

@@ -144,26 +144,29 @@ class TwilioRegionConfig(RequestModel):
 
 
 class _CreatePhoneNumberRequest(RequestModel, tag_field="provider"):
-    """What every import shares. The ``provider`` tag is set by the class."""
+    """What every import shares. The ``provider`` tag is set by the class.
+
+    The docs build adds these fields' docstrings to each subclass's
+    Parameters (docs/_ext/struct_signatures.py), so a subclass's ``Args:``
+    names only its own fields.
+    """
 
     phone_number: str
+    """The phone number."""
     label: str
+    """A label for it."""
     supports_inbound: bool | None | UnsetType = UNSET
     """Deprecated by the API."""
     supports_outbound: bool | None | UnsetType = UNSET
     """Deprecated by the API."""
     agent_id: str | None | UnsetType = UNSET
+    """The agent to assign the number to."""
 
 
 class CreateTwilioPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, tag="twilio"):
     """Import a Twilio number (``provider`` ``twilio``).
 
     Args:
-        phone_number: the phone number.
-        label: a label for it.
-        supports_inbound: deprecated by the API.
-        supports_outbound: deprecated by the API.
-        agent_id: the agent to assign the number to.
         sid: a Twilio Account SID (``AC...``) or API Key SID (``SK...``).
         token: the secret of ``sid``: the Account Auth Token, or the API Key
             Secret.
@@ -187,11 +190,6 @@ class CreateExotelPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, ta
     """Import an Exotel number (``provider`` ``exotel``).
 
     Args:
-        phone_number: the phone number.
-        label: a label for it.
-        supports_inbound: deprecated by the API.
-        supports_outbound: deprecated by the API.
-        agent_id: the agent to assign the number to.
         account_sid: the Exotel Account SID.
         api_key: the Exotel API key.
         api_token: the Exotel API token.
@@ -215,11 +213,6 @@ class CreateSIPTrunkPhoneNumberRequest(_CreatePhoneNumberRequest, kw_only=True, 
     """Import a number reached over a SIP trunk (``provider`` ``sip_trunk``).
 
     Args:
-        phone_number: the phone number.
-        label: a label for it.
-        supports_inbound: deprecated by the API.
-        supports_outbound: deprecated by the API.
-        agent_id: the agent to assign the number to.
         inbound_trunk_config: the inbound SIP trunk.
         outbound_trunk_config: the outbound SIP trunk.
     """

@@ -21,11 +21,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Generic, Protocol, TypeVar
 
+from msgspec import UNSET
+
 from .._base_client import BaseClient
 from .._request import APIRequest
 from .._response import APIResponse
 
-__all__ = ["RawResponses", "Resource", "endpoint", "endpoints_of"]
+__all__ = ["RawResponses", "Resource", "endpoint", "endpoints_of", "given"]
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,6 +41,12 @@ class Send(Protocol):
     resource, an :class:`APIResponse` of it, which the raw wrappers' types say)."""
 
     def __call__(self, request: APIRequest[T], /) -> Awaitable[T]: ...
+
+
+def given(**fields: object) -> dict[str, object]:
+    """The fields a method was given, for its body: those not left out
+    (``UNSET``, which ``NOT_GIVEN`` is); None stays, sent as null."""
+    return {name: value for name, value in fields.items() if value is not UNSET}
 
 
 def endpoint(method: F) -> F:
@@ -81,12 +89,14 @@ class RawResponses(Generic[R]):
     """The ``@endpoint`` methods of a resource, each with the same parameters,
     returning an :class:`APIResponse` of what the plain method returns
     (``status_code``, ``headers``, ``content``, ``parse()``, ...).
-
-    Args:
-        resource: the resource whose methods these are.
     """
 
     def __init__(self, resource: R) -> None:
+        """Reached as a resource's ``with_raw_response``, not built by hand.
+
+        Args:
+            resource: the resource whose calls these are.
+        """
         raw = type(resource)(resource._client, raw=True)
         for name in endpoints_of(type(resource)):
             setattr(self, name, getattr(raw, name))

@@ -1,20 +1,35 @@
 """Paged lists: a page that knows how to fetch the next, and every item of
-every page, one page in memory at a time."""
+every page, one page in memory at a time.
+
+A resource declares each paged list once, as a :class:`PagedList`; its
+``list_page`` sends the list's first request, its ``iter`` follows the pages::
+
+    _PAGES = PagedList(AGENTS_PATH, decode_agent_page, AgentFilters)
+
+    async def list_page(self, *, cursor=None, **filters):
+        return await self._send(_PAGES.request(self._client, dict(filters, cursor=cursor)))
+
+    def iter(self, **filters):
+        return _PAGES.items(self._client, filters)
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, Generic, TypeVar
 
 from .._base_client import BaseClient
 from .._exceptions import APIResponseValidationError
 from .._models._pages import PageModel, attach_next_page
-from .._request import APIRequest
+from .._options import split_options
+from .._request import APIRequest, Decoder, build_request
+from .._wire import query_kinds, query_of
 
-__all__ = ["MAX_EMPTY_PAGES", "items_of_pages", "paged"]
+__all__ = ["MAX_EMPTY_PAGES", "PagedList", "items_of_pages", "paged"]
 
 T = TypeVar("T")
 P = TypeVar("P", bound=PageModel[Any])
+P_co = TypeVar("P_co", bound=PageModel[Any], covariant=True)
 
 MAX_EMPTY_PAGES = 10
 """How many empty pages in a row, each saying more follow, paging accepts
@@ -81,3 +96,70 @@ async def items_of_pages(first: Awaitable[PageModel[T]]) -> AsyncIterator[T]:
             )
         used.add(cursor)
         page = await page.next_page()
+
+
+class PagedList(Generic[P_co]):
+    """One paged list of the API: where it is, how its pages decode, the
+    filters it takes and the query parameter that says where a page starts.
+
+    Args:
+        path: the list's path, or a function of the ids in it (the SIP
+            messages of a phone number) that gives the path, checking them.
+        decode: reads a page.
+        filters: the ``TypedDict`` of the list's own keyword arguments (read
+            with :func:`query_kinds`); the per-call options are told apart
+            from them.
+        cursor: the query parameter that says where a page starts
+            (``cursor``, or ``last_doc`` for batch calls).
+    """
+
+    __slots__ = ("_cursor", "_decode", "_kinds", "_path")
+
+    def __init__(
+        self,
+        path: str | Callable[..., str],
+        decode: Decoder[P_co],
+        filters: type,
+        cursor: str = "cursor",
+    ) -> None:
+        self._path = path
+        self._decode = decode
+        self._kinds = query_kinds(filters)
+        self._cursor = cursor
+
+    def request(
+        self, client: BaseClient, arguments: Mapping[str, object], *ids: str
+    ) -> APIRequest[P_co]:
+        """The request of a page (the first, unless ``arguments`` holds a
+        cursor), whose page fetches the next ones through ``client`` with the
+        same filters and options.
+
+        Args:
+            client: the client that fetches the next pages.
+            arguments: the method's keyword arguments: filters, the cursor
+                (under its parameter's name) and the per-call options.
+            *ids: the ids the path takes, if it is a function.
+
+        Raises:
+            InvalidRequestError: a bad id, filter, cursor or option (nothing is sent).
+        """
+        path = self._path if isinstance(self._path, str) else self._path(*ids)
+        filters, options = split_options(arguments)
+        query = query_of(filters, self._kinds)
+        request = build_request("GET", path, self._decode, options, query=query)
+        return paged(client, request, self._cursor)
+
+    def items(
+        self: PagedList[PageModel[T]],
+        client: BaseClient,
+        arguments: Mapping[str, object],
+        *ids: str,
+    ) -> AsyncIterator[T]:
+        """Every item of every page, from the page :meth:`request` asks for.
+
+        Raises:
+            InvalidRequestError: at once, as :meth:`request`.
+            Whatever fetching a page raises, while iterating (see
+            :func:`items_of_pages`).
+        """
+        return items_of_pages(client.send(self.request(client, arguments, *ids)))

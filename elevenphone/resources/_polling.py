@@ -1,7 +1,8 @@
 """Waiting for something to end: read it again every ``interval`` seconds
 until its ``status`` is final, within a ``timeout``.
 
-One loop serves ``conversations.poll`` and ``batch_calls.poll``. It waits with
+One loop serves ``conversations.poll`` and ``batch_calls.poll``, each
+declared as a :class:`Poller`. It waits with
 the client's :class:`RetryPolicy` ``sleep`` (as retries do) and counts time
 by the event loop's clock, and never less than it has slept: a test whose
 sleep returns at once still sees the timeout come, after the same reads.
@@ -12,12 +13,15 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Awaitable, Callable
-from typing import Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
+from .._base_client import BaseClient
 from .._exceptions import InvalidRequestError, NotFoundError, PollTimeoutError, RateLimitError
+from .._request import Decoder, build_request
 from .._retry import RetryPolicy
 
-__all__ = ["NOT_FOUND_GRACE", "check_poll_times", "poll"]
+__all__ = ["NOT_FOUND_GRACE", "Poller", "check_poll_times", "poll"]
 
 
 class _HasStatus(Protocol):
@@ -134,3 +138,43 @@ async def poll(
         delay = min(delay, deadline - elapsed)
         await policy.sleep(delay)
         slept += delay
+
+
+@dataclass(frozen=True, slots=True)
+class Poller(Generic[S]):
+    """What a resource's ``poll`` waits on: one thing read by its id, until
+    its status is final.
+
+    Attributes:
+        path: the path of the thing, from its id (checking it).
+        decode: reads the thing.
+        final: the statuses that end the wait.
+        what: what the thing is called, for the timeout's message.
+        not_found_grace: seconds a 404 is taken for "not written yet" (0: never).
+    """
+
+    path: Callable[[str], str]
+    decode: Decoder[S]
+    final: frozenset[str]
+    what: str
+    not_found_grace: float = 0.0
+
+    async def wait(self, client: BaseClient, id_: str, interval: object, timeout: object) -> S:
+        """Read the thing ``id_`` names through ``client`` every ``interval``
+        seconds until it is over (see :func:`poll`).
+
+        Raises:
+            InvalidRequestError: a bad interval, timeout or id (nothing is sent).
+            Whatever :func:`poll` raises.
+        """
+        seconds, limit = check_poll_times(interval, timeout)
+        request = build_request("GET", self.path(id_), self.decode)
+        return await poll(
+            lambda: client.send(request),
+            final=self.final,
+            what=f"{self.what} {id_!r}",
+            interval=seconds,
+            timeout=limit,
+            policy=client.retry_policy,
+            not_found_grace=self.not_found_grace,
+        )

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from functools import cached_property
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, TypedDict
 
 import msgspec
 
 from .._models import Agent, AgentPage, AgentSortBy, AgentSummary, SortDirection
-from .._options import RequestOptions, Unpack, split_options
+from .._options import RequestOptions, Unpack
 from .._request import build_request
 from .._wire import AGENTS_PATH, agent_path, decode_agent, decode_agent_page, query_kinds, query_of
 from ._base import RawResponses, Resource, endpoint
-from ._pages import items_of_pages, paged
+from ._pages import PagedList
 
 __all__ = ["AgentFilters", "AgentListArgs", "Agents", "AgentsWithRawResponse"]
 
@@ -47,8 +47,8 @@ class _AgentVersion(TypedDict, total=False):
     version_id: str | None
 
 
-_FILTERS = query_kinds(AgentFilters)
 _VERSION = query_kinds(_AgentVersion)
+_PAGES = PagedList(AGENTS_PATH, decode_agent_page, AgentFilters)
 
 
 class Agents(Resource):
@@ -102,57 +102,39 @@ class Agents(Resource):
     async def list_page(
         self, *, cursor: str | None = None, **filters: Unpack[AgentListArgs]
     ) -> AgentPage:
-        """One page of the workspace's agents, searched, filtered and sorted.
-
-        ``await page.next_page()`` fetches the page after it, with the same
-        filters and options, or let :meth:`iter` follow them all.
+        """One page of the workspace's agents, searched by name, archived or
+        not, in the order ``sort_by`` and ``sort_direction`` give. Paging:
+        :class:`PageModel`.
 
         Args:
-            cursor: where to start: the ``next_cursor`` of the page before.
-            **filters: the :class:`AgentFilters` and the per-call options
-                (:class:`RequestOptions`).
+            cursor: the ``next_cursor`` of the page before (None: the first page).
+            **filters: the :class:`AgentFilters` and the per-call options.
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value.
+            InvalidRequestError: a ``sort_by`` the API does not offer, a
+                ``page_size`` below 1, or a filter of the wrong type.
             APIStatusError, APIConnectionError: as for :meth:`get`.
-            APIResponseValidationError: a 2xx reply that does not decode.
+            APIResponseValidationError: a reply that is not a page of agents.
         """
-        request = self._pages(dict(filters, cursor=cursor))
-        return await self._send(request)
+        return await self._send(_PAGES.request(self._client, dict(filters, cursor=cursor)))
 
     def iter(self, **filters: Unpack[AgentListArgs]) -> AsyncIterator[AgentSummary]:
-        """Every matching agent, across pages: ``async for agent in ...``.
-
-        Pages are fetched one at a time, each once the agents before it are
-        taken. The arguments are checked here, before anything is sent.
+        """Every agent that matches, in the order asked:
+        ``async for agent in client.agents.iter(archived=False)``.
 
         Args:
-            **filters: the :class:`AgentFilters` and the per-call options
-                (:class:`RequestOptions`), given to each page's request.
+            **filters: the filters and options of :meth:`list_page`, for each page.
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value (at once).
-            APIStatusError, APIConnectionError: while iterating, as for
-                :meth:`list_page`.
-            APIResponseValidationError: while iterating: a reply that does
-                not decode, a cursor given a second time, or
-                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
-                more follow.
+            InvalidRequestError: at once, for a filter :meth:`list_page` refuses.
+            APIStatusError, APIConnectionError, APIResponseValidationError:
+                while iterating (:class:`PageModel`).
         """
-        return items_of_pages(self._client.send(self._pages(filters)))
-
-    def _pages(self, arguments: Mapping[str, object]) -> Any:
-        filters, options = split_options(arguments)
-        query = query_of(filters, _FILTERS)
-        request = build_request("GET", AGENTS_PATH, decode_agent_page, options, query=query)
-        return paged(self._client, request)
+        return _PAGES.items(self._client, filters)
 
 
 class AgentsWithRawResponse(RawResponses[Agents]):
     """``client.agents.with_raw_response``: each call of :class:`Agents` that
     sends one request (``get``, ``list_page``), with the same parameters,
     returning an :class:`APIResponse` of what the plain call returns.
-
-    Args:
-        resource: the resource whose calls these are.
     """

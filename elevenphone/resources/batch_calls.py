@@ -27,7 +27,7 @@ from .._models import (
     SubmitBatchCallRequest,
     TelephonyCallConfig,
 )
-from .._options import RequestOptions, Unpack, call_options, split_options
+from .._options import RequestOptions, Unpack, call_options
 from .._request import Operation, build_request
 from .._wire import (
     BATCH_SUBMIT_PATH,
@@ -42,9 +42,9 @@ from .._wire import (
     query_kinds,
     query_of,
 )
-from ._base import RawResponses, Resource, endpoint
-from ._pages import items_of_pages, paged
-from ._polling import check_poll_times, poll
+from ._base import RawResponses, Resource, endpoint, given
+from ._pages import PagedList
+from ._polling import Poller
 
 __all__ = ["BatchCallFilters", "BatchCallListArgs", "BatchCalls", "BatchCallsWithRawResponse"]
 
@@ -85,8 +85,9 @@ class _Export(TypedDict, total=False):
     limit: Annotated[int, msgspec.Meta(ge=1)] | None
 
 
-_FILTERS = query_kinds(BatchCallFilters)
 _EXPORT = query_kinds(_Export)
+_POLLER = Poller(batch_call_path, decode_batch_call_detail, ENDED, "batch")
+_PAGES = PagedList(BATCH_WORKSPACE_PATH, decode_batch_call_page, BatchCallFilters, "last_doc")
 
 
 class BatchCalls(Resource):
@@ -162,22 +163,18 @@ class BatchCalls(Resource):
                 ``outcome_unknown``: the server accepted the batch).
         """
         check_recipients(recipients)
-        body = {
-            name: value
-            for name, value in (
-                ("call_name", call_name),
-                ("agent_id", agent_id),
-                ("recipients", list(recipients)),
-                ("agent_phone_number_id", agent_phone_number_id),
-                ("scheduled_time_unix", scheduled_time_unix),
-                ("timezone", timezone),
-                ("target_concurrency_limit", target_concurrency_limit),
-                ("telephony_call_config", telephony_call_config),
-                ("branch_id", branch_id),
-                ("environment", environment),
-            )
-            if value is not UNSET
-        }
+        body = given(
+            call_name=call_name,
+            agent_id=agent_id,
+            recipients=list(recipients),
+            agent_phone_number_id=agent_phone_number_id,
+            scheduled_time_unix=scheduled_time_unix,
+            timezone=timezone,
+            target_concurrency_limit=target_concurrency_limit,
+            telephony_call_config=telephony_call_config,
+            branch_id=branch_id,
+            environment=environment,
+        )
         return await self._send(
             build_request(
                 "POST",
@@ -203,28 +200,20 @@ class BatchCalls(Resource):
             InvalidRequestError: ``batch_id`` is not a non-empty str.
             NotFoundError: no such batch (404).
             AuthenticationError, PermissionDeniedError: the key was refused.
-            APIStatusError: any other non-2xx reply, after retries.
-            APIConnectionError, APITimeoutError: no reply, after retries.
+            APIStatusError, APIConnectionError: any other error reply, or no
+                reply (:class:`APITimeoutError`), after retries.
             APIResponseValidationError: a 2xx reply that is not a batch.
         """
         path = batch_call_path(batch_id)
         return await self._send(build_request("GET", path, decode_batch_call_detail, options))
 
     async def poll(
-        self,
-        batch_id: str,
-        *,
-        interval: float = 5.0,
-        timeout: float | None = None,
+        self, batch_id: str, *, interval: float = 5.0, timeout: float | None = None
     ) -> BatchCallDetail:
-        """Wait until a batch is over: return it once its status is
-        ``completed``, ``failed`` or ``cancelled``.
-
-        It reads the batch every ``interval`` seconds. A 429 that outlasts
-        the request's retries is waited out (the server's ``Retry-After``
-        when it says). Each read has the client's timeout and retries
-        (:meth:`ElevenPhone.with_options` gives others). Cancel the task
-        awaiting it to stop it.
+        """Wait until a batch is over and return it: its status
+        ``completed``, ``failed`` or ``cancelled``. It reads the batch every
+        ``interval`` seconds as :meth:`Conversations.poll` reads a
+        conversation, but a 404 ends it at once.
 
         Args:
             batch_id: the batch.
@@ -232,76 +221,49 @@ class BatchCalls(Resource):
             timeout: seconds to wait in all (None: no limit; 0: read once).
 
         Raises:
-            PollTimeoutError: ``timeout`` ran out first (also a
-                ``TimeoutError``); ``.last`` is the batch as last read.
+            PollTimeoutError: ``timeout`` ran out first; ``.last`` is the
+                batch as last read.
             InvalidRequestError: a bad id, interval or timeout (nothing is sent).
             NotFoundError: no such batch (404).
             APIStatusError, APIConnectionError, APIResponseValidationError: a
                 read failed, as for :meth:`get`.
         """
-        seconds, limit = check_poll_times(interval, timeout)
-        path = batch_call_path(batch_id)
-        request = build_request("GET", path, decode_batch_call_detail)
-        return await poll(
-            lambda: self._client.send(request),
-            final=ENDED,
-            what=f"batch {batch_id!r}",
-            interval=seconds,
-            timeout=limit,
-            policy=self._client.retry_policy,
-        )
+        return await _POLLER.wait(self._client, batch_id, interval, timeout)
 
     @endpoint
     async def list_page(
         self, *, last_doc: str | None = None, **filters: Unpack[BatchCallListArgs]
     ) -> BatchCallPage:
-        """One page of the workspace's batches, newest first.
-
-        This API pages with ``last_doc``/``next_doc``, not cursors.
-        ``await page.next_page()`` fetches the page after it, with the same
-        filters and options, or let :meth:`iter` follow them all.
+        """One page of the workspace's batches, newest first, of every agent
+        or of one. This list pages with ``last_doc``/``next_doc`` instead of
+        cursors; paging: :class:`PageModel`.
 
         Args:
-            last_doc: where to start: the ``next_doc`` of the page before.
-            **filters: the :class:`BatchCallFilters` and the per-call options
-                (:class:`RequestOptions`).
+            last_doc: the ``next_doc`` of the page before (None: the newest).
+            **filters: ``agent_id``, ``limit`` (batches per page) and the
+                per-call options (:class:`BatchCallListArgs`).
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value.
-            APIStatusError, APIConnectionError: as for :meth:`get`.
-            APIResponseValidationError: a 2xx reply that does not decode.
+            InvalidRequestError: a ``limit`` below 1 or a filter of the wrong
+                type (nothing is sent).
+            APIStatusError, APIConnectionError, APIResponseValidationError: as
+                for :meth:`get`.
         """
-        request = self._pages(dict(filters, last_doc=last_doc))
-        return await self._send(request)
+        return await self._send(_PAGES.request(self._client, dict(filters, last_doc=last_doc)))
 
     def iter(self, **filters: Unpack[BatchCallListArgs]) -> AsyncIterator[BatchCall]:
-        """Every matching batch, across pages: ``async for batch in ...``.
-
-        Pages are fetched one at a time, each once the batches before it are
-        taken. The arguments are checked here, before anything is sent.
+        """Every batch of the workspace (or of ``agent_id``), newest first:
+        ``async for batch in client.batch_calls.iter()``.
 
         Args:
-            **filters: the :class:`BatchCallFilters` and the per-call options
-                (:class:`RequestOptions`), given to each page's request.
+            **filters: as for :meth:`list_page`; ``limit`` is per page.
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value (at once).
-            APIStatusError, APIConnectionError: while iterating, as for
-                :meth:`list_page`.
-            APIResponseValidationError: while iterating: a reply that does
-                not decode, a ``next_doc`` given a second time, or
-                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
-                more follow.
+            InvalidRequestError: a bad ``agent_id`` or ``limit``, at once.
+            APIStatusError, APIConnectionError, APIResponseValidationError:
+                while iterating (:class:`PageModel`).
         """
-        return items_of_pages(self._client.send(self._pages(filters)))
-
-    def _pages(self, arguments: Mapping[str, object]) -> Any:
-        filters, options = split_options(arguments)
-        query = query_of(filters, _FILTERS)
-        request = build_request(
-            "GET", BATCH_WORKSPACE_PATH, decode_batch_call_page, options, query=query
-        )
-        return paged(self._client, request, cursor_param="last_doc")
+        return _PAGES.items(self._client, filters)
 
     @endpoint
     async def cancel(self, batch_id: str, **options: Unpack[RequestOptions]) -> BatchCall:
@@ -415,7 +377,4 @@ class BatchCallsWithRawResponse(RawResponses[BatchCalls]):
     that sends one request (``submit``, ``get``, ``list_page``, ``cancel``,
     ``retry``, ``delete``, ``export``), with the same parameters, returning
     an :class:`APIResponse` of what the plain call returns.
-
-    Args:
-        resource: the resource whose calls these are.
     """

@@ -45,7 +45,7 @@ from .._wire import (
     phone_number_decoder,
     phone_number_path,
 )
-from ._base import RawResponses, Resource, endpoint
+from ._base import RawResponses, Resource, endpoint, given
 
 if sys.version_info >= (3, 11):
     from typing import Required
@@ -223,9 +223,8 @@ class Calls(Resource):
             ``success``, ``message``, ``conversation_id`` and the ``sip_call_id``.
 
         Raises:
-            InvalidRequestError: a missing or bad value (nothing is placed).
-            NotFoundError: no such number (404).
-            APIStatusError, APIConnectionError: see ``outcome_unknown``.
+            InvalidRequestError, NotFoundError, APIStatusError, APIConnectionError:
+                as for :meth:`twilio_outbound`.
         """
         return await self._place("sip_trunk", *_fields_and_options(call))  # type: ignore[no-any-return]
 
@@ -242,7 +241,7 @@ class Calls(Resource):
 
         Raises:
             InvalidRequestError, NotFoundError, APIStatusError, APIConnectionError:
-                as for :meth:`sip_trunk_outbound`.
+                as for :meth:`twilio_outbound`.
         """
         return await self._place("exotel", *_fields_and_options(call))  # type: ignore[no-any-return]
 
@@ -277,17 +276,13 @@ class Calls(Resource):
             InvalidRequestError: a missing or bad value (nothing is sent).
             APIStatusError, APIConnectionError: see ``outcome_unknown``.
         """
-        body = {
-            name: value
-            for name, value in (
-                ("agent_id", agent_id),
-                ("from_number", from_number),
-                ("to_number", to_number),
-                ("direction", direction),
-                ("conversation_initiation_client_data", conversation_initiation_client_data),
-            )
-            if value is not UNSET
-        }
+        body = given(
+            agent_id=agent_id,
+            from_number=from_number,
+            to_number=to_number,
+            direction=direction,
+            conversation_initiation_client_data=conversation_initiation_client_data,
+        )
         return await self._send(
             build_request(
                 "POST",
@@ -334,14 +329,11 @@ class Calls(Resource):
 def _fields_and_options(call: Mapping[str, object]) -> tuple[dict[str, object], CallOptions]:
     """The fields of a call given (not ``NOT_GIVEN``), and its checked options."""
     fields, options = split_options(call)
-    return {name: value for name, value in fields.items() if value is not UNSET}, options
+    return given(**fields), options
 
 
 class CallsWithRawResponse(RawResponses[Calls]):
     """``client.calls.with_raw_response``: each call of :class:`Calls`, with the
     same parameters, returning an :class:`APIResponse` of what it returns (for
     :meth:`Calls.outbound`, the raw reply of the call itself).
-
-    Args:
-        resource: the resource whose calls these are.
     """

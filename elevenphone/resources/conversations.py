@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Sequence
 from functools import cached_property
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, TypedDict
 
 import msgspec
 
@@ -16,7 +16,7 @@ from .._models import (
     SIPMessage,
     SIPMessagePage,
 )
-from .._options import RequestOptions, Unpack, split_options
+from .._options import RequestOptions, Unpack
 from .._request import build_request
 from .._wire import (
     CONVERSATIONS_PATH,
@@ -24,12 +24,10 @@ from .._wire import (
     decode_conversation,
     decode_conversation_page,
     decode_sip_message_page,
-    query_kinds,
-    query_of,
 )
 from ._base import RawResponses, Resource, endpoint
-from ._pages import items_of_pages, paged
-from ._polling import NOT_FOUND_GRACE, check_poll_times, poll
+from ._pages import PagedList
+from ._polling import NOT_FOUND_GRACE, Poller
 from .phone_numbers import SIPMessageListArgs
 
 __all__ = [
@@ -68,8 +66,13 @@ class ConversationListArgs(ConversationFilters, RequestOptions, total=False):
     per-call options (:class:`RequestOptions`)."""
 
 
-_FILTERS = query_kinds(ConversationFilters)
-_SIP_FILTERS = query_kinds(SIPMessageListArgs)
+def _sip_messages_path(conversation_id: str) -> str:
+    return conversation_path(conversation_id) + "/sip-messages"
+
+
+_POLLER = Poller(conversation_path, decode_conversation, ENDED, "conversation", NOT_FOUND_GRACE)
+_PAGES = PagedList(CONVERSATIONS_PATH, decode_conversation_page, ConversationFilters)
+_SIP_PAGES = PagedList(_sip_messages_path, decode_sip_message_page, SIPMessageListArgs)
 
 
 class Conversations(Resource):
@@ -111,22 +114,18 @@ class Conversations(Resource):
         return await self._send(build_request("GET", path, decode_conversation, options))
 
     async def poll(
-        self,
-        conversation_id: str,
-        *,
-        interval: float = 2.0,
-        timeout: float | None = None,
+        self, conversation_id: str, *, interval: float = 2.0, timeout: float | None = None
     ) -> Conversation:
-        """Wait until a conversation is over: return it once its status is
-        ``done`` or ``failed``. Its ``call_result`` says what became of the call.
+        """Wait until a conversation is over and return it: its status
+        ``done`` or ``failed``, its ``call_result`` what became of the call.
 
-        It reads the conversation every ``interval`` seconds. A 404 before
-        the first read is taken for "not written yet" (it comes right after a
-        call is placed) for up to ``NOT_FOUND_GRACE`` (60) seconds, within the
-        timeout. A 429 that outlasts the request's retries is waited out (the
-        server's ``Retry-After`` when it says). Each read has the client's
-        timeout and retries (:meth:`ElevenPhone.with_options` gives others).
-        Cancel the task awaiting it to stop it.
+        It reads the conversation every ``interval`` seconds, each read with
+        the client's timeout and retries (:meth:`ElevenPhone.with_options`
+        gives others), and waits out a 429 that outlasts them (the server's
+        ``Retry-After`` when it says). A 404 before the first read is taken
+        for "not written yet" (it comes right after a call is placed) for up
+        to ``NOT_FOUND_GRACE`` (60) seconds, within the timeout. Cancel the
+        task awaiting it to stop it.
 
         Args:
             conversation_id: the conversation (a placed call's ``conversation_id``).
@@ -141,69 +140,41 @@ class Conversations(Resource):
             APIStatusError, APIConnectionError, APIResponseValidationError: a
                 read failed, as for :meth:`get`.
         """
-        seconds, limit = check_poll_times(interval, timeout)
-        path = conversation_path(conversation_id)
-        request = build_request("GET", path, decode_conversation)
-        return await poll(
-            lambda: self._client.send(request),
-            final=ENDED,
-            what=f"conversation {conversation_id!r}",
-            interval=seconds,
-            timeout=limit,
-            policy=self._client.retry_policy,
-            not_found_grace=NOT_FOUND_GRACE,
-        )
+        return await _POLLER.wait(self._client, conversation_id, interval, timeout)
 
     @endpoint
     async def list_page(
         self, *, cursor: str | None = None, **filters: Unpack[ConversationListArgs]
     ) -> ConversationPage:
-        """One page of the workspace's conversations, newest first.
-
-        ``await page.next_page()`` fetches the page after it, with the same
-        filters and options, or let :meth:`iter` follow them all.
+        """One page of the workspace's conversations, newest first: those of
+        an agent, of some phone numbers, or of calls started in a time span.
+        Paging: :class:`PageModel`.
 
         Args:
-            cursor: where to start: the ``next_cursor`` of the page before.
-            **filters: the :class:`ConversationFilters` and the per-call
-                options (:class:`RequestOptions`).
+            cursor: the ``next_cursor`` of the page before (None: the newest).
+            **filters: the :class:`ConversationFilters` and the per-call options.
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value.
-            APIStatusError, APIConnectionError: as for :meth:`get`.
-            APIResponseValidationError: a 2xx reply that does not decode.
+            InvalidRequestError: ``phone_number_ids`` not a list of str, a time
+                not an int, or another bad filter (nothing is sent).
+            APIStatusError, APIConnectionError, APIResponseValidationError: as
+                for :meth:`get`.
         """
-        request = self._pages(dict(filters, cursor=cursor))
-        return await self._send(request)
+        return await self._send(_PAGES.request(self._client, dict(filters, cursor=cursor)))
 
     def iter(self, **filters: Unpack[ConversationListArgs]) -> AsyncIterator[ConversationSummary]:
-        """Every matching conversation, across pages: ``async for c in ...``.
-
-        Pages are fetched one at a time, each once the conversations before
-        it are taken. The arguments are checked here, before anything is sent.
+        """Every matching conversation, newest first, back to the oldest:
+        ``async for c in client.conversations.iter(agent_id=...)``.
 
         Args:
-            **filters: the :class:`ConversationFilters` and the per-call
-                options (:class:`RequestOptions`), given to each page's request.
+            **filters: the :class:`ConversationFilters` and options, given to each page.
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value (at once).
-            APIStatusError, APIConnectionError: while iterating, as for
-                :meth:`list_page`.
-            APIResponseValidationError: while iterating: a reply that does
-                not decode, a cursor given a second time, or
-                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
-                more follow.
+            InvalidRequestError: a filter :meth:`list_page` would refuse, at once.
+            APIStatusError, APIConnectionError, APIResponseValidationError:
+                while iterating (:class:`PageModel`).
         """
-        return items_of_pages(self._client.send(self._pages(filters)))
-
-    def _pages(self, arguments: Mapping[str, object]) -> Any:
-        filters, options = split_options(arguments)
-        query = query_of(filters, _FILTERS)
-        request = build_request(
-            "GET", CONVERSATIONS_PATH, decode_conversation_page, options, query=query
-        )
-        return paged(self._client, request)
+        return _PAGES.items(self._client, filters)
 
     @endpoint
     async def sip_messages_page(
@@ -213,47 +184,39 @@ class Conversations(Resource):
         cursor: str | None = None,
         **arguments: Unpack[SIPMessageListArgs],
     ) -> SIPMessagePage:
-        """One page of the SIP messages of a conversation's call;
-        ``await page.next_page()`` fetches the next.
+        """One page of the SIP messages exchanged to set up and end a
+        conversation's call. Paging: :class:`PageModel`.
 
         Args:
-            conversation_id: the conversation.
-            cursor: the ``next_cursor`` of the page before.
-            **arguments: ``page_size`` and the per-call options
-                (:class:`RequestOptions`).
+            conversation_id: the conversation (a placed call's ``conversation_id``).
+            cursor: the ``next_cursor`` the page before gave.
+            **arguments: :class:`SIPMessageListArgs`.
 
         Raises:
-            InvalidRequestError: a bad id, page size or cursor.
+            InvalidRequestError: the id, ``page_size`` or ``cursor`` cannot be sent.
             NotFoundError: no such conversation (404).
             APIStatusError, APIConnectionError: as for :meth:`get`.
         """
-        request = self._sip_pages(conversation_id, dict(arguments, cursor=cursor))
-        return await self._send(request)
+        return await self._send(
+            _SIP_PAGES.request(self._client, dict(arguments, cursor=cursor), conversation_id)
+        )
 
     def iter_sip_messages(
         self, conversation_id: str, **arguments: Unpack[SIPMessageListArgs]
     ) -> AsyncIterator[SIPMessage]:
-        """Every SIP message of a conversation's call, across pages, one page
-        in memory.
+        """The SIP messages of a conversation's call, all of them:
+        ``async for message in client.conversations.iter_sip_messages(cid)``.
 
         Args:
             conversation_id: the conversation.
-            **arguments: ``page_size`` and the per-call options
-                (:class:`RequestOptions`), given to each page's request.
+            **arguments: :class:`SIPMessageListArgs`, for each page.
 
         Raises:
-            InvalidRequestError: a bad id or page size (at once).
+            InvalidRequestError: before anything is sent, as :meth:`sip_messages_page`.
             NotFoundError, APIStatusError, APIConnectionError: while iterating.
-            APIResponseValidationError: while iterating, as for :meth:`iter`.
+            APIResponseValidationError: while iterating (:class:`PageModel`).
         """
-        return items_of_pages(self._client.send(self._sip_pages(conversation_id, arguments)))
-
-    def _sip_pages(self, conversation_id: str, arguments: Mapping[str, object]) -> Any:
-        path = conversation_path(conversation_id) + "/sip-messages"
-        filters, options = split_options(arguments)
-        query = query_of(filters, _SIP_FILTERS)
-        request = build_request("GET", path, decode_sip_message_page, options, query=query)
-        return paged(self._client, request)
+        return _SIP_PAGES.items(self._client, arguments, conversation_id)
 
 
 class ConversationsWithRawResponse(RawResponses[Conversations]):
@@ -261,7 +224,4 @@ class ConversationsWithRawResponse(RawResponses[Conversations]):
     :class:`Conversations` that sends one request (``get``, ``list_page``,
     ``sip_messages_page``), with the same parameters, returning an
     :class:`APIResponse` of what the plain call returns.
-
-    Args:
-        resource: the resource whose calls these are.
     """

@@ -26,7 +26,7 @@ from .._models import (
     TelephonyProvider,
     UpdatePhoneNumberRequest,
 )
-from .._options import RequestOptions, Unpack, split_options
+from .._options import RequestOptions, Unpack
 from .._request import Operation, build_request
 from .._wire import (
     PHONE_NUMBER_PAGES_PATH,
@@ -43,7 +43,7 @@ from .._wire import (
     sip_messages_path,
 )
 from ._base import RawResponses, endpoint
-from ._pages import items_of_pages, paged
+from ._pages import PagedList
 from .phone_number_runs import PhoneNumberRuns
 
 __all__ = [
@@ -103,7 +103,8 @@ class SIPMessageListArgs(RequestOptions, total=False):
 
 
 _FILTERS = query_kinds(PhoneNumberFilters)
-_SIP_FILTERS = query_kinds(SIPMessageListArgs)
+_PAGES = PagedList(PHONE_NUMBER_PAGES_PATH, decode_phone_number_page, PhoneNumberFilters)
+_SIP_PAGES = PagedList(sip_messages_path, decode_sip_message_page, SIPMessageListArgs)
 
 
 class PhoneNumbers(PhoneNumberRuns):
@@ -333,10 +334,11 @@ class PhoneNumbers(PhoneNumberRuns):
 
     @endpoint
     async def delete(self, phone_number_id: str, **options: Unpack[RequestOptions]) -> None:
-        """Delete a phone number.
+        """Delete a phone number from the account: its id no longer works.
+        Returns None, whatever the API's 2xx reply holds.
 
         Args:
-            phone_number_id: the number to delete.
+            phone_number_id: the id of the number (what :meth:`create` returned).
             **options: the per-call options (:class:`RequestOptions`).
 
         Raises:
@@ -352,55 +354,35 @@ class PhoneNumbers(PhoneNumberRuns):
     async def list_page(
         self, *, cursor: str | None = None, **filters: Unpack[PhoneNumberListArgs]
     ) -> PhoneNumberPage:
-        """One page of the account's phone numbers, searched, filtered and sorted.
-
-        ``await page.next_page()`` fetches the page after it, with the same
-        filters and options, or let :meth:`iter` follow them all.
+        """One page of the account's phone numbers from the v2 list, searched,
+        filtered and sorted as ``filters`` say. Paging: :class:`PageModel`.
 
         Args:
-            cursor: where to start: the ``next_cursor`` of the page before.
-            **filters: the :class:`PhoneNumberFilters` and the per-call
-                options (:class:`RequestOptions`).
+            cursor: the ``next_cursor`` of the page before (None: the first page).
+            **filters: the :class:`PhoneNumberFilters` and the per-call options.
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value.
-            APIStatusError, APIConnectionError: as for :meth:`update`.
-            APIResponseValidationError: a 2xx reply that does not decode.
+            InvalidRequestError: an unknown ``provider`` or ``sort_by``, or
+                another bad filter (nothing is sent).
+            APIStatusError, APIConnectionError, APIResponseValidationError: as
+                for :meth:`get`.
         """
-        page: PhoneNumberPage = await self._send(self._pages(dict(filters, cursor=cursor)))
-        return page
+        return await self._send(_PAGES.request(self._client, dict(filters, cursor=cursor)))
 
     def iter(self, **filters: Unpack[PhoneNumberListArgs]) -> AsyncIterator[PhoneNumber]:
-        """Every matching phone number, across pages: ``async for number in ...``.
-
-        Pages are fetched one at a time, each once the numbers before it are
-        taken, so memory holds one page however large the account. The
-        arguments are checked here, before anything is sent. A ``cursor`` in
-        ``extra_query`` says where the first page starts; each page after is
-        asked for with the cursor the page before gave.
+        """Every phone number the v2 list finds, in its order:
+        ``async for number in client.phone_numbers.iter(sort_by="label")``.
 
         Args:
-            **filters: the :class:`PhoneNumberFilters` and the per-call
-                options (:class:`RequestOptions`), given to each page's request.
+            **filters: what :meth:`list_page` takes, sent with every page.
 
         Raises:
-            InvalidRequestError: a filter of the wrong type or value (at once).
-            APIStatusError, APIConnectionError: while iterating, as for
-                :meth:`list_page`.
-            APIResponseValidationError: while iterating: a reply that does
-                not decode, a cursor given a second time, or
-                ``MAX_EMPTY_PAGES`` (10) empty pages in a row that each say
-                more follow.
+            InvalidRequestError: a bad filter, before anything is sent.
+            APIStatusError, APIConnectionError: while iterating, as for :meth:`get`.
+            APIResponseValidationError: while iterating, a page that does not
+                decode or a list that would never end (:class:`PageModel`).
         """
-        return items_of_pages(self._client.send(self._pages(filters)))
-
-    def _pages(self, arguments: Mapping[str, object]) -> Any:
-        filters, options = split_options(arguments)
-        query = query_of(filters, _FILTERS)
-        request = build_request(
-            "GET", PHONE_NUMBER_PAGES_PATH, decode_phone_number_page, options, query=query
-        )
-        return paged(self._client, request)
+        return _PAGES.items(self._client, filters)
 
     @endpoint
     async def sip_messages_page(
@@ -410,47 +392,41 @@ class PhoneNumbers(PhoneNumberRuns):
         cursor: str | None = None,
         **arguments: Unpack[SIPMessageListArgs],
     ) -> SIPMessagePage:
-        """One page of the SIP messages the API logged for a phone number;
-        ``await page.next_page()`` fetches the next.
+        """One page of the SIP messages the API logged for a phone number
+        (it stores them when the number's ``store_sip_messages`` is on).
+        Paging: :class:`PageModel`.
 
         Args:
             phone_number_id: the number.
-            cursor: the ``next_cursor`` of the page before.
-            **arguments: ``page_size`` and the per-call options
-                (:class:`RequestOptions`).
+            cursor: where the page starts (None: at the first message).
+            **arguments: ``page_size`` and the per-call options.
 
         Raises:
-            InvalidRequestError: a bad id, page size or cursor.
+            InvalidRequestError: a bad id, page size or cursor (nothing is sent).
             NotFoundError: no such phone number (404).
-            APIStatusError, APIConnectionError: as for :meth:`update`.
+            APIStatusError, APIConnectionError: as for :meth:`get`.
         """
-        request = self._sip_pages(phone_number_id, {**arguments, "cursor": cursor})
-        page: SIPMessagePage = await self._send(request)
-        return page
+        return await self._send(
+            _SIP_PAGES.request(self._client, dict(arguments, cursor=cursor), phone_number_id)
+        )
 
     def iter_sip_messages(
         self, phone_number_id: str, **arguments: Unpack[SIPMessageListArgs]
     ) -> AsyncIterator[SIPMessage]:
-        """Every SIP message of a phone number, across pages, one page in memory.
+        """Every SIP message logged for a phone number, page after page, as
+        :meth:`sip_messages_page` gives them.
 
         Args:
             phone_number_id: the number.
-            **arguments: ``page_size`` and the per-call options
-                (:class:`RequestOptions`), given to each page's request.
+            **arguments: ``page_size`` and the per-call options, sent with every page.
 
         Raises:
-            InvalidRequestError: a bad id or page size (at once).
-            NotFoundError, APIStatusError, APIConnectionError: while iterating.
-            APIResponseValidationError: while iterating, as for :meth:`iter`.
+            InvalidRequestError: a bad id or page size, before anything is sent.
+            NotFoundError: no such phone number (404), at the first page.
+            APIStatusError, APIConnectionError, APIResponseValidationError:
+                while iterating (:class:`PageModel`).
         """
-        return items_of_pages(self._client.send(self._sip_pages(phone_number_id, arguments)))
-
-    def _sip_pages(self, phone_number_id: str, arguments: Mapping[str, object]) -> Any:
-        path = sip_messages_path(phone_number_id)
-        filters, options = split_options(arguments)
-        query = query_of(filters, _SIP_FILTERS)
-        request = build_request("GET", path, decode_sip_message_page, options, query=query)
-        return paged(self._client, request)
+        return _SIP_PAGES.items(self._client, arguments, phone_number_id)
 
 
 class PhoneNumbersWithRawResponse(RawResponses[PhoneNumbers]):
@@ -459,7 +435,4 @@ class PhoneNumbersWithRawResponse(RawResponses[PhoneNumbers]):
     ``list``, ``create``, ``delete``, ``list_page``, ``sip_messages_page``),
     with the same parameters, returning an :class:`APIResponse` of what the
     plain call returns.
-
-    Args:
-        resource: the resource whose calls these are.
     """

@@ -222,6 +222,22 @@ def test_the_check_finds_parameters_where_they_are(site: Site) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "cls",
+    [
+        elevenphone.CreateTwilioPhoneNumberRequest,
+        elevenphone.CreateExotelPhoneNumberRequest,
+        elevenphone.CreateSIPTrunkPhoneNumberRequest,
+    ],
+    ids=lambda cls: cls.__name__,
+)
+def test_fields_documented_on_a_base_complete_a_structs_table(site: Site, cls: type) -> None:
+    # phone_number, label, ... are documented once, on the imports' private base.
+    assert parameters_shown(site.headings[f"elevenphone.{cls.__name__}"]) == (
+        _signature_parameters(cls)
+    )
+
+
 def test_signatures_are_formatted(site: Site) -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     match = re.search(r"^\s*line_length:\s*(\d+)", config, re.M)
