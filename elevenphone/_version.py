@@ -1,4 +1,4 @@
 """The package version, in one place."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 """The version of elevenphone."""
