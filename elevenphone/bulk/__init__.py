@@ -5,7 +5,7 @@
 
 - :mod:`.engine`: the run (window, source, skips, cancellation, counts);
 - :mod:`.gate`: permits, rate and the adaptive limit, around every attempt;
-- :mod:`.adaptive`: the adaptive in-flight limit;
+- :mod:`.adaptive`: the adaptive in-flight limit; :mod:`.pace`, the adaptive rate;
 - :mod:`.source`: items pulled lazily, each number once;
 - :mod:`.options`: the settings of a run, as one value;
 - :mod:`.operations`: what applying an item means (the update operation);

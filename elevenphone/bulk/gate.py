@@ -8,7 +8,7 @@ coroutine wraps it. The gate holds
 - an :class:`~elevenphone.bulk.adaptive.AdaptiveConcurrencyLimit`: a permit
   per request in flight, never more than the limit, which follows what 429
   ``concurrent_limit_exceeded`` says the account allows;
-- an :class:`~elevenphone.bulk.adaptive.AdaptiveRate`, which paces requests
+- an :class:`~elevenphone.bulk.pace.AdaptiveRate`, which paces requests
   once 429 ``rate_limit_exceeded`` says they come too fast;
 - with ``max_rate``, an :class:`aiolimiter.AsyncLimiter` (requests per second);
 
@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 
 from .._exceptions import ElevenPhoneError, RateLimitError
 from .._retry import RetryPolicy
-from .adaptive import AdaptiveConcurrencyLimit, AdaptiveRate, Permit
+from .adaptive import AdaptiveConcurrencyLimit, Permit
+from .pace import AdaptiveRate
 
 if TYPE_CHECKING:
     from aiolimiter import AsyncLimiter
@@ -124,8 +125,9 @@ class BulkGate:
         """Give ``permit`` back, telling the limit or the pace how its attempt went."""
         limit = self.limit
         if error is None:
-            limit.record_success(permit)
-        elif isinstance(error, RateLimitError):
+            limit.release_succeeded(permit)
+            return
+        if isinstance(error, RateLimitError):
             self.rate_limited += 1
             if error.is_concurrency_limit:
                 self.concurrency_limited += 1

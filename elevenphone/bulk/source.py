@@ -55,25 +55,41 @@ def length_of(items: object) -> int | None:
 class SeenIds:
     """The keys a streamed run has met, in little memory whatever its length.
 
-    A key is kept as its ``hash`` (64 bits) in a flat open-addressing table,
-    plus the hashes in the order met, which give the index of a first
-    occurrence: about 24 bytes per key. In ``bench/bulk_rss.py`` (100,000
-    streamed items) a set of the id strings cost 130 bytes per id and a set
-    of their hashes 95, past the bound on peak memory. Two keys with the same
-    hash would be taken for a repeat; for n keys the odds are about n**2 / 2**65.
+    A key is kept as its ``hash`` (64 bits). The first :data:`SMALL` keys are
+    in a dict of hash to index (a lookup in C: most runs never grow past
+    it); beyond, in a flat open-addressing table, plus the hashes in the
+    order met, which give the index of a first occurrence: about 24 bytes per
+    key. In ``bench/bulk_rss.py`` (100,000 streamed items) a set of the id
+    strings cost 130 bytes per id and a set of their hashes 95, past the bound
+    on peak memory. Two keys with the same hash would be taken for a repeat;
+    for n keys the odds are about n**2 / 2**65.
     """
 
+    SMALL = 16_384
+    """How many keys the dict holds before the table takes them."""
+
     def __init__(self) -> None:
-        self._table = array("q", bytes(8 * 1024))  # 0 marks an empty slot
+        self._small: dict[int, int] | None = {}
+        self._table = array("q")  # 0 marks an empty slot
         self._order = array("q")
 
     def __len__(self) -> int:
-        return len(self._order)
+        small = self._small
+        return len(self._order) if small is None else len(small)
 
     def add(self, key: str) -> int | None:
         """Record ``key``; if it was met before, return the index of its first
         occurrence instead."""
         hashed = hash(key) or 1
+        small = self._small
+        if small is not None:
+            index = len(small)
+            first = small.setdefault(hashed, index)
+            if first != index:
+                return first
+            if index + 1 >= self.SMALL:
+                self._to_table(small)
+            return None
         table = self._table
         mask = len(table) - 1
         slot = hashed & mask
@@ -87,8 +103,15 @@ class SeenIds:
             self._grow()
         return None
 
+    def _to_table(self, small: dict[int, int]) -> None:
+        self._order = array("q", small)  # a dict keeps the order its keys came in
+        self._small = None
+        self._grow()
+
     def _grow(self) -> None:
-        table = array("q", bytes(16 * len(self._table)))
+        # A power of two, at least four slots a key: at most half full until the next growth.
+        slots = 1 << max(10, (4 * len(self._order)).bit_length())
+        table = array("q", bytes(8 * slots))
         mask = len(table) - 1
         for hashed in self._order:
             slot = hashed & mask

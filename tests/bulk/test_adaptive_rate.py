@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from elevenphone import RateLimitError
 from elevenphone._wire import error_from_response
-from elevenphone.bulk.adaptive import AdaptiveRate
 from elevenphone.bulk.gate import BulkGate
+from elevenphone.bulk.pace import AdaptiveRate
 
 
 class Clock:
