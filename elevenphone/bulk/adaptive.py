@@ -246,7 +246,14 @@ class AdaptiveConcurrencyLimit:
 
     def release_succeeded(self, permit: Permit) -> None:
         """:meth:`record_success`, then :meth:`release`, in one call (one per
-        request of a bulk run)."""
+        request of a bulk run).
+
+        Args:
+            permit: what :meth:`acquire` or :meth:`try_acquire` returned.
+
+        Raises:
+            RuntimeError: more releases than admissions.
+        """
         self._successes = successes = self._successes + 1
         if successes >= self._due:
             self._step_up()

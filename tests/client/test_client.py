@@ -372,11 +372,14 @@ def test_a_client_used_in_a_second_event_loop_says_so() -> None:
     async def touch() -> None:
         client._transport._get_session()
 
-    first_loop = asyncio.new_event_loop()
+    # Two loops of the test's own, neither made current: asyncio.run() would
+    # unset the loop pytest-asyncio keeps current and leave it unclosed.
+    first_loop, second_loop = asyncio.new_event_loop(), asyncio.new_event_loop()
     try:
         first_loop.run_until_complete(touch())
         with pytest.raises(RuntimeError, match="another event loop"):
-            asyncio.run(touch())
+            second_loop.run_until_complete(touch())
         first_loop.run_until_complete(client.close())
     finally:
         first_loop.close()
+        second_loop.close()
