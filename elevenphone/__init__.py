@@ -7,6 +7,7 @@ phone-numbers API.
         number = await client.phone_numbers.update("phnum_...", agent_id="agent_...")
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from msgspec import UNSET as NOT_GIVEN
@@ -37,32 +38,10 @@ from ._exceptions import (
     WebhookSignatureError,
 )
 from ._models import (
-    Agent,
-    AgentBranch,
-    AgentCallLimits,
-    AgentPage,
-    AgentSortBy,
-    AgentSummary,
-    BatchCall,
-    BatchCallDetail,
-    BatchCallPage,
-    BatchCallRecipient,
-    BatchCallRecipientResult,
-    BatchCallRecipientStatus,
-    BatchCallStatus,
     CallResult,
-    CallSuccessful,
-    Conversation,
-    ConversationAnalysis,
-    ConversationBatchCallInfo,
-    ConversationErrorInfo,
     ConversationInitiationClientData,
     ConversationInitiationSource,
     ConversationInitiationSourceInfo,
-    ConversationMetadata,
-    ConversationPage,
-    ConversationStatus,
-    ConversationSummary,
     CreateExotelPhoneNumberRequest,
     CreatePhoneNumberRequest,
     CreatePhoneNumberResponse,
@@ -70,9 +49,7 @@ from ._models import (
     CreateTwilioPhoneNumberRequest,
     ExotelApiSubdomain,
     ExotelOutboundCallResponse,
-    ExotelPhoneCall,
     ExotelPhoneNumber,
-    GenericPhoneCall,
     GenericPhoneNumber,
     GetPhoneNumberInboundSIPTrunkConfig,
     GetPhoneNumberOutboundSIPTrunkConfig,
@@ -83,8 +60,6 @@ from ._models import (
     OutboundSIPTrunkConfig,
     OutboundSIPTrunkInfo,
     PageModel,
-    PhoneCall,
-    PhoneCallResult,
     PhoneNumber,
     PhoneNumberAgentInfo,
     PhoneNumberPage,
@@ -95,23 +70,18 @@ from ._models import (
     SIPMessagePage,
     SIPTrunkCredentials,
     SIPTrunkOutboundCallResponse,
-    SIPTrunkPhoneCall,
     SIPTrunkPhoneNumber,
     SIPTrunkTransport,
     SortDirection,
-    SubmitBatchCallRequest,
     TelephonyCallConfig,
     TelephonyDirection,
     TelephonyProvider,
-    TranscriptRole,
-    TranscriptTurn,
     TwilioAnsweredBy,
     TwilioEdgeLocation,
     TwilioMachineDetectionConfig,
     TwilioMachineDetectionMode,
     TwilioMachineDetectionRule,
     TwilioOutboundCallResponse,
-    TwilioPhoneCall,
     TwilioPhoneNumber,
     TwilioRegionConfig,
     TwilioRegionId,
@@ -122,20 +92,7 @@ from ._public import present_as as _present_as
 from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._version import __version__
-from .resources.agents import AgentFilters, AgentListArgs, Agents, AgentsWithRawResponse
-from .resources.batch_calls import (
-    BatchCallFilters,
-    BatchCallListArgs,
-    BatchCalls,
-    BatchCallsWithRawResponse,
-)
 from .resources.calls import Calls, CallsWithRawResponse, OutboundCallArgs, TwilioOutboundCallArgs
-from .resources.conversations import (
-    ConversationFilters,
-    ConversationListArgs,
-    Conversations,
-    ConversationsWithRawResponse,
-)
 from .resources.phone_numbers import (
     PhoneNumberFilters,
     PhoneNumberListArgs,
@@ -145,6 +102,43 @@ from .resources.phone_numbers import (
 )
 
 if TYPE_CHECKING:
+    from ._models.agents import (
+        Agent,
+        AgentBranch,
+        AgentCallLimits,
+        AgentPage,
+        AgentSortBy,
+        AgentSummary,
+    )
+    from ._models.batch_calls import (
+        BatchCall,
+        BatchCallDetail,
+        BatchCallPage,
+        BatchCallRecipient,
+        BatchCallRecipientResult,
+        BatchCallRecipientStatus,
+        BatchCallStatus,
+        SubmitBatchCallRequest,
+    )
+    from ._models.conversations import (
+        CallSuccessful,
+        Conversation,
+        ConversationAnalysis,
+        ConversationBatchCallInfo,
+        ConversationErrorInfo,
+        ConversationMetadata,
+        ConversationPage,
+        ConversationStatus,
+        ConversationSummary,
+        ExotelPhoneCall,
+        GenericPhoneCall,
+        PhoneCall,
+        PhoneCallResult,
+        SIPTrunkPhoneCall,
+        TranscriptRole,
+        TranscriptTurn,
+        TwilioPhoneCall,
+    )
     from .bulk import (
         AdaptiveConcurrencyLimit,
         BulkOptions,
@@ -159,40 +153,99 @@ if TYPE_CHECKING:
         UndoArgs,
         UndoSettings,
     )
+    from .resources.agents import (
+        AgentFilters,
+        AgentListArgs,
+        Agents,
+        AgentsWithRawResponse,
+    )
+    from .resources.batch_calls import (
+        BatchCallFilters,
+        BatchCallListArgs,
+        BatchCalls,
+        BatchCallsWithRawResponse,
+    )
+    from .resources.conversations import (
+        ConversationFilters,
+        ConversationListArgs,
+        Conversations,
+        ConversationsWithRawResponse,
+    )
 
-_BULK_NAMES = frozenset(
-    {
-        "AdaptiveConcurrencyLimit",
-        "BulkOptions",
-        "BulkOutcome",
-        "BulkProgress",
-        "BulkResult",
-        "BulkRun",
-        "BulkSettings",
-        "BulkUpdateArgs",
-        "Journal",
-        "PhoneNumberState",
-        "UndoArgs",
-        "UndoSettings",
-    }
-)
+_LAZY: dict[str, str] = {
+    "Agent": "._models.agents",
+    "AgentBranch": "._models.agents",
+    "AgentCallLimits": "._models.agents",
+    "AgentPage": "._models.agents",
+    "AgentSortBy": "._models.agents",
+    "AgentSummary": "._models.agents",
+    "BatchCall": "._models.batch_calls",
+    "BatchCallDetail": "._models.batch_calls",
+    "BatchCallPage": "._models.batch_calls",
+    "BatchCallRecipient": "._models.batch_calls",
+    "BatchCallRecipientResult": "._models.batch_calls",
+    "BatchCallRecipientStatus": "._models.batch_calls",
+    "BatchCallStatus": "._models.batch_calls",
+    "SubmitBatchCallRequest": "._models.batch_calls",
+    "CallSuccessful": "._models.conversations",
+    "Conversation": "._models.conversations",
+    "ConversationAnalysis": "._models.conversations",
+    "ConversationBatchCallInfo": "._models.conversations",
+    "ConversationErrorInfo": "._models.conversations",
+    "ConversationMetadata": "._models.conversations",
+    "ConversationPage": "._models.conversations",
+    "ConversationStatus": "._models.conversations",
+    "ConversationSummary": "._models.conversations",
+    "ExotelPhoneCall": "._models.conversations",
+    "GenericPhoneCall": "._models.conversations",
+    "PhoneCall": "._models.conversations",
+    "PhoneCallResult": "._models.conversations",
+    "SIPTrunkPhoneCall": "._models.conversations",
+    "TranscriptRole": "._models.conversations",
+    "TranscriptTurn": "._models.conversations",
+    "TwilioPhoneCall": "._models.conversations",
+    "AgentFilters": ".resources.agents",
+    "AgentListArgs": ".resources.agents",
+    "Agents": ".resources.agents",
+    "AgentsWithRawResponse": ".resources.agents",
+    "BatchCallFilters": ".resources.batch_calls",
+    "BatchCallListArgs": ".resources.batch_calls",
+    "BatchCalls": ".resources.batch_calls",
+    "BatchCallsWithRawResponse": ".resources.batch_calls",
+    "ConversationFilters": ".resources.conversations",
+    "ConversationListArgs": ".resources.conversations",
+    "Conversations": ".resources.conversations",
+    "ConversationsWithRawResponse": ".resources.conversations",
+    "AdaptiveConcurrencyLimit": ".bulk",
+    "BulkOptions": ".bulk",
+    "BulkOutcome": ".bulk",
+    "BulkProgress": ".bulk",
+    "BulkResult": ".bulk",
+    "BulkRun": ".bulk",
+    "BulkSettings": ".bulk",
+    "BulkUpdateArgs": ".bulk",
+    "Journal": ".bulk",
+    "PhoneNumberState": ".bulk",
+    "UndoArgs": ".bulk",
+    "UndoSettings": ".bulk",
+}
+"""The names loaded on first use, and the module of each: most programs never
+start a bulk run (the bulk package is over a third of what importing
+elevenphone costs), and many never touch agents, conversations or batch
+calls."""
 
 
 def __getattr__(name: str) -> Any:
-    # The names of bulk runs load on first use: most programs never start
-    # one, and the bulk package is over a third of what importing
-    # elevenphone costs.
-    if name in _BULK_NAMES:
-        from . import bulk
-
-        value = getattr(bulk, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _BULK_NAMES)
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
@@ -340,5 +393,5 @@ __all__ = [
 ]
 
 # Tracebacks and reprs name elevenphone.X, not the private module defining X.
-# The bulk names do the same when their package loads.
+# The names loaded on first use do the same when their module loads.
 _present_as(__name__, globals(), __all__)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Mapping
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import aiohttp
 from msgspec import UNSET, UnsetType
@@ -23,11 +25,13 @@ from ._retry import RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPTransport
 from ._version import __version__
 from ._wire import check_header_value, secret_forms
-from .resources.agents import Agents
-from .resources.batch_calls import BatchCalls
 from .resources.calls import Calls
-from .resources.conversations import Conversations
 from .resources.phone_numbers import PhoneNumbers
+
+if TYPE_CHECKING:
+    from .resources.agents import Agents
+    from .resources.batch_calls import BatchCalls
+    from .resources.conversations import Conversations
 
 __all__ = ["REGIONS", "ElevenPhone"]
 
@@ -179,18 +183,6 @@ class ElevenPhone:
     calls: Calls
     """Outbound calls from an imported number, through its provider."""
 
-    agents: Agents
-    """Agents: get one (name, archived, branches, numbers, call limits) and
-    page through the workspace's."""
-
-    conversations: Conversations
-    """Conversations, what became of each call: get one, wait until it is
-    over, page through them, read their SIP messages."""
-
-    batch_calls: BatchCalls
-    """Batch calling: submit many calls for the server to place, follow,
-    cancel, retry, delete and export them."""
-
     def __init__(
         self,
         api_key: str | None = None,
@@ -228,13 +220,38 @@ class ElevenPhone:
         )
 
     def _use(self, sender: BaseClient) -> None:
-        """Send through ``sender``: the resources are built on it."""
+        """Send through ``sender``: the resources are built on it (once per
+        client: a clone of :meth:`with_options` is a new client)."""
         self._sender = sender
         self.phone_numbers = PhoneNumbers(sender)
         self.calls = Calls(sender)
-        self.agents = Agents(sender)
-        self.conversations = Conversations(sender)
-        self.batch_calls = BatchCalls(sender)
+
+    # The resources of the call's life are built, and their modules loaded,
+    # on first use: a program that only manages numbers never pays for them.
+
+    @cached_property
+    def agents(self) -> Agents:
+        """Agents: get one (name, archived, branches, numbers, call limits) and
+        page through the workspace's."""
+        from .resources.agents import Agents
+
+        return Agents(self._sender)
+
+    @cached_property
+    def conversations(self) -> Conversations:
+        """Conversations, what became of each call: get one, wait until it is
+        over, page through them, read their SIP messages."""
+        from .resources.conversations import Conversations
+
+        return Conversations(self._sender)
+
+    @cached_property
+    def batch_calls(self) -> BatchCalls:
+        """Batch calling: submit many calls for the server to place, follow,
+        cancel, retry, delete and export them."""
+        from .resources.batch_calls import BatchCalls
+
+        return BatchCalls(self._sender)
 
     @property
     def base_url(self) -> str:

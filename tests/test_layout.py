@@ -178,3 +178,49 @@ def test_bulk_runs_load_on_first_use() -> None:
     assert elevenphone.PhoneNumberState is elevenphone.bulk.PhoneNumberState
     with pytest.raises(AttributeError, match="no attribute 'BulkRuns'"):
         _ = elevenphone.BulkRuns
+
+
+CALL_LIFE_MODULES = (
+    "elevenphone._models.agents",
+    "elevenphone._models.batch_calls",
+    "elevenphone._models.conversations",
+    "elevenphone._wire.lifecycle",
+    "elevenphone.resources._polling",
+    "elevenphone.resources.agents",
+    "elevenphone.resources.batch_calls",
+    "elevenphone.resources.conversations",
+)
+
+
+def test_the_call_life_loads_on_first_use() -> None:
+    # A program that only manages numbers never loads agents, conversations
+    # or batch calls; a client's resource, or a public name, loads them.
+    code = (
+        "import sys, elevenphone\n"
+        f"life = {CALL_LIFE_MODULES!r}\n"
+        "print(sorted(m for m in life if m in sys.modules))\n"
+        "client = elevenphone.ElevenPhone('k', base_url='http://127.0.0.1:9')\n"
+        "agents = client.agents\n"
+        "print(type(agents).__name__, agents is client.agents, type(agents).__module__)\n"
+        "print('elevenphone.resources.batch_calls' in sys.modules)\n"
+        "print(elevenphone.Conversation.__module__, elevenphone.BatchCall.__module__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[:4] == [
+        "[]",
+        "Agents True elevenphone",
+        "False",
+        "elevenphone elevenphone",
+    ]
+
+
+async def test_a_clone_builds_its_own_call_life_resources() -> None:
+    client = elevenphone.ElevenPhone("k", base_url="http://127.0.0.1:9", timeout=5)
+    clone = client.with_options(timeout=7)
+    assert client.agents is client.agents
+    assert clone.conversations is not client.conversations
+    assert clone.batch_calls._client.timeout == 7
+    assert client.batch_calls._client.timeout == 5
+    await client.close()

@@ -1,13 +1,15 @@
 """The API's request and response objects, as msgspec Structs: one module per
-resource family, the shared bases in :mod:`._base`."""
+resource family, the shared bases in :mod:`._base`.
 
-from . import agents, batch_calls, calls, conversations, phone_numbers, sip_trunks
+The phone-number and call models are re-exported here. Those of the call's
+life (``agents``, ``conversations``, ``batch_calls``) are imported from their
+own modules, so that ``import elevenphone`` loads them only when used.
+"""
+
+from . import calls, phone_numbers, sip_trunks
 from ._base import StrEnum
 from ._pages import PageModel
-from .agents import *  # noqa: F403 - each module's __all__ is its public face
-from .batch_calls import *  # noqa: F403
-from .calls import *  # noqa: F403
-from .conversations import *  # noqa: F403
+from .calls import *  # noqa: F403 - each module's __all__ is its public face
 from .phone_numbers import *  # noqa: F403
 from .sip_trunks import *  # noqa: F403
 
@@ -17,7 +19,4 @@ __all__ = [
     *phone_numbers.__all__,
     *sip_trunks.__all__,
     *calls.__all__,
-    *agents.__all__,
-    *conversations.__all__,
-    *batch_calls.__all__,
 ]

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 import msgspec
 
+from .._public import present_as
 from ._base import ResponseModel, StrEnum
 from ._pages import PageModel
 from .phone_numbers import PhoneNumber
@@ -133,3 +134,8 @@ class AgentBranch(ResponseModel):
     """When the branch was created, in seconds since the Unix epoch."""
     last_committed_at: int | None = None
     """When the branch last changed, in seconds since the Unix epoch."""
+
+
+# This module loads on first use, after elevenphone has presented the names it
+# loads at once: its public classes name elevenphone as their module here.
+present_as("elevenphone", globals(), __all__)

@@ -12,6 +12,7 @@ from typing import Annotated, Any, ClassVar
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from .._public import present_as
 from ._base import RequestModel, ResponseModel, StrEnum, known, members
 from ._pages import PageModel
 from .calls import ConversationInitiationClientData, TelephonyCallConfig
@@ -205,3 +206,8 @@ class BatchCallPage(PageModel[BatchCall], kw_only=True):
     """The batches of this page."""
     next_doc: str | None = None
     """Pass it as ``last_doc`` for the next page; None on the last page."""
+
+
+# This module loads on first use, after elevenphone has presented the names it
+# loads at once: its public classes name elevenphone as their module here.
+present_as("elevenphone", globals(), __all__)

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal
 
 import msgspec
 
+from .._public import present_as
 from ._base import ResponseModel, StrEnum, known, members
 from ._pages import PageModel
 from .calls import TelephonyDirection
@@ -359,3 +360,8 @@ class ConversationPage(PageModel[ConversationSummary], kw_only=True):
     """The conversations of this page."""
     next_cursor: str | None = None
     """Pass it as ``cursor`` for the next page; None on the last page."""
+
+
+# This module loads on first use, after elevenphone has presented the names it
+# loads at once: its public classes name elevenphone as their module here.
+present_as("elevenphone", globals(), __all__)

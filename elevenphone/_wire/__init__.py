@@ -6,10 +6,11 @@ the bytes; this package gives them meaning: ``paths`` (each id one
 percent-encoded segment), ``requests`` (queries, headers, bodies),
 ``sendable`` (what JSON and HTTP can carry), ``decipher`` (the reply
 decision: a value or a typed error), ``replies`` (2xx bodies into Structs),
-``lifecycle`` (the replies about agents, conversations and batch
-calls), ``errors`` (error replies into typed errors) and ``secrets`` (the
+``errors`` (error replies into typed errors) and ``secrets`` (the
 secrets of a request, kept out of what errors show). The rest of the SDK
-imports them from here.
+imports them from here, except ``lifecycle`` (the replies about agents,
+conversations and batch calls), which is imported from its module, so that
+``import elevenphone`` does not load it.
 
 Whatever bytes a reply holds (invalid UTF-8, JSON nested a million deep, the
 wrong shape, a body cut at the size cap), decoding ends in a typed error:
@@ -23,17 +24,6 @@ from .errors import (
     header_int,
     parse_retry_after,
     too_large_error,
-)
-from .lifecycle import (
-    check_recipients,
-    decode_agent,
-    decode_agent_branch,
-    decode_agent_page,
-    decode_batch_call,
-    decode_batch_call_detail,
-    decode_batch_call_page,
-    decode_conversation,
-    decode_conversation_page,
 )
 from .paths import (
     AGENTS_PATH,
@@ -111,19 +101,10 @@ __all__ = [
     "agent_path",
     "batch_call_path",
     "check_header_value",
-    "check_recipients",
     "check_sendable",
     "conversation_path",
     "decipher",
-    "decode_agent",
-    "decode_agent_branch",
-    "decode_agent_page",
-    "decode_batch_call",
-    "decode_batch_call_detail",
-    "decode_batch_call_page",
     "decode_bytes",
-    "decode_conversation",
-    "decode_conversation_page",
     "decode_created_phone_number",
     "decode_exotel_call",
     "decode_nothing",

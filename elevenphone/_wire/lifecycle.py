@@ -20,17 +20,21 @@ from collections.abc import Mapping, Sequence
 import msgspec
 
 from .._exceptions import APIResponseValidationError, InvalidRequestError
-from .._models import (
-    PHONE_CALL_TYPES,
+from .._models.agents import (
     Agent,
     AgentBranch,
     AgentCallLimits,
     AgentPage,
     AgentSummary,
+)
+from .._models.batch_calls import (
     BatchCall,
     BatchCallDetail,
     BatchCallPage,
     BatchCallRecipient,
+)
+from .._models.conversations import (
+    PHONE_CALL_TYPES,
     Conversation,
     ConversationMetadata,
     ConversationPage,

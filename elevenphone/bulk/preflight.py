@@ -22,10 +22,17 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Protocol, TypeVar, cast
 
 from .._exceptions import AgentCheckError, NotFoundError
-from .._models import Agent
+from .._models.agents import Agent
 from .._options import CallOptions
 from .._request import APIRequest, build_request
-from .._wire import agent_branch_path, agent_path, decode_agent, decode_agent_branch
+from .._wire import (
+    agent_branch_path,
+    agent_path,
+)
+from .._wire.lifecycle import (
+    decode_agent,
+    decode_agent_branch,
+)
 
 __all__ = ["AgentChecks", "Send"]
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import click
 
-from .._models import Agent, AgentSortBy, AgentSummary
+from .._models.agents import (
+    Agent,
+    AgentSortBy,
+    AgentSummary,
+)
 from ._errors import EXIT_OK
 from ._lifecycle_output import agent_fields, agents_rows
 from ._numbers import first_items, page_size_for

@@ -18,7 +18,10 @@ import click
 from msgspec import UNSET
 
 from .._exceptions import ElevenPhoneError, PollTimeoutError
-from .._models import BatchCall, BatchCallDetail
+from .._models.batch_calls import (
+    BatchCall,
+    BatchCallDetail,
+)
 from ._errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,

@@ -15,7 +15,7 @@ from msgspec import UNSET
 
 from .._client import ElevenPhone
 from .._exceptions import AgentCheckError, JournalError
-from .._models import Agent
+from .._models.agents import Agent
 from .._options import DEFAULT_OPTIONS
 from ..bulk.journal import read_journal
 from ..bulk.preflight import AgentChecks

@@ -6,7 +6,10 @@ from __future__ import annotations
 import click
 
 from .._exceptions import PollTimeoutError
-from .._models import Conversation, ConversationSummary
+from .._models.conversations import (
+    Conversation,
+    ConversationSummary,
+)
 from ._errors import EXIT_OK, EXIT_TIMEOUT, CommandError
 from ._lifecycle_output import (
     conversation_fields,

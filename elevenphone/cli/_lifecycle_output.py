@@ -15,12 +15,16 @@ from typing import Any
 
 import msgspec
 
-from .._models import (
+from .._models.agents import (
     Agent,
     AgentSummary,
+)
+from .._models.batch_calls import (
     BatchCall,
     BatchCallDetail,
     BatchCallRecipientResult,
+)
+from .._models.conversations import (
     Conversation,
     ConversationSummary,
 )

@@ -21,7 +21,8 @@ from typing import Any
 
 from msgspec import UNSET
 
-from .._models import BatchCallRecipient, ConversationInitiationClientData
+from .._models import ConversationInitiationClientData
+from .._models.batch_calls import BatchCallRecipient
 
 PHONE_NUMBER = "phone_number"
 RECIPIENT_ID = "id"

@@ -8,10 +8,26 @@ from typing import Annotated, TypedDict
 
 import msgspec
 
-from .._models import Agent, AgentPage, AgentSortBy, AgentSummary, SortDirection
+from .._models import SortDirection
+from .._models.agents import (
+    Agent,
+    AgentPage,
+    AgentSortBy,
+    AgentSummary,
+)
 from .._options import RequestOptions, Unpack
+from .._public import present_as
 from .._request import build_request
-from .._wire import AGENTS_PATH, agent_path, decode_agent, decode_agent_page, query_kinds, query_of
+from .._wire import (
+    AGENTS_PATH,
+    agent_path,
+    query_kinds,
+    query_of,
+)
+from .._wire.lifecycle import (
+    decode_agent,
+    decode_agent_page,
+)
 from ._base import RawResponses, Resource, endpoint
 from ._pages import PagedList
 
@@ -138,3 +154,8 @@ class AgentsWithRawResponse(RawResponses[Agents]):
     sends one request (``get``, ``list_page``), with the same parameters,
     returning an :class:`APIResponse` of what the plain call returns.
     """
+
+
+# This module loads on first use, after elevenphone has presented the names it
+# loads at once: its public classes name elevenphone as their module here.
+present_as("elevenphone", globals(), __all__)

@@ -18,29 +18,32 @@ from typing import Annotated, Any, TypedDict
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._models import (
+from .._models import TelephonyCallConfig
+from .._models.batch_calls import (
     BatchCall,
     BatchCallDetail,
     BatchCallPage,
     BatchCallRecipient,
     BatchCallStatus,
     SubmitBatchCallRequest,
-    TelephonyCallConfig,
 )
 from .._options import RequestOptions, Unpack, call_options
+from .._public import present_as
 from .._request import Operation, build_request
 from .._wire import (
     BATCH_SUBMIT_PATH,
     BATCH_WORKSPACE_PATH,
     batch_call_path,
-    check_recipients,
-    decode_batch_call,
-    decode_batch_call_detail,
-    decode_batch_call_page,
     decode_bytes,
     decode_nothing,
     query_kinds,
     query_of,
+)
+from .._wire.lifecycle import (
+    check_recipients,
+    decode_batch_call,
+    decode_batch_call_detail,
+    decode_batch_call_page,
 )
 from ._base import RawResponses, Resource, endpoint, given
 from ._pages import PagedList
@@ -378,3 +381,8 @@ class BatchCallsWithRawResponse(RawResponses[BatchCalls]):
     ``retry``, ``delete``, ``export``), with the same parameters, returning
     an :class:`APIResponse` of what the plain call returns.
     """
+
+
+# This module loads on first use, after elevenphone has presented the names it
+# loads at once: its public classes name elevenphone as their module here.
+present_as("elevenphone", globals(), __all__)

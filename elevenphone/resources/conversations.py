@@ -9,21 +9,26 @@ from typing import Annotated, TypedDict
 import msgspec
 
 from .._models import (
+    SIPMessage,
+    SIPMessagePage,
+)
+from .._models.conversations import (
     Conversation,
     ConversationPage,
     ConversationStatus,
     ConversationSummary,
-    SIPMessage,
-    SIPMessagePage,
 )
 from .._options import RequestOptions, Unpack
+from .._public import present_as
 from .._request import build_request
 from .._wire import (
     CONVERSATIONS_PATH,
     conversation_path,
+    decode_sip_message_page,
+)
+from .._wire.lifecycle import (
     decode_conversation,
     decode_conversation_page,
-    decode_sip_message_page,
 )
 from ._base import RawResponses, Resource, endpoint
 from ._pages import PagedList
@@ -225,3 +230,8 @@ class ConversationsWithRawResponse(RawResponses[Conversations]):
     ``sip_messages_page``), with the same parameters, returning an
     :class:`APIResponse` of what the plain call returns.
     """
+
+
+# This module loads on first use, after elevenphone has presented the names it
+# loads at once: its public classes name elevenphone as their module here.
+present_as("elevenphone", globals(), __all__)

@@ -11,8 +11,8 @@ from typing import Any, Literal
 import msgspec
 
 from .._exceptions import WebhookPayloadError
-from .._models import Conversation
 from .._models._base import ResponseModel
+from .._models.conversations import Conversation
 from .._wire._shared import UNDECODABLE
 from .._wire.lifecycle import WireConversation, conversation_from_wire
 from .._wire.replies import _shape_error

@@ -10,6 +10,7 @@ import typing
 import msgspec
 import pytest
 
+import elevenphone
 from elevenphone import (
     CallResult,
     ConversationInitiationClientData,
@@ -20,15 +21,16 @@ from elevenphone import (
     TwilioOutboundCallResponse,
     TwilioPhoneNumber,
 )
-from elevenphone import _models as models
-from elevenphone._models import (
-    PHONE_CALL_TYPES,
+from elevenphone._models._base import RequestModel, ResponseModel, StrEnum
+from elevenphone._models.agents import (
     Agent,
     AgentBranch,
     AgentCallLimits,
     AgentPage,
     AgentSortBy,
     AgentSummary,
+)
+from elevenphone._models.batch_calls import (
     BatchCall,
     BatchCallDetail,
     BatchCallPage,
@@ -36,6 +38,10 @@ from elevenphone._models import (
     BatchCallRecipientResult,
     BatchCallRecipientStatus,
     BatchCallStatus,
+    SubmitBatchCallRequest,
+)
+from elevenphone._models.conversations import (
+    PHONE_CALL_TYPES,
     CallSuccessful,
     Conversation,
     ConversationAnalysis,
@@ -48,16 +54,14 @@ from elevenphone._models import (
     PhoneCall,
     PhoneCallResult,
     SIPTrunkPhoneCall,
-    SubmitBatchCallRequest,
     TranscriptRole,
     TranscriptTurn,
     TwilioPhoneCall,
 )
-from elevenphone._models._base import RequestModel, ResponseModel
 from elevenphone._wire import encode_body
 
 
-def _values(enum: type[models.StrEnum]) -> list[str]:
+def _values(enum: type[StrEnum]) -> list[str]:
     return [member.value for member in enum]
 
 
@@ -306,8 +310,10 @@ LIFECYCLE_MODELS = [
 
 @pytest.mark.parametrize("model", LIFECYCLE_MODELS, ids=lambda m: m.__name__)
 def test_every_lifecycle_model_is_exported_and_documented(model: type) -> None:
-    assert getattr(models, model.__name__) is model
-    assert model.__name__ in models.__all__
+    # Loaded on first use, under the public name.
+    assert getattr(elevenphone, model.__name__) is model
+    assert model.__name__ in elevenphone.__all__
+    assert model.__module__ == "elevenphone"
     assert model.__doc__
     assert issubclass(model, RequestModel | ResponseModel)
 

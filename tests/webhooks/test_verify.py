@@ -18,7 +18,11 @@ from hypothesis import strategies as st
 
 from elevenphone import ElevenPhoneError
 from elevenphone._exceptions import WebhookPayloadError, WebhookSignatureError
-from elevenphone._models import ConversationStatus, PhoneCallResult, TwilioPhoneCall
+from elevenphone._models.conversations import (
+    ConversationStatus,
+    PhoneCallResult,
+    TwilioPhoneCall,
+)
 from elevenphone.webhooks import (
     DEFAULT_TOLERANCE,
     SIGNATURE_HEADER,

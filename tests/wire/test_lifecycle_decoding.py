@@ -23,11 +23,13 @@ from elevenphone import (
     TelephonyProvider,
     TwilioPhoneNumber,
 )
-from elevenphone._models import (
-    AgentCallLimits,
+from elevenphone._models.agents import AgentCallLimits
+from elevenphone._models.batch_calls import (
     BatchCallRecipient,
     BatchCallRecipientStatus,
     BatchCallStatus,
+)
+from elevenphone._models.conversations import (
     CallSuccessful,
     ConversationBatchCallInfo,
     ConversationErrorInfo,
