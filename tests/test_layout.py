@@ -157,6 +157,15 @@ def test_no_module_is_longer_than_500_lines() -> None:
     assert {m: n for m, n in lengths.items() if n > 500} == {}
 
 
+def _printed(code: str) -> list[str]:
+    """The lines ``code`` prints, run in an interpreter of its own (one that
+    has imported nothing yet)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.split("\n")
+
+
 def test_bulk_runs_load_on_first_use() -> None:
     # Most programs never start a bulk run: importing elevenphone leaves the
     # bulk package unloaded, and its names and methods load it when used.
@@ -167,10 +176,7 @@ def test_bulk_runs_load_on_first_use() -> None:
         "print('elevenphone.bulk' in sys.modules, BulkResult.__module__, Journal.__module__)\n"
         "print(sorted(set(elevenphone.__all__) - set(dir(elevenphone))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.split("\n")[:3] == [
+    assert _printed(code)[:3] == [
         "False",
         "True elevenphone elevenphone",
         "[]",
@@ -205,10 +211,7 @@ def test_the_call_life_loads_on_first_use() -> None:
         "print('elevenphone.resources.batch_calls' in sys.modules)\n"
         "print(elevenphone.Conversation.__module__, elevenphone.BatchCall.__module__)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.split("\n")[:4] == [
+    assert _printed(code)[:4] == [
         "[]",
         "Agents True elevenphone",
         "False",
