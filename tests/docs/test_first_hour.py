@@ -72,3 +72,22 @@ def test_the_first_pages_code_fits_the_column(page: Path) -> None:
         if len(line) > COLUMN
     ]
     assert wide == []
+
+
+def _project_urls() -> list[str]:
+    """The URLs of pyproject.toml's ``[project.urls]`` table."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    table = pyproject.split("[project.urls]\n", 1)[1].split("\n\n", 1)[0]
+    return re.findall(r'^\w+ = "([^"]+)"$', table, re.MULTILINE)
+
+
+def test_the_readme_links_in_the_form_of_the_project_urls() -> None:
+    # One form per site: the same scheme, host and path root as the package
+    # metadata gives, so that neither points somewhere the other does not.
+    roots: dict[str, str] = {}
+    for url in sorted(_project_urls(), key=len, reverse=True):
+        roots[url.split("/")[2]] = url  # the shortest of each host wins
+    links = re.findall(r"https?://[^\s)>\]`\"]+", README.read_text(encoding="utf-8"))
+    ours = [link for link in links if link.split("/")[2].removeprefix("www.") in roots]
+    assert ours, "the README links to neither the docs nor the source"
+    assert [link for link in ours if not link.startswith(roots[link.split("/")[2]])] == []
