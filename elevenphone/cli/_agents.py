@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from .._models.agents import (
-    Agent,
     AgentSortBy,
     AgentSummary,
 )
@@ -31,11 +30,7 @@ def agents() -> None:
 def get(settings: Settings, agent_id: str, as_json: bool) -> int:
     """Show one agent: its name, whether it is archived, its numbers and call limits."""
 
-    async def go() -> Agent:
-        async with settings.client() as client:
-            return await client.agents.get(agent_id)
-
-    agent = run_async(go)
+    agent = settings.run(lambda client: client.agents.get(agent_id))
     if as_json:
         print_json(agent)
     else:

@@ -10,9 +10,9 @@ how to check rather than inviting a second run.
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from msgspec import UNSET
@@ -39,8 +39,6 @@ from ._output import print_json, printable, show, stdout_console
 from ._params import ID, SECONDS, TIME, WAIT_SECONDS
 from ._recipients import RecipientsFileError, read_recipients
 from ._settings import Settings, note, run_async
-
-T = TypeVar("T")
 
 DEFAULT_INTERVAL = 5.0
 """Seconds between reads of a batch waited for (``batch_calls.poll``'s)."""
@@ -258,23 +256,13 @@ def list_batches(
     return EXIT_OK
 
 
-def _one(settings: Settings, call: Callable[[Any], Awaitable[T]]) -> T:
-    """What ``call(client.batch_calls)`` returns, with a client of ``settings``."""
-
-    async def go() -> T:
-        async with settings.client() as client:
-            return await call(client.batch_calls)
-
-    return run_async(go)
-
-
 @batch.command()
 @click.argument("batch_id", type=ID, metavar="BATCH_ID")
 @_json_option("the batch and its recipients")
 @click.pass_obj
 def get(settings: Settings, batch_id: str, as_json: bool) -> int:
     """Show a batch, and where each of its recipients is."""
-    detail: BatchCallDetail = _one(settings, lambda batches: batches.get(batch_id))
+    detail: BatchCallDetail = settings.run(lambda client: client.batch_calls.get(batch_id))
     if as_json:
         print_json(detail)
     else:
@@ -294,8 +282,8 @@ def wait(
     """Wait until a batch ends (completed, failed or cancelled), then show its counts."""
     note(f"waiting for batch {batch_id} to end")
     try:
-        detail: BatchCallDetail = _one(
-            settings, lambda batches: batches.poll(batch_id, interval=interval, timeout=timeout)
+        detail: BatchCallDetail = settings.run(
+            lambda client: client.batch_calls.poll(batch_id, interval=interval, timeout=timeout)
         )
     except PollTimeoutError as error:
         raise _timed_out(error, batch_id) from error
@@ -309,7 +297,7 @@ def wait(
 @click.pass_obj
 def cancel(settings: Settings, batch_id: str, as_json: bool) -> int:
     """Cancel a batch: recipients not yet called are not; the calls under way end as they would."""
-    _show(_one(settings, lambda batches: batches.cancel(batch_id)), as_json=as_json)
+    _show(settings.run(lambda client: client.batch_calls.cancel(batch_id)), as_json=as_json)
     return EXIT_OK
 
 
@@ -324,7 +312,7 @@ def retry(settings: Settings, batch_id: str, as_json: bool) -> int:
     7); check with 'elevenphone batch get BATCH_ID' before retrying again.
     """
     try:
-        retried = _one(settings, lambda batches: batches.retry(batch_id))
+        retried = settings.run(lambda client: client.batch_calls.retry(batch_id))
     except ElevenPhoneError as error:
         if not error.outcome_unknown:
             raise
@@ -354,7 +342,7 @@ def retry(settings: Settings, batch_id: str, as_json: bool) -> int:
 @click.pass_obj
 def export(settings: Settings, batch_id: str, output: str, limit: int | None) -> int:
     """Write a batch's recipients and their results as CSV, as the API sends it."""
-    data: bytes = _one(settings, lambda batches: batches.export(batch_id, limit=limit))
+    data: bytes = settings.run(lambda client: client.batch_calls.export(batch_id, limit=limit))
     if output != "-":
         Path(output).write_bytes(data)
         note(f"wrote {len(data)} bytes to {output}")

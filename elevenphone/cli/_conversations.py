@@ -47,11 +47,7 @@ def _show(conversation: Conversation, *, as_json: bool) -> None:
 def get(settings: Settings, conversation_id: str, as_json: bool) -> int:
     """Show one conversation: its status, the call's result, the analysis and the transcript."""
 
-    async def go() -> Conversation:
-        async with settings.client() as client:
-            return await client.conversations.get(conversation_id)
-
-    _show(run_async(go), as_json=as_json)
+    _show(settings.run(lambda client: client.conversations.get(conversation_id)), as_json=as_json)
     return EXIT_OK
 
 
@@ -129,15 +125,13 @@ def wait(
 ) -> int:
     """Wait until a conversation is over (done or failed), then show it and its call's result."""
 
-    async def go() -> Conversation:
-        async with settings.client() as client:
-            return await client.conversations.poll(
-                conversation_id, interval=interval, timeout=timeout
-            )
-
     note(f"waiting for conversation {conversation_id} to end")
     try:
-        conversation = run_async(go)
+        conversation = settings.run(
+            lambda client: client.conversations.poll(
+                conversation_id, interval=interval, timeout=timeout
+            )
+        )
     except PollTimeoutError as error:
         raise CommandError(
             f"{error}; it is still going: run 'elevenphone conversations wait"

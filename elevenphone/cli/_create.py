@@ -29,7 +29,7 @@ from ._secrets import (
     secret_given,
     secret_options,
 )
-from ._settings import Settings, note, run_async
+from ._settings import Settings, note
 
 # The parameters of each provider's options (secrets by their NAME_env/NAME_file).
 _ONLY_FOR: dict[str, tuple[str, ...]] = {
@@ -144,12 +144,8 @@ def create(
     register_secrets(request, CreatePhoneNumberRequest)  # a password from --*-config too
     settings: Settings = ctx.obj
 
-    async def go() -> Any:
-        async with settings.client() as client:
-            return await client.phone_numbers.create(request)
-
     try:
-        created = run_async(go)
+        created = settings.run(lambda client: client.phone_numbers.create(request))
     except ElevenPhoneError as error:
         if not error.outcome_unknown:
             raise

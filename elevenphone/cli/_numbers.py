@@ -36,11 +36,7 @@ T = TypeVar("T")
 def get(settings: Settings, phone_number_id: str, as_json: bool) -> int:
     """Show one phone number."""
 
-    async def go() -> Any:
-        async with settings.client() as client:
-            return await client.phone_numbers.get(phone_number_id)
-
-    number = run_async(go)
+    number = settings.run(lambda client: client.phone_numbers.get(phone_number_id))
     if as_json:
         print_json(number)
     else:
@@ -198,11 +194,7 @@ def update(
     if not fields:
         raise click.UsageError("nothing to update: give at least one option to change")
 
-    async def go() -> Any:
-        async with settings.client() as client:
-            return await client.phone_numbers.update(phone_number_id, **fields)
-
-    number = run_async(go)
+    number = settings.run(lambda client: client.phone_numbers.update(phone_number_id, **fields))
     if as_json:
         print_json(number)
     else:
@@ -224,11 +216,7 @@ def delete(settings: Settings, phone_number_id: str, yes: bool, as_json: bool) -
         if not click.confirm(question, default=False, err=True):
             raise CommandError(f"not confirmed: {phone_number_id} was not deleted")
 
-    async def go() -> None:
-        async with settings.client() as client:
-            await client.phone_numbers.delete(phone_number_id)
-
-    run_async(go)
+    settings.run(lambda client: client.phone_numbers.delete(phone_number_id))
     if as_json:
         print_json({"phone_number_id": phone_number_id, "deleted": True})
     else:

@@ -8,7 +8,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -56,6 +56,16 @@ class Settings:
             )
         except ValueError as error:
             raise CommandError(str(error), exit_code=EXIT_USAGE, kind="UsageError") from None
+
+    def run(self, call: Callable[[ElevenPhone], Awaitable[T]]) -> T:
+        """What ``call(client)`` gives, awaited with a client of these settings
+        (closed after), under :func:`run_async`'s handling of Ctrl-C."""
+
+        async def go() -> T:
+            async with self.client() as client:
+                return await call(client)
+
+        return run_async(go)
 
 
 def global_options(func: F) -> F:
