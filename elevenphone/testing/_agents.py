@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ._data import agent_name_for, branch_name_for
-from ._pages import CURSOR, PAGE_SIZE, CreationOrder, paginate, read_cursor
+from ._pages import CURSOR, PAGE_SIZE, CreationOrder, page_reply, paginate, read_cursor
 from ._responses import ApiResponse, detail, unprocessable
 from ._validation import Field, boolean, enum, string, validate_query
 
@@ -258,8 +258,7 @@ def agents_page(
         descending=query["sort_direction"] == "desc",
         scope=scope,
     )
-    body = {"agents": page, "next_cursor": next_cursor, "has_more": next_cursor is not None}
-    return ApiResponse(200, body)
+    return page_reply("agents", page, next_cursor)
 
 
 def _summary(record: Mapping[str, Any], starts: Sequence[int]) -> dict[str, Any]:

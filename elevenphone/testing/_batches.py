@@ -29,7 +29,7 @@ from ._agents import agent_not_found, branch_not_found
 from ._batch_bodies import EXPORT_QUERY, LIST_QUERY, validate_submit
 from ._calls import call_refusal
 from ._conversations import ConversationStore
-from ._pages import CreationOrder, paginate, read_cursor
+from ._pages import CreationOrder, page_reply, paginate, read_cursor
 from ._responses import ApiResponse, detail, invalid_request, not_found, unprocessable
 from ._state import PhoneNumberStore
 from ._validation import validate_query
@@ -196,8 +196,7 @@ class BatchStore:
         page, next_doc = paginate(
             keyed, size=query["limit"], after=after, descending=True, scope=scope
         )
-        body = {"batch_calls": page, "next_doc": next_doc, "has_more": next_doc is not None}
-        return ApiResponse(200, body)
+        return page_reply("batch_calls", page, next_doc, cursor_key="next_doc")
 
     def cancel(self, batch_id: str) -> ApiResponse:
         """Answer ``POST .../{batch_id}/cancel``: pending recipients are cancelled.

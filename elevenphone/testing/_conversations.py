@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _data
-from ._pages import CURSOR, PAGE_SIZE, CreationOrder, paginate, read_cursor, sip_log_page
+from ._pages import (
+    CURSOR,
+    PAGE_SIZE,
+    CreationOrder,
+    page_reply,
+    paginate,
+    read_cursor,
+    sip_log_page,
+)
 from ._responses import ApiResponse, detail, unprocessable
 from ._validation import Field, enum, integer, string, validate_query
 
@@ -354,12 +362,7 @@ class ConversationStore:
             keyed, size=query["page_size"], after=after, descending=True, scope=scope
         )
         summaries = [_summary(record, query["summary_mode"] == "include") for record in page]
-        body = {
-            "conversations": summaries,
-            "next_cursor": next_cursor,
-            "has_more": next_cursor is not None,
-        }
-        return ApiResponse(200, body)
+        return page_reply("conversations", summaries, next_cursor)
 
     def sip_messages(
         self,

@@ -118,6 +118,15 @@ def paginate(
     return [item for _, item in page], next_cursor
 
 
+def page_reply(
+    items_key: str, page: list[Any], next_cursor: str | None, *, cursor_key: str = "next_cursor"
+) -> ApiResponse:
+    """A 200 with one page, shaped as the API's lists are: the items under
+    ``items_key``, the next cursor under ``cursor_key``, and ``has_more``."""
+    body = {items_key: page, cursor_key: next_cursor, "has_more": next_cursor is not None}
+    return ApiResponse(200, body)
+
+
 def read_cursor(
     query: Mapping[str, Any],
     scope: str,
@@ -216,8 +225,7 @@ def numbers_page(store: PhoneNumberStore, raw_query: Mapping[str, str]) -> ApiRe
         descending=query["sort_direction"] == "desc",
         scope=scope,
     )
-    body = {"phone_numbers": page, "next_cursor": next_cursor, "has_more": next_cursor is not None}
-    return ApiResponse(200, body)
+    return page_reply("phone_numbers", page, next_cursor)
 
 
 def sip_messages_page(
@@ -254,8 +262,7 @@ def sip_log_page(
     page, next_cursor = paginate(
         keyed, size=query["page_size"], after=after, descending=True, scope=scope
     )
-    body = {"sip_messages": page, "next_cursor": next_cursor, "has_more": next_cursor is not None}
-    return ApiResponse(200, body)
+    return page_reply("sip_messages", page, next_cursor)
 
 
 def _created_at(message: Mapping[str, Any]) -> int:
