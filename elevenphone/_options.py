@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypedDict, cast
@@ -19,12 +18,8 @@ from typing import TypedDict, cast
 from msgspec import UNSET, UnsetType
 
 from ._exceptions import InvalidRequestError
+from ._typing import Unpack
 from ._wire import check_header_value, check_sendable, query_value
-
-if sys.version_info >= (3, 11):
-    from typing import Unpack
-else:  # pragma: no cover - Python 3.10
-    from typing_extensions import Unpack
 
 __all__ = [
     "DEFAULT_OPTIONS",

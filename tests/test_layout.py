@@ -59,7 +59,7 @@ FULL_GRAPH = {m: _imports(p, m, type_checking=True) for m, p in PATHS.items()}
 """What each module imports, ``TYPE_CHECKING`` imports included."""
 
 LAYERS = (
-    ("elevenphone._version", "elevenphone._logs", "elevenphone._public"),
+    ("elevenphone._version", "elevenphone._logs", "elevenphone._public", "elevenphone._typing"),
     ("elevenphone._exceptions",),
     ("elevenphone._models",),
     ("elevenphone._wire",),

@@ -3,19 +3,14 @@
 
 # No ``from __future__ import annotations``: StatusFields' Required keys are
 # read from its annotations when the class is made, which strings would hide.
-import sys
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 import msgspec
 
+from .._typing import Required, TypedDict, Unpack
 from ._base import ElevenPhoneError
-
-if sys.version_info >= (3, 11):
-    from typing import Required, TypedDict, Unpack
-else:  # pragma: no cover - Python 3.10
-    from typing_extensions import Required, TypedDict, Unpack
 
 __all__ = [
     "APIStatusError",

@@ -10,7 +10,6 @@ ringing. A 409 is the server's refusal: nothing was placed.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, NamedTuple, TypeVar
@@ -34,6 +33,7 @@ from .._models import (
 )
 from .._options import CallOptions, RequestOptions, Unpack, split_options
 from .._request import Decoder, Operation, build_request
+from .._typing import Required
 from .._wire import (
     OUTBOUND_CALL_PATHS,
     REGISTER_CALL_PATH,
@@ -46,11 +46,6 @@ from .._wire import (
     phone_number_path,
 )
 from ._base import RawResponses, Resource, endpoint, given
-
-if sys.version_info >= (3, 11):
-    from typing import Required
-else:  # pragma: no cover - Python 3.10
-    from typing_extensions import Required
 
 __all__ = [
     "Calls",
